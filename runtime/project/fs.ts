@@ -1,0 +1,89 @@
+// The file system the loader reads through: injected, so tests use memory and the editor its own buffers.
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+
+export interface DirEntry {
+  name: string;
+  isDirectory: boolean;
+}
+
+/** Paths are absolute, with forward slashes. Reads of missing files return undefined, never throw. */
+export interface FileSystem {
+  readFile(file: string): Promise<string | undefined>;
+  readDir(dir: string): Promise<DirEntry[]>;
+  exists(file: string): Promise<boolean>;
+}
+
+export class NodeFileSystem implements FileSystem {
+  async readFile(file: string): Promise<string | undefined> {
+    try {
+      return await fsp.readFile(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  async readDir(dir: string): Promise<DirEntry[]> {
+    try {
+      const entries = await fsp.readdir(dir, { withFileTypes: true });
+      return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+    } catch {
+      return [];
+    }
+  }
+
+  async exists(file: string): Promise<boolean> {
+    try {
+      await fsp.stat(file);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** An in-memory tree, keyed by absolute path; directories are implied by the files under them. */
+export class MemoryFileSystem implements FileSystem {
+  readonly files = new Map<string, string>();
+
+  constructor(files: Record<string, string> = {}) {
+    for (const [file, text] of Object.entries(files)) this.files.set(normalize(file), text);
+  }
+
+  write(file: string, text: string): void {
+    this.files.set(normalize(file), text);
+  }
+
+  delete(file: string): void {
+    this.files.delete(normalize(file));
+  }
+
+  async readFile(file: string): Promise<string | undefined> {
+    return this.files.get(normalize(file));
+  }
+
+  async readDir(dir: string): Promise<DirEntry[]> {
+    const prefix = normalize(dir).replace(/\/$/, '') + '/';
+    const seen = new Map<string, boolean>();
+    for (const file of this.files.keys()) {
+      if (!file.startsWith(prefix)) continue;
+      const rest = file.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      const name = slash < 0 ? rest : rest.slice(0, slash);
+      seen.set(name, (seen.get(name) ?? false) || slash >= 0);
+    }
+    return [...seen].map(([name, isDirectory]) => ({ name, isDirectory }));
+  }
+
+  async exists(file: string): Promise<boolean> {
+    const p = normalize(file);
+    if (this.files.has(p)) return true;
+    const prefix = p.replace(/\/$/, '') + '/';
+    for (const f of this.files.keys()) if (f.startsWith(prefix)) return true;
+    return false;
+  }
+}
+
+export function normalize(file: string): string {
+  return path.posix.normalize(file.replace(/\\/g, '/'));
+}

@@ -1,0 +1,311 @@
+// The project model shared by the runtime, the language server and the CLI: plain data only.
+// Offsets are UTF-16 code-unit offsets into the file's text (JS string indices), as LSP's default.
+
+/** A half-open range [start, end) of offsets in one file. */
+export interface Range {
+  start: number;
+  end: number;
+}
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+/** A problem found in user input. `file` is project-relative, with forward slashes. */
+export interface Diagnostic {
+  file: string;
+  range: Range;
+  severity: Severity;
+  message: string;
+  /** A stable code such as 'unknown-ref', 'cycle', 'yaml-syntax', 'contract-missing-column'. */
+  code?: string;
+  /** Extra data for quick fixes, e.g. { suggestion: 'orders' } for "did you mean". */
+  data?: Record<string, unknown>;
+}
+
+/** What every parser and loader returns instead of throwing. */
+export interface Result<T> {
+  value: T;
+  diagnostics: Diagnostic[];
+}
+
+/** Where a definition lives: a file and the range of its name (for go-to-definition). */
+export interface Location {
+  file: string;
+  range: Range;
+}
+
+export type Layer = 'bronze' | 'silver' | 'gold' | (string & {});
+export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral';
+export type IncrementalStrategy = 'merge' | 'append' | 'delete+insert';
+export type SourceFormat = 'json' | 'csv' | 'parquet';
+
+// ---------------------------------------------------------------------------
+// Static scan of a template (no Jinja run): the editor's fast path.
+
+export interface RefCall {
+  /** The model name (second argument when a package is given). */
+  name: string;
+  package?: string;
+  /** The whole `ref(...)` call expression. */
+  range: Range;
+  /** The string literal holding the model name, without its quotes. */
+  nameRange: Range;
+}
+
+export interface SourceCall {
+  source: string;
+  table: string;
+  range: Range;
+  sourceRange: Range;
+  tableRange: Range;
+}
+
+export interface ConfigCall {
+  /** Keyword arguments whose values are literals (strings, numbers, booleans, lists, dicts of literals). */
+  args: Record<string, unknown>;
+  /** Each keyword argument's value range, for diagnostics on a bad value. */
+  argRanges: Record<string, Range>;
+  range: Range;
+}
+
+export interface VarCall {
+  name: string;
+  hasDefault: boolean;
+  range: Range;
+  nameRange: Range;
+}
+
+export interface MacroCall {
+  name: string;
+  range: Range;
+}
+
+/** Everything the editor needs to know about one template without rendering it. */
+export interface TemplateScan {
+  refs: RefCall[];
+  sources: SourceCall[];
+  configs: ConfigCall[];
+  vars: VarCall[];
+  /** Calls of names that are not builtins (candidate macros). */
+  macroCalls: MacroCall[];
+  isIncremental: Range[];
+  /** `{% macro name(...) %}` definitions found in this file. */
+  macroDefs: MacroDef[];
+  /** Jinja syntax problems the scanner can see (unclosed tags, unbalanced blocks). `file` is ''. */
+  diagnostics: Diagnostic[];
+}
+
+// ---------------------------------------------------------------------------
+// Schema YAML (dbt format) and the raw contracts of pipeline.yml.
+
+export interface TestSpec {
+  /** 'unique' | 'not_null' | 'accepted_values' | 'relationships' | any generic test name. */
+  name: string;
+  /** The column it applies to; undefined for a model-level test. */
+  column?: string;
+  /** Arguments: values for accepted_values, to/field for relationships, etc. */
+  args: Record<string, unknown>;
+  severity: 'warn' | 'error';
+  /** Rows returned above which the test fails (dbt's error_if / warn_if simplified). */
+  where?: string;
+  location: Location;
+}
+
+export interface ColumnConstraint {
+  type: 'not_null' | 'unique' | 'primary_key' | 'check' | 'foreign_key' | (string & {});
+  expression?: string;
+}
+
+export interface ColumnSpec {
+  name: string;
+  /** Declared type as written (e.g. 'varchar', 'bigint', 'timestamp with time zone'). */
+  dataType?: string;
+  description?: string;
+  /** For a raw source contract: the record is rejected when the field is missing or null. */
+  required?: boolean;
+  constraints: ColumnConstraint[];
+  tests: TestSpec[];
+  location: Location;
+}
+
+/** A model's entry in a schema YAML file. */
+export interface ModelSpec {
+  name: string;
+  description?: string;
+  columns: ColumnSpec[];
+  contractEnforced: boolean;
+  /** `config:` block of the YAML entry (materialized, tags, ...). */
+  config: Record<string, unknown>;
+  /** Model-level tests (e.g. dbt_utils-style or singular references). */
+  tests: TestSpec[];
+  constraints: ColumnConstraint[];
+  location: Location;
+}
+
+// ---------------------------------------------------------------------------
+// Nodes of the project.
+
+export interface ModelConfig {
+  materialized: Materialization;
+  uniqueKey?: string[];
+  incrementalStrategy?: IncrementalStrategy;
+  tags: string[];
+  /** The DuckDB schema the model is created in. Default 'main'. */
+  schema: string;
+  partitionBy?: string[];
+  layer?: Layer;
+  contractEnforced: boolean;
+  enabled: boolean;
+  /** Every other key, as written. */
+  extra: Record<string, unknown>;
+}
+
+export interface ModelNode {
+  kind: 'model';
+  /** Unique id 'model.<name>'. */
+  id: string;
+  name: string;
+  /** Project-relative path, forward slashes, e.g. 'models/silver/events.sql'. */
+  file: string;
+  text: string;
+  layer?: Layer;
+  scan: TemplateScan;
+  /** Merged config: project folders < schema YAML < inline config(). */
+  config: ModelConfig;
+  spec?: ModelSpec;
+  description?: string;
+  /** The relation it is queryable as in DuckDB, already quoted: "main"."events". */
+  relation: string;
+}
+
+export interface SourceTable {
+  kind: 'source';
+  /** 'source.<source>.<table>'. */
+  id: string;
+  source: string;
+  table: string;
+  description?: string;
+  /** Files in the lake (pipeline.yml sources); undefined for a dbt source that already exists in the warehouse. */
+  format?: SourceFormat;
+  /** Glob relative to the lake root, e.g. 'bronze/app_logs/**\/*.json'. */
+  path?: string;
+  columns: ColumnSpec[];
+  dedupeOn: string[];
+  /** Extra reader options (csv delimiter, header, ...). */
+  options: Record<string, unknown>;
+  tests: TestSpec[];
+  relation: string;
+  location: Location;
+}
+
+export interface SeedNode {
+  kind: 'seed';
+  id: string;
+  name: string;
+  file: string;
+  columnTypes: Record<string, string>;
+  schema: string;
+  tags: string[];
+  spec?: ModelSpec;
+  relation: string;
+}
+
+/** A singular test (tests/*.sql) or a generic test instantiated from schema YAML. */
+export interface TestNode {
+  kind: 'test';
+  id: string;
+  name: string;
+  /** For singular tests: the SQL template file. For generic tests: the YAML file. */
+  file: string;
+  /** Singular: the template text. Generic: undefined (SQL is generated from spec). */
+  text?: string;
+  scan?: TemplateScan;
+  spec?: TestSpec;
+  /** The node the generic test is attached to ('model.x', 'source.s.t', 'seed.y'). */
+  attachedTo?: string;
+  severity: 'warn' | 'error';
+  tags: string[];
+}
+
+export interface MacroDef {
+  name: string;
+  params: string[];
+  file: string;
+  range: Range;
+  nameRange: Range;
+  description?: string;
+}
+
+export type LakeConfig =
+  | { kind: 'local'; path: string }
+  | {
+      kind: 's3';
+      endpoint?: string;
+      bucket: string;
+      prefix: string;
+      region: string;
+      forcePathStyle: boolean;
+      accessKeyEnv: string;
+      secretKeyEnv: string;
+    };
+
+export interface FolderConfig {
+  /** Project-relative folder, e.g. 'models/gold'. */
+  path: string;
+  config: Record<string, unknown>;
+}
+
+export interface ProjectConfig {
+  name: string;
+  /** 'pipeline' for pipeline.yml, 'dbt' for dbt_project.yml. */
+  format: 'pipeline' | 'dbt';
+  /** Project-relative path of the config file. */
+  file: string;
+  lake: LakeConfig;
+  /** Warehouse path, relative to the project root. */
+  warehouse: string;
+  threads: number;
+  vars: Record<string, unknown>;
+  modelPaths: string[];
+  seedPaths: string[];
+  macroPaths: string[];
+  testPaths: string[];
+  /** Folder-level configs ('+materialized', '+tags', '+schema', ...) without the '+', outermost first. */
+  folderConfigs: FolderConfig[];
+  /** Target info exposed as `target` in Jinja. */
+  target: { name: string; type: string; schema: string; threads: number };
+}
+
+export interface Project {
+  /** Absolute root folder of the project, forward slashes. */
+  root: string;
+  /** 'loaded' when the config file parsed; 'failed' keeps per-file features working. */
+  state: 'loaded' | 'failed';
+  config: ProjectConfig;
+  models: Map<string, ModelNode>;
+  /** Keyed 'source.table'. */
+  sources: Map<string, SourceTable>;
+  seeds: Map<string, SeedNode>;
+  tests: Map<string, TestNode>;
+  macros: Map<string, MacroDef>;
+  /** Every diagnostic from loading: YAML, schema, duplicates, bad config(), Jinja syntax. */
+  diagnostics: Diagnostic[];
+}
+
+// ---------------------------------------------------------------------------
+// Compilation output.
+
+/** Maps compiled-SQL offsets back to template offsets. */
+export interface OffsetMap {
+  /** The template range that produced compiled offset `offset` (best effort; never throws). */
+  toTemplate(offset: number): Range;
+}
+
+export interface CompiledNode {
+  id: string;
+  /** The rendered SQL (a SELECT for models; a failing-rows query for tests). */
+  sql: string;
+  map: OffsetMap;
+  /** Final config after rendering (config() calls with non-literal args resolved). */
+  config?: ModelConfig;
+  diagnostics: Diagnostic[];
+}
