@@ -1,12 +1,24 @@
 #!/usr/bin/env node
-// Runs the test suites with node's own test runner (TypeScript through tsx).
-// Usage: node scripts/test.mjs [unit|lsp|integration|e2e ...]; no argument runs them all.
+// The test command. With no argument: type check, lint, install the test tools (MinIO, Chromium,
+// code-server; each installer is idempotent and cached under .tools/), then every suite.
+// With suite names (unit, lsp, integration, e2e) it runs just those, installing only what they need.
+// Tests run on node's own test runner, TypeScript through tsx.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const suites = process.argv.slice(2);
-const wanted = suites.length ? suites : ['unit', 'lsp', 'integration', 'e2e'];
+const args = process.argv.slice(2);
+const all = args.length === 0;
+const suites = all ? ['unit', 'lsp', 'integration', 'e2e'] : args;
+
+function step(title, command, commandArgs) {
+  console.log(`\n▶ ${title}`);
+  const result = spawnSync(command, commandArgs, { stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`✖ ${title} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status || 1);
+  }
+}
 
 function findTests(dir) {
   let out = [];
@@ -20,11 +32,20 @@ function findTests(dir) {
   return out.sort();
 }
 
-const files = wanted.flatMap((suite) => findTests(join('test', suite)));
+if (all) {
+  step('type check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  step('lint', 'npx', ['eslint', '.']);
+}
+step('build', process.execPath, ['scripts/build.mjs']);
+if (suites.includes('integration')) step('install MinIO', 'bash', ['scripts/install-minio.sh']);
+if (suites.includes('e2e')) step('install code-server and Chromium', 'bash', ['scripts/install-code-server.sh']);
+
+const files = suites.flatMap((suite) => findTests(join('test', suite)));
 if (files.length === 0) {
-  console.error(`no test files found for: ${wanted.join(', ')}`);
+  console.error(`no test files found for: ${suites.join(', ')}`);
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+console.log(`\n▶ ${files.length} test files (${suites.join(', ')})`);
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
