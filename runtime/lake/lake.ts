@@ -7,6 +7,11 @@ export interface LakeObject {
   size: number;
   /** Content identity: an ETag for S3, size+mtime for the local folder. */
   etag: string;
+  /**
+   * Where the object is actually stored when that differs from `key` (added for S3: a published
+   * prefix's files live under a versioned key, see s3.ts). Callers pass the object back unchanged.
+   */
+  location?: string;
 }
 
 export interface Lake {
