@@ -203,6 +203,8 @@ export interface SeedNode {
   name: string;
   file: string;
   columnTypes: Record<string, string>;
+  /** Column names from the CSV header. */
+  columns?: string[];
   schema: string;
   tags: string[];
   spec?: ModelSpec;
@@ -273,6 +275,8 @@ export interface ProjectConfig {
   folderConfigs: FolderConfig[];
   /** Target info exposed as `target` in Jinja. */
   target: { name: string; type: string; schema: string; threads: number };
+  /** Layer names in data-flow order (pipeline.yml `layers:`; default bronze, silver, gold). */
+  layers?: string[];
 }
 
 export interface Project {

@@ -1,0 +1,240 @@
+// Links per-file summaries into a Project: merges configs (folders < schema YAML < config()),
+// assigns layers and relation names, instantiates tests, and reports duplicates and unknown
+// refs/sources/macros/vars with "did you mean". Pure and synchronous; never throws.
+import { scanTemplate } from '../template/scan.js';
+import { DEFAULT_LAYERS, didYouMean, mergeConfigs, relationName, suggest, toModelConfig } from './config.js';
+import type { MacroDoc, MacroFile, ModelFile, ParsedConfig, ParsedFile, SchemaFile, SeedFile, TestFile } from './summary.js';
+import type { Diagnostic, FolderConfig, ModelNode, ModelSpec, Project, Range, Result, SeedNode, SourceTable, TemplateScan, TestNode, TestSpec } from './types.js';
+
+const FILE_START: Range = { start: 0, end: 0 };
+
+export function linkProject(root: string, parsed: Result<ParsedConfig>, files: Array<Result<ParsedFile>>): Project {
+  const { config } = parsed.value;
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  const sorted = [...files].sort((a, b) => (a.value.file < b.value.file ? -1 : a.value.file > b.value.file ? 1 : 0));
+  const byKind = { model: [] as ModelFile[], schema: [] as SchemaFile[], macro: [] as MacroFile[], seed: [] as SeedFile[], test: [] as TestFile[] };
+  for (const f of sorted) {
+    diagnostics.push(...f.diagnostics);
+    (byKind[f.value.kind] as ParsedFile[]).push(f.value);
+  }
+  const project: Project = {
+    root,
+    state: parsed.value.ok ? 'loaded' : 'failed',
+    config,
+    models: new Map(),
+    sources: new Map(),
+    seeds: new Map(),
+    tests: new Map(),
+    macros: new Map(),
+    diagnostics,
+  };
+  const err = (file: string, range: Range, message: string, code: string, data?: Record<string, unknown>, severity: Diagnostic['severity'] = 'error'): void => {
+    diagnostics.push({ file, range, severity, message, code, data });
+  };
+
+  linkMacros(project, byKind.macro, byKind.schema.flatMap((s) => s.macros), err);
+  const modelSpecs = collectSpecs(byKind.schema.flatMap((s) => s.models), 'model', err);
+  const seedSpecs = collectSpecs(byKind.schema.flatMap((s) => s.seeds), 'seed', err);
+  for (const src of [...parsed.value.sources, ...byKind.schema.flatMap((s) => s.sources)]) {
+    const key = `${src.source}.${src.table}`;
+    const first = project.sources.get(key);
+    if (first) err(src.location.file, src.location.range, `Source '${key}' is defined twice (first in ${first.location.file})`, 'duplicate-source');
+    else project.sources.set(key, src);
+  }
+  const folderConfigs = [...config.folderConfigs].sort((a, b) => depth(a.path) - depth(b.path));
+  for (const seed of byKind.seed) linkSeed(project, seed, seedSpecs.get(seed.name), folderConfigs, err);
+  for (const model of byKind.model) linkModel(project, model, modelSpecs.get(model.name), folderConfigs, err);
+  for (const [name, spec] of modelSpecs) {
+    if (!project.models.has(name)) {
+      const s = suggest(name, project.models.keys());
+      err(spec.location.file, spec.location.range, `No model named '${name}' for this entry${didYouMean(s)}`, 'unknown-model', s ? { suggestion: s } : undefined, 'warning');
+    }
+  }
+  for (const [name, spec] of seedSpecs) {
+    if (!project.seeds.has(name)) err(spec.location.file, spec.location.range, `No seed named '${name}' for this entry`, 'unknown-seed', undefined, 'warning');
+  }
+  for (const t of byKind.test) addTest(project, { kind: 'test', id: '', name: t.name, file: t.file, text: t.text, scan: t.scan, severity: 'error', tags: [] });
+  instantiateGenericTests(project, err);
+  for (const m of project.models.values()) checkScan(project, m.file, m.scan, err);
+  for (const t of project.tests.values()) if (t.scan) checkScan(project, t.file, t.scan, err);
+  return project;
+}
+
+type Report = (file: string, range: Range, message: string, code: string, data?: Record<string, unknown>, severity?: Diagnostic['severity']) => void;
+
+function depth(path: string): number {
+  return path.split('/').length;
+}
+
+function linkMacros(project: Project, files: MacroFile[], docs: MacroDoc[], err: Report): void {
+  for (const f of files) {
+    for (const m of f.macros) {
+      const first = project.macros.get(m.name);
+      if (first) err(m.file, m.nameRange, `Macro '${m.name}' is defined twice (first in ${first.file})`, 'duplicate-macro');
+      else project.macros.set(m.name, m);
+    }
+  }
+  for (const d of docs) {
+    const m = project.macros.get(d.name);
+    if (m && d.description) m.description = d.description;
+  }
+}
+
+function collectSpecs(specs: ModelSpec[], kind: string, err: Report): Map<string, ModelSpec> {
+  const out = new Map<string, ModelSpec>();
+  for (const spec of specs) {
+    const first = out.get(spec.name);
+    if (first) err(spec.location.file, spec.location.range, `The ${kind} '${spec.name}' is described twice (first in ${first.location.file})`, 'duplicate-spec');
+    else out.set(spec.name, spec);
+  }
+  return out;
+}
+
+/** Folder configs that apply to a file: its folder and every folder above it, plus the file itself by name. */
+function folderLevels(file: string, folderConfigs: FolderConfig[]): Array<Record<string, unknown>> {
+  const noExt = file.replace(/\.[^./]+$/, '');
+  return folderConfigs.filter((f) => file.startsWith(f.path + '/') || f.path === noExt).map((f) => f.config);
+}
+
+function linkSeed(project: Project, f: SeedFile, spec: ModelSpec | undefined, folderConfigs: FolderConfig[], err: Report): void {
+  if (project.seeds.has(f.name)) {
+    err(f.file, FILE_START, `Seed '${f.name}' is defined twice (first in ${project.seeds.get(f.name)!.file})`, 'duplicate-seed');
+    return;
+  }
+  const raw = mergeConfigs([...folderLevels(f.file, folderConfigs), spec?.config]);
+  const columnTypes: Record<string, string> = {};
+  const declared = raw.column_types;
+  if (declared && typeof declared === 'object') for (const [k, v] of Object.entries(declared)) if (typeof v === 'string') columnTypes[k] = v;
+  for (const c of spec?.columns ?? []) if (c.dataType && !columnTypes[c.name]) columnTypes[c.name] = c.dataType;
+  const cfg = toModelConfig(raw);
+  const seed: SeedNode = {
+    kind: 'seed',
+    id: `seed.${f.name}`,
+    name: f.name,
+    file: f.file,
+    columnTypes,
+    columns: f.columns,
+    schema: cfg.schema,
+    tags: cfg.tags,
+    spec,
+    relation: relationName(cfg.schema, f.name),
+  };
+  project.seeds.set(f.name, seed);
+}
+
+function linkModel(project: Project, f: ModelFile, spec: ModelSpec | undefined, folderConfigs: FolderConfig[], err: Report): void {
+  const first = project.models.get(f.name);
+  if (first || project.seeds.has(f.name)) {
+    const other = first?.file ?? project.seeds.get(f.name)!.file;
+    err(f.file, FILE_START, `Two models are named '${f.name}': ${other} and ${f.file}`, 'duplicate-model', { other });
+    if (first) err(first.file, FILE_START, `Two models are named '${f.name}': ${first.file} and ${f.file}`, 'duplicate-model', { other: f.file });
+    return;
+  }
+  const inline = f.scan.configs.map((c) => c.args);
+  const raw = mergeConfigs([...folderLevels(f.file, folderConfigs), spec?.config, ...inline]);
+  const config = toModelConfig(raw);
+  if (spec?.contractEnforced && !(raw.contract && typeof raw.contract === 'object')) config.contractEnforced = true;
+  const layer = config.layer ?? folderLayer(f.file, project.config.modelPaths, project.config.layers ?? DEFAULT_LAYERS);
+  const model: ModelNode = {
+    kind: 'model',
+    id: `model.${f.name}`,
+    name: f.name,
+    file: f.file,
+    text: f.text,
+    layer,
+    scan: f.scan,
+    config,
+    spec,
+    description: spec?.description,
+    relation: relationName(config.schema, f.name),
+  };
+  project.models.set(f.name, model);
+}
+
+/** The first folder under the model path whose name is a layer. */
+export function folderLayer(file: string, modelPaths: string[], layers: string[]): string | undefined {
+  const base = modelPaths.find((mp) => file.startsWith(mp + '/'));
+  const rest = base === undefined ? file : file.slice(base.length + 1);
+  const dirs = rest.split('/').slice(0, -1);
+  return dirs.find((d) => layers.includes(d));
+}
+
+function addTest(project: Project, t: TestNode): void {
+  let name = t.name;
+  for (let i = 2; project.tests.has(name); i++) name = `${t.name}_${i}`;
+  t.name = name;
+  t.id = `test.${name}`;
+  project.tests.set(name, t);
+}
+
+function instantiateGenericTests(project: Project, err: Report): void {
+  const attach = (target: string, prefix: string, nodeId: string, tags: string[], spec: ModelSpec | SourceTable | undefined): void => {
+    if (!spec) return;
+    const all: TestSpec[] = [...spec.tests, ...spec.columns.flatMap((c) => c.tests)];
+    for (const t of all) {
+      if (t.name === 'relationships' && typeof t.args.to === 'string') checkRelationshipTarget(project, t, err);
+      addTest(project, { kind: 'test', id: '', name: genericTestName(prefix, target, t), file: t.location.file, spec: t, attachedTo: nodeId, severity: t.severity, tags });
+    }
+  };
+  for (const m of project.models.values()) attach(m.name, '', m.id, m.config.tags, m.spec);
+  for (const s of project.seeds.values()) attach(s.name, '', s.id, s.tags, s.spec);
+  for (const s of project.sources.values()) attach(`${s.source}_${s.table}`, 'source_', s.id, [], s);
+}
+
+/** dbt-style generic test names, e.g. not_null_orders_id, accepted_values_orders_status__a__b. */
+function genericTestName(prefix: string, target: string, t: TestSpec): string {
+  const parts = [`${prefix}${t.name}`, target];
+  const column = t.column ?? (typeof t.args.column_name === 'string' ? t.args.column_name : undefined);
+  if (column) parts.push(column);
+  let name = parts.join('_');
+  if (t.name === 'accepted_values' && Array.isArray(t.args.values)) name += '__' + t.args.values.map(String).join('__');
+  if (t.name === 'relationships') name += `__${String(t.args.field)}__${String(t.args.to)}`;
+  return name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/_+$/, '').slice(0, 200);
+}
+
+/** The node a relationships test's `to:` points at ('model.x', 'seed.y', 'source.s.t'), if it resolves. */
+export function relationshipTarget(project: Project, to: string): string | undefined {
+  const scan = scanTemplate(`{{ ${to} }}`);
+  const ref = scan.refs[0];
+  if (ref) return project.models.get(ref.name)?.id ?? project.seeds.get(ref.name)?.id;
+  const src = scan.sources[0];
+  if (src) return project.sources.get(`${src.source}.${src.table}`)?.id;
+  return undefined;
+}
+
+function checkRelationshipTarget(project: Project, t: TestSpec, err: Report): void {
+  if (relationshipTarget(project, String(t.args.to)) === undefined) {
+    err(t.location.file, t.location.range, `relationships: '${String(t.args.to)}' does not name a model, seed or source`, 'unknown-ref');
+  }
+}
+
+/** Unknown refs, sources, macros and vars in one template. */
+function checkScan(project: Project, file: string, scan: TemplateScan, err: Report): void {
+  for (const r of scan.refs) {
+    if (project.models.has(r.name) || project.seeds.has(r.name)) continue;
+    const s = suggest(r.name, [...project.models.keys(), ...project.seeds.keys()]);
+    err(file, r.nameRange, `Unknown model '${r.name}' in ref()${didYouMean(s)}`, 'unknown-ref', s ? { suggestion: s } : undefined);
+  }
+  for (const src of scan.sources) {
+    if (project.sources.has(`${src.source}.${src.table}`)) continue;
+    const tables = [...project.sources.values()].filter((t) => t.source === src.source).map((t) => t.table);
+    if (tables.length > 0) {
+      const s = suggest(src.table, tables);
+      err(file, src.tableRange, `Unknown table '${src.table}' in source '${src.source}'${didYouMean(s)}`, 'unknown-source', s ? { suggestion: s } : undefined);
+    } else {
+      const s = suggest(src.source, new Set([...project.sources.values()].map((t) => t.source)));
+      err(file, src.sourceRange, `Unknown source '${src.source}'${didYouMean(s)}`, 'unknown-source', s ? { suggestion: s } : undefined);
+    }
+  }
+  const local = new Set(scan.macroDefs.map((m) => m.name));
+  for (const c of scan.macroCalls) {
+    if (project.macros.has(c.name) || local.has(c.name)) continue;
+    const s = suggest(c.name, project.macros.keys());
+    err(file, c.range, `Undefined macro '${c.name}'${didYouMean(s)}`, 'undefined-macro', s ? { suggestion: s } : undefined);
+  }
+  for (const v of scan.vars) {
+    if (v.hasDefault || v.name in project.config.vars) continue;
+    const s = suggest(v.name, Object.keys(project.config.vars));
+    err(file, v.nameRange, `Variable '${v.name}' is not defined in vars and has no default${didYouMean(s)}`, 'unknown-var', s ? { suggestion: s } : undefined);
+  }
+}

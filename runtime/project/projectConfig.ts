@@ -1,0 +1,235 @@
+// Parses the project's config file: pipeline.yml (validated against pipeline.schema.json with ajv,
+// errors mapped onto YAML ranges) or an existing dbt project's dbt_project.yml. Never throws.
+import Ajv, { type ErrorObject } from 'ajv';
+import type { Document } from 'yaml';
+import schema from './pipeline.schema.json';
+import { asList, checkConfig, didYouMean, isObject, relationName, suggest } from './config.js';
+import type { ParsedConfig } from './summary.js';
+import type { ColumnSpec, Diagnostic, FolderConfig, LakeConfig, ProjectConfig, Range, Result, SourceFormat, SourceTable } from './types.js';
+import { get, getPair, nodeAt, pairsOf, parseYaml, rangeOf, toJs, type YamlNode } from './yamlDoc.js';
+import { parseTests } from './schemaFile.js';
+
+export function defaultConfig(file: string, format: 'pipeline' | 'dbt'): ProjectConfig {
+  return {
+    name: 'project',
+    format,
+    file,
+    lake: { kind: 'local', path: './lake' },
+    warehouse: './warehouse.duckdb',
+    threads: 4,
+    vars: {},
+    modelPaths: ['models'],
+    seedPaths: ['seeds'],
+    macroPaths: ['macros'],
+    testPaths: ['tests'],
+    folderConfigs: [],
+    target: { name: 'dev', type: 'duckdb', schema: 'main', threads: 4 },
+    layers: ['bronze', 'silver', 'gold'],
+  };
+}
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+function validate(value: unknown): ErrorObject[] {
+  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
+  return validator(value) ? [] : (validator.errors ?? []);
+}
+
+export function parsePipelineConfig(file: string, text: string): Result<ParsedConfig> {
+  const config = defaultConfig(file, 'pipeline');
+  const { doc, diagnostics } = parseYaml(file, text);
+  const root = doc.contents as YamlNode;
+  const value = toJs(doc, root);
+  if (!isObject(value)) {
+    if (!diagnostics.some((d) => d.severity === 'error')) {
+      diagnostics.push({ file, range: rangeOf(root), severity: 'error', message: 'pipeline.yml must be a map with at least `name:`', code: 'bad-config-file' });
+    }
+    return { value: { config, sources: [], ok: false }, diagnostics };
+  }
+  for (const e of validate(value)) diagnostics.push(schemaDiagnostic(file, root, e));
+
+  if (typeof value.name === 'string') config.name = value.name;
+  config.lake = lakeConfig(value.lake);
+  if (typeof value.warehouse === 'string') config.warehouse = value.warehouse;
+  if (typeof value.threads === 'number' && value.threads >= 1) config.threads = Math.floor(value.threads);
+  if (isObject(value.vars)) config.vars = value.vars;
+  if (Array.isArray(value.layers)) config.layers = asList(value.layers);
+  readPaths(config, value);
+  config.target = { name: 'dev', type: 'duckdb', schema: 'main', threads: config.threads };
+  config.folderConfigs = [];
+  for (const mp of config.modelPaths) walkFolderConfigs(file, get(root, 'models'), mp, config.folderConfigs, diagnostics);
+  for (const sp of config.seedPaths) walkFolderConfigs(file, get(root, 'seeds'), sp, config.folderConfigs, diagnostics);
+
+  const sources: SourceTable[] = [];
+  for (const p of pairsOf(get(root, 'sources'))) {
+    const src = toJs(doc, p.value);
+    if (!isObject(src)) continue;
+    sources.push(pipelineSource(file, doc, p.key, p.keyRange, p.value, src, diagnostics));
+  }
+  const ok = !diagnostics.some((d) => d.code === 'yaml-syntax' && d.severity === 'error');
+  return { value: { config, sources, ok }, diagnostics };
+}
+
+function pipelineSource(file: string, doc: Document, key: string, keyRange: Range, node: YamlNode, src: Record<string, unknown>, diagnostics: Diagnostic[]): SourceTable {
+  const columns: ColumnSpec[] = [];
+  for (const c of pairsOf(get(node, 'columns'))) {
+    const col = toJs(doc, c.value);
+    const spec = isObject(col) ? col : {};
+    const location = { file, range: c.keyRange };
+    const tests = [
+      ...parseTests(file, doc, get(c.value, 'tests'), c.key, diagnostics),
+      ...parseTests(file, doc, get(c.value, 'data_tests'), c.key, diagnostics),
+    ];
+    columns.push({
+      name: c.key,
+      dataType: typeof spec.type === 'string' ? spec.type : undefined,
+      description: typeof spec.description === 'string' ? spec.description : undefined,
+      required: spec.required === true,
+      constraints: spec.required === true ? [{ type: 'not_null' }] : [],
+      tests,
+      location,
+    });
+  }
+  const format = ['json', 'csv', 'parquet'].includes(String(src.format)) ? (src.format as SourceFormat) : 'json';
+  return {
+    kind: 'source',
+    id: `source.bronze.${key}`,
+    source: 'bronze',
+    table: key,
+    description: typeof src.description === 'string' ? src.description : undefined,
+    format,
+    path: typeof src.path === 'string' ? src.path : undefined,
+    columns,
+    dedupeOn: asList(src.dedupe_on),
+    options: isObject(src.options) ? src.options : {},
+    tests: [...parseTests(file, doc, get(node, 'tests'), undefined, diagnostics), ...parseTests(file, doc, get(node, 'data_tests'), undefined, diagnostics)],
+    relation: relationName('bronze', key),
+    location: { file, range: keyRange },
+  };
+}
+
+function lakeConfig(v: unknown): LakeConfig {
+  if (typeof v === 'string') return { kind: 'local', path: v };
+  if (isObject(v) && isObject(v.s3)) {
+    const s3 = v.s3;
+    return {
+      kind: 's3',
+      endpoint: typeof s3.endpoint === 'string' ? s3.endpoint : undefined,
+      bucket: typeof s3.bucket === 'string' ? s3.bucket : '',
+      prefix: typeof s3.prefix === 'string' ? s3.prefix : '',
+      region: typeof s3.region === 'string' ? s3.region : 'us-east-1',
+      forcePathStyle: s3.force_path_style !== false,
+      accessKeyEnv: typeof s3.access_key_env === 'string' ? s3.access_key_env : 'AWS_ACCESS_KEY_ID',
+      secretKeyEnv: typeof s3.secret_key_env === 'string' ? s3.secret_key_env : 'AWS_SECRET_ACCESS_KEY',
+    };
+  }
+  if (isObject(v) && typeof v.path === 'string') return { kind: 'local', path: v.path };
+  return { kind: 'local', path: './lake' };
+}
+
+function readPaths(config: ProjectConfig, value: Record<string, unknown>): void {
+  const paths = (key: string, fallback: string[]): string[] => {
+    const list = asList(value[key]).map((p) => p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, ''));
+    return list.length > 0 ? list : fallback;
+  };
+  config.modelPaths = paths('model-paths', ['models']);
+  config.seedPaths = paths('seed-paths', ['seeds']);
+  config.macroPaths = paths('macro-paths', ['macros']);
+  config.testPaths = paths('test-paths', ['tests']);
+}
+
+const CONFIG_KEYS_WITHOUT_PLUS = new Set(['materialized', 'tags', 'schema', 'enabled', 'unique_key', 'incremental_strategy', 'layer', 'partition_by', 'contract', 'column_types', 'alias', 'persist_docs', 'full_refresh', 'meta', 'docs', 'grants', 'on_schema_change', 'quote_columns', 'delimiter']);
+
+/**
+ * dbt's folder configs: keys starting with '+' (or known config names with scalar values) configure
+ * the folder `path`; other map-valued keys are subfolders. Each folder's config is checked in place.
+ */
+function walkFolderConfigs(file: string, node: YamlNode, path: string, out: FolderConfig[], diagnostics: Diagnostic[]): void {
+  const config: Record<string, unknown> = {};
+  const ranges: Record<string, Range> = {};
+  const subfolders: Array<{ key: string; value: YamlNode }> = [];
+  for (const p of pairsOf(node)) {
+    const isMapValue = p.value !== null && p.value !== undefined && pairsOf(p.value).length > 0;
+    if (p.key.startsWith('+') || (CONFIG_KEYS_WITHOUT_PLUS.has(p.key) && (!isMapValue || p.key === 'contract' || p.key === 'column_types' || p.key === 'meta'))) {
+      const key = p.key.replace(/^\+/, '');
+      config[key] = p.value ? (p.value as { toJSON(): unknown }).toJSON() : null;
+      ranges[key] = rangeOf(p.value);
+    } else {
+      subfolders.push({ key: p.key, value: p.value });
+    }
+  }
+  if (Object.keys(config).length > 0) {
+    diagnostics.push(...checkConfig(file, config, (k) => ranges[k] ?? { start: 0, end: 0 }));
+    out.push({ path, config });
+  }
+  for (const s of subfolders) walkFolderConfigs(file, s.value, `${path}/${s.key}`, out, diagnostics);
+}
+
+export function parseDbtProject(file: string, text: string): Result<ParsedConfig> {
+  const config = defaultConfig(file, 'dbt');
+  const { doc, diagnostics } = parseYaml(file, text);
+  const root = doc.contents as YamlNode;
+  const value = toJs(doc, root);
+  if (!isObject(value)) {
+    if (!diagnostics.some((d) => d.severity === 'error')) {
+      diagnostics.push({ file, range: rangeOf(root), severity: 'error', message: 'dbt_project.yml must be a map with at least `name:`', code: 'bad-config-file' });
+    }
+    return { value: { config, sources: [], ok: false }, diagnostics };
+  }
+  if (typeof value.name === 'string') config.name = value.name;
+  else diagnostics.push({ file, range: { start: 0, end: 0 }, severity: 'error', message: "dbt_project.yml has no 'name'", code: 'bad-config-file' });
+  readPaths(config, value);
+  // dbt vars may be global or scoped to a project name; the project's own scope wins.
+  if (isObject(value.vars)) {
+    const vars = value.vars;
+    const scoped = isObject(vars[config.name]) ? (vars[config.name] as Record<string, unknown>) : {};
+    config.vars = { ...Object.fromEntries(Object.entries(vars).filter(([k]) => k !== config.name)), ...scoped };
+  }
+  config.folderConfigs = [];
+  for (const [section, paths] of [['models', config.modelPaths], ['seeds', config.seedPaths]] as const) {
+    const sectionNode = get(root, section);
+    for (const p of pairsOf(sectionNode)) {
+      if (p.key.startsWith('+') || CONFIG_KEYS_WITHOUT_PLUS.has(p.key)) continue;
+      if (p.key !== config.name) continue; // other packages' configs do not apply here
+      for (const base of paths) walkFolderConfigs(file, p.value, base, config.folderConfigs, diagnostics);
+    }
+    // Project-wide '+key' entries directly under models:/seeds: apply to every folder.
+    const top: Record<string, unknown> = {};
+    for (const p of pairsOf(sectionNode)) if (p.key.startsWith('+')) top[p.key.slice(1)] = p.value ? (p.value as { toJSON(): unknown }).toJSON() : null;
+    if (Object.keys(top).length > 0) for (const base of paths) config.folderConfigs.unshift({ path: base, config: top });
+  }
+  const ok = !diagnostics.some((d) => d.code === 'yaml-syntax' && d.severity === 'error');
+  return { value: { config, sources: [], ok }, diagnostics };
+}
+
+/** One ajv error as a diagnostic on the YAML: unknown keys on the key, everything else on the value. */
+function schemaDiagnostic(file: string, root: YamlNode, e: ErrorObject): Diagnostic {
+  const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const { node, keyRange } = nodeAt(root, segments);
+  const where = segments.length > 0 ? ` in '${segments.join('.')}'` : '';
+  const d = (range: Range, message: string, code: string, data?: Record<string, unknown>): Diagnostic => ({ file, range, severity: 'error', message, code, data });
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys((e.parentSchema as { properties?: Record<string, unknown> })?.properties ?? {});
+      const s = suggest(key, allowed);
+      const range = getPair(node, key)?.keyRange ?? rangeOf(node);
+      return d(range, `Unknown key '${key}'${where}${didYouMean(s)}`, 'unknown-key', s ? { suggestion: s } : undefined);
+    }
+    case 'required': {
+      const key = String((e.params as { missingProperty: string }).missingProperty);
+      return d(keyRange ?? firstKeyRange(root), `Missing required key '${key}'${where}`, 'missing-key');
+    }
+    case 'enum': {
+      const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
+      const s = typeof e.data === 'string' ? suggest(e.data, allowed) : undefined;
+      return d(rangeOf(node), `'${String(e.data)}' is not allowed${where}: expected one of ${allowed.join(', ')}${didYouMean(s)}`, 'bad-value', s ? { suggestion: s } : undefined);
+    }
+    default:
+      return d(rangeOf(node), `${segments.length > 0 ? `'${segments.join('.')}'` : 'pipeline.yml'} ${e.message ?? 'is invalid'}`, 'bad-value');
+  }
+}
+
+function firstKeyRange(root: YamlNode): Range {
+  return pairsOf(root)[0]?.keyRange ?? { start: 0, end: 0 };
+}

@@ -1,0 +1,59 @@
+// Per-file summaries: what each parser pulls out of one file on its own. The linker joins them
+// into a Project, so an editor re-parses only the file that changed (STYLE.md §6).
+import type { MacroDef, ModelSpec, ProjectConfig, SourceTable, TemplateScan } from './types.js';
+
+/** pipeline.yml or dbt_project.yml. `ok` is false when the file could not be read as a config. */
+export interface ParsedConfig {
+  config: ProjectConfig;
+  /** Bronze sources declared in pipeline.yml (none for dbt_project.yml). */
+  sources: SourceTable[];
+  ok: boolean;
+}
+
+export interface ModelFile {
+  kind: 'model';
+  file: string;
+  name: string;
+  text: string;
+  scan: TemplateScan;
+}
+
+export interface MacroDoc {
+  name: string;
+  description?: string;
+  file: string;
+}
+
+export interface SchemaFile {
+  kind: 'schema';
+  file: string;
+  models: ModelSpec[];
+  seeds: ModelSpec[];
+  sources: SourceTable[];
+  macros: MacroDoc[];
+}
+
+export interface MacroFile {
+  kind: 'macro';
+  file: string;
+  text: string;
+  macros: MacroDef[];
+}
+
+export interface SeedFile {
+  kind: 'seed';
+  file: string;
+  name: string;
+  /** Column names from the CSV header. */
+  columns: string[];
+}
+
+export interface TestFile {
+  kind: 'test';
+  file: string;
+  name: string;
+  text: string;
+  scan: TemplateScan;
+}
+
+export type ParsedFile = ModelFile | SchemaFile | MacroFile | SeedFile | TestFile;
