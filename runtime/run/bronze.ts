@@ -54,7 +54,7 @@ export async function loadSource(db: EngineSession, lake: Lake, source: SourceTa
   const objects = await matchingObjects(lake, source.path ?? '');
   const { schema, name } = splitRelation(source.relation);
   const fingerprint = hash(JSON.stringify([source.format, source.columns.map((c) => [c.name, c.dataType, c.required]), source.dedupeOn, source.options, objects.map((o) => [o.key, o.etag])]));
-  await db.exec(`CREATE SCHEMA IF NOT EXISTS "_medallion"; CREATE TABLE IF NOT EXISTS ${STATE} (relation VARCHAR PRIMARY KEY, fingerprint VARCHAR, files BIGINT, "read" BIGINT, accepted BIGINT, rejected BIGINT, duplicates BIGINT)`);
+  await ensureLoadState(db);
   if (!options.force) {
     const previous = await db.query(`SELECT * FROM ${STATE} WHERE relation = ? AND fingerprint = ? AND EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?)`, [source.relation, fingerprint, schema, name]);
     const row = previous.rows[0];
@@ -116,6 +116,11 @@ export async function loadSource(db: EngineSession, lake: Lake, source: SourceTa
   const read = ok + rejected;
   await saveState(db, source.relation, fingerprint, [objects.length, read, accepted, rejected, ok - accepted]);
   return { relation: source.relation, files: objects.length, read, accepted, rejected, duplicates: ok - accepted, rejectedKey, unchanged: false, warnings };
+}
+
+/** The table remembering each source's last load, so an unchanged source is not read again. */
+export async function ensureLoadState(db: EngineSession): Promise<void> {
+  await db.exec(`CREATE SCHEMA IF NOT EXISTS "_medallion"; CREATE TABLE IF NOT EXISTS ${STATE} (relation VARCHAR PRIMARY KEY, fingerprint VARCHAR, files BIGINT, "read" BIGINT, accepted BIGINT, rejected BIGINT, duplicates BIGINT)`);
 }
 
 /** Lake objects matching the source's path: a glob, a file, or a folder (everything under it). */

@@ -1,0 +1,287 @@
+// Runs a selection of the DAG on the warehouse: sources, seeds, models and tests in parallel up to
+// `threads`, skipping the downstream of a failure, cancellable, reporting events and run_results.json.
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { EngineSession } from '../engine/adapter.js';
+import { ident, splitRelation } from '../engine/sql.js';
+import { openWarehouse, WarehouseLockedError, type Warehouse } from '../engine/duckdb.js';
+import { openLake } from '../lake/open.js';
+import type { ModelNode, Project, SourceTable } from '../project/types.js';
+import { ensureLoadState, loadSource } from './bronze.js';
+import { defaultHooks } from './hooks.js';
+import { isIncrementalRun, materialize, ModelError } from './materialize.js';
+import type { GraphNode, NodeContext, NodeError, NodeKind, NodeOutcome, NodeResult, RunEvent, RunGraph, RunHooks, RunOptions, RunResults } from './types.js';
+
+export async function runPipeline(project: Project, graph: RunGraph, options: RunOptions = {}): Promise<RunResults> {
+  const hooks = { ...defaultHooks, ...options.hooks };
+  if (!hooks.compile || !hooks.select) throw new Error('runPipeline needs the compile and select hooks');
+  const { compile: compileHook, select } = hooks;
+  const command = options.command ?? 'run';
+  const runId = newRunId();
+  const started = Date.now();
+  const emit = (event: RunEvent): void => options.onEvent?.(event);
+  const finish = async (results: NodeResult[], errors: NodeError[]): Promise<RunResults> => {
+    const run: RunResults = {
+      runId,
+      command,
+      startedAt: new Date(started).toISOString(),
+      elapsedMs: Date.now() - started,
+      success: errors.length === 0 && results.every((r) => r.status !== 'error' && r.status !== 'fail' && r.status !== 'cancelled'),
+      results,
+      errors,
+    };
+    if (options.writeResults !== false) await writeRunResults(project, run);
+    emit({ type: 'finish', results: run });
+    return run;
+  };
+
+  const selection = select(graph, { select: options.select, exclude: options.exclude });
+  const selectionErrors = selection.diagnostics.filter((d) => d.severity === 'error');
+  if (selectionErrors.length) return finish([], selectionErrors.map((d) => ({ file: d.file, range: d.range, message: d.message })));
+  const ids = planNodes(graph, selection.value, command);
+  const { parents, order } = schedule(graph, ids, command === 'build');
+  emit({ type: 'start', runId, total: order.length, ids: order });
+  if (order.length === 0) return finish([], []);
+
+  const warehouseFile = path.resolve(project.root, options.warehouse ?? project.config.warehouse);
+  let warehouse: Warehouse;
+  try {
+    warehouse = await openWarehouse(warehouseFile);
+  } catch (err) {
+    const message = err instanceof WarehouseLockedError ? err.message : `Could not open the warehouse ${warehouseFile}: ${(err as Error).message}`;
+    return finish([], [{ file: project.config.file, message }]);
+  }
+  const tempDir = path.join(os.tmpdir(), `medallion-${runId}`);
+  try {
+    const lake = options.lake ?? openLake(project);
+    await prepareSchemas(warehouse, graph, order);
+    const threads = Math.max(1, Math.floor(options.threads ?? project.config.threads ?? 4));
+    const sessions: EngineSession[] = [warehouse];
+    for (let i = 1; i < Math.min(threads, order.length); i++) sessions.push(await warehouse.session());
+    const base = { lake, project, graph, runId, tempDir, fullRefresh: options.fullRefresh ?? false, signal: options.signal };
+    const compile: NodeContext['compile'] = (id, opts) => compileHook(project, graph, id, opts);
+    const results = await execute(order, parents, graph, sessions, options, emit, (db, node) => runNode({ ...base, db, compile }, hooks, node));
+    return await finish(results, []);
+  } finally {
+    warehouse.close();
+    await fsp.rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** The selected nodes the command runs, plus the lake-backed sources the selected models read. */
+export function planNodes(graph: RunGraph, selected: string[], command: string): Set<string> {
+  const kinds: Record<string, NodeKind[]> = { run: ['model'], build: ['seed', 'model', 'test', 'source'], seed: ['seed'], test: ['test'] };
+  const wanted = new Set(kinds[command] ?? kinds.run);
+  const ids = new Set<string>();
+  for (const id of selected) {
+    const node = graph.nodes.get(id);
+    if (!node || !wanted.has(node.kind)) continue;
+    if (node.kind === 'model' && (node.config.materialized === 'ephemeral' || !node.config.enabled)) continue;
+    if (node.kind === 'source' && !node.path) continue;
+    ids.add(id);
+  }
+  if (command === 'run' || command === 'build') {
+    for (const id of [...ids]) {
+      for (const parent of graph.parents.get(id) ?? []) {
+        const node = graph.nodes.get(parent);
+        if (node?.kind === 'source' && node.path) ids.add(parent);
+      }
+    }
+  }
+  return ids;
+}
+
+/**
+ * Dependencies among the nodes that run. Ephemeral models in between are looked through. In a
+ * build, a model also waits for the tests of its parents, so a failing test stops the downstream.
+ */
+function schedule(graph: RunGraph, ids: Set<string>, build: boolean): { parents: Map<string, Set<string>>; order: string[] } {
+  const parents = new Map<string, Set<string>>();
+  const upstream = (id: string, seen = new Set<string>()): Set<string> => {
+    const out = new Set<string>();
+    for (const p of graph.parents.get(id) ?? []) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      if (ids.has(p)) out.add(p);
+      else for (const q of upstream(p, seen)) out.add(q);
+    }
+    return out;
+  };
+  for (const id of ids) parents.set(id, upstream(id));
+  if (build) {
+    for (const id of ids) {
+      const node = graph.nodes.get(id);
+      if (node?.kind !== 'test') continue;
+      const tested = parents.get(id)!;
+      for (const [other, ps] of parents) {
+        if (other === id || graph.nodes.get(other)?.kind === 'test' || tested.has(other)) continue;
+        if ([...tested].some((t) => ps.has(t))) ps.add(id);
+      }
+    }
+  }
+  const order = graph.order.filter((id) => ids.has(id));
+  for (const id of ids) if (!order.includes(id)) order.push(id);
+  return { parents, order };
+}
+
+/** Creates every schema the run writes to before nodes run in parallel (concurrent creates would conflict). */
+async function prepareSchemas(db: EngineSession, graph: RunGraph, order: string[]): Promise<void> {
+  const schemas = new Set<string>();
+  for (const id of order) {
+    const node = graph.nodes.get(id);
+    if (node && node.kind !== 'test') schemas.add(splitRelation(node.relation).schema);
+  }
+  for (const schema of schemas) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
+  await ensureLoadState(db);
+}
+
+type Work = (db: EngineSession, node: GraphNode) => Promise<Omit<NodeResult, 'ms'>>;
+
+/** The scheduler: a node starts when its parents succeeded; a failure skips everything downstream. */
+async function execute(order: string[], parents: Map<string, Set<string>>, graph: RunGraph, sessions: EngineSession[], options: RunOptions, emit: (e: RunEvent) => void, work: Work): Promise<NodeResult[]> {
+  const results = new Map<string, NodeResult>();
+  const total = order.length;
+  const waiting = new Set(order);
+  const free = [...sessions];
+  const running = new Map<string, EngineSession>();
+  let index = 0;
+  let stopped: string | undefined;
+  const onAbort = (): void => {
+    stopped ??= 'cancelled';
+    for (const session of running.values()) session.interrupt();
+  };
+  options.signal?.addEventListener('abort', onAbort);
+  if (options.signal?.aborted) onAbort();
+
+  const record = (result: NodeResult): void => {
+    results.set(result.id, result);
+    emit({ type: 'node-finish', result, index: ++index, total });
+  };
+  const blockedBy = (id: string): string | undefined => {
+    for (const p of parents.get(id) ?? []) {
+      const r = results.get(p);
+      if (r && r.status !== 'success' && r.status !== 'warn') return p;
+    }
+    return undefined;
+  };
+
+  await new Promise<void>((resolve) => {
+    const pump = (): void => {
+      for (const id of [...waiting]) {
+        const blocker = stopped ? undefined : blockedBy(id);
+        if (stopped || blocker) {
+          waiting.delete(id);
+          const node = graph.nodes.get(id)!;
+          const status = stopped === 'cancelled' ? 'cancelled' : 'skipped';
+          record({ id, kind: node.kind, name: nameOf(node), status, ms: 0, message: blocker ? `skipped: upstream ${blocker} ${results.get(blocker)!.status}` : stopped === 'cancelled' ? 'cancelled' : `skipped: --fail-fast after ${stopped}` });
+          continue;
+        }
+        if (free.length === 0) break;
+        if ([...(parents.get(id) ?? [])].some((p) => !results.has(p))) continue;
+        waiting.delete(id);
+        const db = free.pop()!;
+        running.set(id, db);
+        const node = graph.nodes.get(id)!;
+        emit({ type: 'node-start', id, kind: node.kind, name: nameOf(node), index: index + 1, total });
+        const t0 = performance.now();
+        work(db, node)
+          .catch((err: unknown): Omit<NodeResult, 'ms'> => ({ id, kind: node.kind, name: nameOf(node), status: 'error', message: firstLine(err), error: { file: fileOf(node), message: messageOf(err) } }))
+          .then((r) => {
+            running.delete(id);
+            free.push(db);
+            const status = stopped === 'cancelled' && r.status === 'error' ? 'cancelled' : r.status;
+            record({ ...r, status, ms: Math.round(performance.now() - t0) });
+            if ((status === 'error' || status === 'fail') && options.failFast) {
+              stopped ??= id;
+              for (const session of running.values()) session.interrupt();
+            }
+            pump();
+          });
+      }
+      if (waiting.size === 0 && running.size === 0) resolve();
+      else if (running.size === 0 && free.length > 0) {
+        // Nothing runs and nothing can start: a cycle among the remaining nodes.
+        for (const id of [...waiting]) {
+          waiting.delete(id);
+          const node = graph.nodes.get(id)!;
+          record({ id, kind: node.kind, name: nameOf(node), status: 'error', ms: 0, message: 'dependency cycle', error: { file: fileOf(node), message: 'This node is part of a dependency cycle' } });
+        }
+        resolve();
+      }
+    };
+    pump();
+  });
+  options.signal?.removeEventListener('abort', onAbort);
+  return order.map((id) => results.get(id)!);
+}
+
+async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: GraphNode): Promise<Omit<NodeResult, 'ms'>> {
+  const head = { id: node.id, kind: node.kind, name: nameOf(node) } as const;
+  switch (node.kind) {
+    case 'source':
+      return { ...head, ...(await runSource(ctx, node)) };
+    case 'model':
+      return { ...head, ...(await runModel(ctx, node)) };
+    case 'seed':
+      if (!hooks.runSeed) return { ...head, status: 'skipped', message: 'seeds are not available yet' };
+      return { ...head, ...(await hooks.runSeed(ctx, node)) };
+    case 'test':
+      if (!hooks.runTest) return { ...head, status: 'skipped', message: 'tests are not available yet' };
+      return { ...head, ...(await hooks.runTest(ctx, node)) };
+  }
+}
+
+async function runSource(ctx: NodeContext, source: SourceTable): Promise<NodeOutcome> {
+  const load = await loadSource(ctx.db, ctx.lake, source, { runId: ctx.runId, tempDir: ctx.tempDir, force: ctx.fullRefresh });
+  const parts = [load.unchanged ? 'unchanged' : `${load.read} read`];
+  if (load.rejected) parts.push(`${load.rejected} rejected${load.rejectedKey ? ` → ${load.rejectedKey}` : ''}`);
+  if (load.duplicates) parts.push(`${load.duplicates} duplicates dropped`);
+  parts.push(...load.warnings);
+  return { status: load.warnings.length ? 'warn' : 'success', rows: load.accepted, message: parts.join(', '), details: { ...load } };
+}
+
+async function runModel(ctx: NodeContext, model: ModelNode): Promise<NodeOutcome> {
+  const incremental = await isIncrementalRun(ctx.db, model, model.config, ctx.fullRefresh);
+  const compiled = ctx.compile(model.id, { isIncremental: incremental });
+  const problem = compiled.diagnostics.find((d) => d.severity === 'error');
+  if (problem) return { status: 'error', message: problem.message, error: { file: problem.file || model.file, range: problem.range, message: problem.message } };
+  try {
+    const result = await materialize({ db: ctx.db, lake: ctx.lake, tempDir: ctx.tempDir }, model, compiled, incremental);
+    return { status: 'success', rows: result.rows, message: result.message, details: result.published ? { published: result.published } : undefined };
+  } catch (err) {
+    const message = messageOf(err);
+    let range;
+    let file = model.file;
+    if (err instanceof ModelError && err.compiledOffset !== undefined) range = compiled.map.toTemplate(err.compiledOffset);
+    if (err instanceof ModelError && err.code === 'contract' && model.spec) ({ file, range } = model.spec.location);
+    return { status: 'error', message: firstLine(err), error: { file, range, message } };
+  }
+}
+
+async function writeRunResults(project: Project, run: RunResults): Promise<void> {
+  const dir = path.join(project.root, 'target');
+  await fsp.mkdir(dir, { recursive: true });
+  await fsp.writeFile(path.join(dir, 'run_results.json'), JSON.stringify(run, null, 2) + '\n');
+}
+
+function newRunId(): string {
+  return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+function nameOf(node: GraphNode): string {
+  return node.kind === 'source' ? `${node.source}.${node.table}` : node.name;
+}
+
+function fileOf(node: GraphNode): string {
+  return node.kind === 'source' ? node.location.file : node.file;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function firstLine(err: unknown): string {
+  return messageOf(err).split('\n')[0];
+}

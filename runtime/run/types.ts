@@ -1,0 +1,103 @@
+// The runner's public data: options, per-node results, the event stream and run_results.json.
+import type { EngineSession } from '../engine/adapter.js';
+import type { Lake } from '../lake/lake.js';
+import type { CompiledNode, Diagnostic, ModelNode, Project, Range, Result, SeedNode, SourceTable, TestNode } from '../project/types.js';
+
+export type GraphNode = ModelNode | SourceTable | SeedNode | TestNode;
+
+/** The part of H-core's Graph the runner reads (runtime/graph/dag.ts). */
+export interface RunGraph {
+  nodes: Map<string, GraphNode>;
+  parents: Map<string, Set<string>>;
+  children: Map<string, Set<string>>;
+  order: string[];
+}
+
+export type NodeStatus = 'success' | 'warn' | 'error' | 'fail' | 'skipped' | 'cancelled';
+export type NodeKind = 'source' | 'model' | 'seed' | 'test';
+
+export interface NodeError {
+  /** Project-relative file the error is in (the model, the YAML, pipeline.yml). */
+  file: string;
+  range?: Range;
+  message: string;
+}
+
+export interface NodeResult {
+  id: string;
+  kind: NodeKind;
+  name: string;
+  status: NodeStatus;
+  /** Rows written (models, seeds, sources) or failing rows (tests). */
+  rows?: number;
+  ms: number;
+  /** One line for the progress display: 'table', '3 rejected', 'upstream model.x failed'. */
+  message?: string;
+  error?: NodeError;
+  /** Extra facts: a source's read/accepted/rejected/duplicates, a test's first failing rows. */
+  details?: Record<string, unknown>;
+}
+
+export type RunEvent =
+  | { type: 'start'; runId: string; total: number; ids: string[] }
+  | { type: 'node-start'; id: string; kind: NodeKind; name: string; index: number; total: number }
+  | { type: 'node-finish'; result: NodeResult; index: number; total: number }
+  | { type: 'finish'; results: RunResults };
+
+export interface RunResults {
+  runId: string;
+  command: string;
+  startedAt: string;
+  elapsedMs: number;
+  /** False when any node ended in error or fail (tests with severity warn only warn). */
+  success: boolean;
+  results: NodeResult[];
+  /** Problems that stopped the run before any node ran (a held lock, a broken project). */
+  errors: NodeError[];
+}
+
+/** What a seed or test runner gets: the engine session to use and the run's facts. */
+export interface NodeContext {
+  db: EngineSession;
+  lake: Lake;
+  project: Project;
+  graph: RunGraph;
+  runId: string;
+  tempDir: string;
+  fullRefresh: boolean;
+  signal?: AbortSignal;
+  compile(id: string, opts?: { isIncremental?: boolean }): CompiledNode;
+}
+
+/** What a seed or test reports back; the runner adds the timing. */
+export type NodeOutcome = Omit<NodeResult, 'id' | 'kind' | 'name' | 'ms'>;
+
+/** The pieces the runner takes from the other parts of the runtime (injected, so tests can stub them). */
+export interface RunHooks {
+  compile(project: Project, graph: RunGraph, id: string, opts?: { isIncremental?: boolean }): CompiledNode;
+  select(graph: RunGraph, selection: { select?: string[]; exclude?: string[] }): Result<string[]>;
+  runSeed?(ctx: NodeContext, seed: SeedNode): Promise<NodeOutcome>;
+  runTest?(ctx: NodeContext, test: TestNode): Promise<NodeOutcome>;
+}
+
+export interface RunOptions {
+  /** 'run' (sources + models), 'build' (seeds, models and tests in DAG order), 'seed', 'test'. */
+  command?: 'run' | 'build' | 'seed' | 'test';
+  select?: string[];
+  exclude?: string[];
+  fullRefresh?: boolean;
+  failFast?: boolean;
+  /** Nodes run at once; default the project's threads. */
+  threads?: number;
+  onEvent?: (event: RunEvent) => void;
+  signal?: AbortSignal;
+  /** Overrides the project's lake (tests, the server's S3 cache). */
+  lake?: Lake;
+  /** Overrides the warehouse file (absolute or relative to the project root). */
+  warehouse?: string;
+  /** Write target/run_results.json (default true). */
+  writeResults?: boolean;
+  hooks?: Partial<RunHooks>;
+}
+
+export type { Diagnostic };
