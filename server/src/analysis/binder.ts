@@ -1,0 +1,317 @@
+// Static contracts: each compiled model is bound by DuckDB in an in-memory database against empty
+// stub tables for its inputs (declared contracts, else the inputs' own bound columns). Nothing runs
+// and no warehouse file is touched. Gives output columns and types, SQL errors mapped back to the
+// template, unknown columns with "did you mean", and contract mismatches on the SQL and the YAML.
+import { createHash } from 'node:crypto';
+import { openMemory, type Warehouse } from '../../../runtime/engine/duckdb.js';
+import type { ColumnInfo } from '../../../runtime/engine/adapter.js';
+import { compileNode } from '../../../runtime/compile/compile.js';
+import { suggest } from '../../../runtime/project/config.js';
+import type { CompiledNode, Diagnostic, Location, ModelNode, Range } from '../../../runtime/project/types.js';
+import { compareContract } from '../../../runtime/run/contracts.js';
+import type { Workspace } from './workspace.js';
+import { parseSqlError } from './sqlError.js';
+import { relationKey } from './lineage.js';
+
+interface BindResult {
+  /** Identity of the inputs: compiled SQL and the stubs it was bound against. */
+  key: string;
+  columns?: ColumnInfo[];
+  diagnostics: Diagnostic[];
+}
+
+/** Binding work runs one statement at a time on one connection; editor requests go first. */
+class Lock {
+  private tail: Promise<void> = Promise.resolve();
+  private urgent = 0;
+
+  async run<T>(work: () => Promise<T>, urgent: boolean): Promise<T> {
+    if (urgent) this.urgent++;
+    else while (this.urgent > 0) await new Promise((r) => setImmediate(r));
+    const previous = this.tail;
+    let release!: () => void;
+    this.tail = new Promise((r) => (release = r));
+    await previous;
+    try {
+      return await work();
+    } finally {
+      if (urgent) this.urgent--;
+      release();
+    }
+  }
+}
+
+export class Binder {
+  private engine?: Promise<Warehouse>;
+  private readonly results = new Map<string, BindResult>();
+  private readonly compiledCache = new Map<string, { key: string; compiled: CompiledNode }>();
+  private readonly stubs = new Map<string, string>();
+  private readonly lock = new Lock();
+  private backgroundRunning = false;
+  private backgroundAgain = false;
+
+  constructor(private readonly ws: Workspace) {}
+
+  /** Output columns of a bound model, when it has been bound. */
+  columns(id: string): ColumnInfo[] | undefined {
+    return this.results.get(id)?.columns;
+  }
+
+  /** Bound diagnostics (SQL errors, unknown columns, contracts) that land in `file`. */
+  diagnostics(file: string): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const id of this.idsTouching(file)) for (const d of this.results.get(id)?.diagnostics ?? []) if (d.file === file) out.push(d);
+    return out;
+  }
+
+  /** The compiled SQL of a model, cached by its text and everything compiling it reads. */
+  compiled(id: string): CompiledNode | undefined {
+    const snap = this.ws.snapshot();
+    const node = snap.graph.nodes.get(id);
+    if (node?.kind !== 'model') return undefined;
+    const key = compileKey(this.ws, node);
+    const cached = this.compiledCache.get(id);
+    if (cached?.key === key) return cached.compiled;
+    const compiled = compileNode(snap.project, snap.graph, id);
+    this.compiledCache.set(id, { key, compiled });
+    return compiled;
+  }
+
+  /** DuckDB's parse tree of a SQL text (json_serialize_sql), or undefined when it does not parse. */
+  async parseTree(sql: string): Promise<any> {
+    return this.lock.run(async () => {
+      const engine = await this.open();
+      const result = await engine.query('select json_serialize_sql($1::varchar) as tree', [sql]);
+      const tree = JSON.parse(String(result.rows[0]?.tree ?? '{}'));
+      return tree.error ? undefined : tree;
+    }, true);
+  }
+
+  /**
+   * Binds the models a file defines or specifies (and their inputs first). Returns the files whose
+   * bound diagnostics may have changed.
+   */
+  async bindFiles(files: string[]): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const file of files) for (const id of this.modelsOfFile(file)) ids.add(id);
+    const touched = new Set<string>();
+    for (const id of ids) for (const f of await this.bindWithInputs(id, true)) touched.add(f);
+    return [...touched];
+  }
+
+  /** Binds every model in DAG order in the background; `onFiles` hears about files with new results. */
+  async bindAll(onFiles: (files: string[]) => void): Promise<void> {
+    if (this.backgroundRunning) {
+      this.backgroundAgain = true;
+      return;
+    }
+    this.backgroundRunning = true;
+    try {
+      do {
+        this.backgroundAgain = false;
+        const order = this.ws.snapshot().graph.order;
+        for (const id of order) {
+          const node = this.ws.snapshot().graph.nodes.get(id);
+          if (node?.kind !== 'model') continue;
+          const files = await this.bindOne(id, false);
+          if (files.length) onFiles(files);
+        }
+      } while (this.backgroundAgain);
+    } finally {
+      this.backgroundRunning = false;
+    }
+  }
+
+  private modelsOfFile(file: string): string[] {
+    const snap = this.ws.snapshot();
+    const own = snap.modelOfFile(file);
+    if (own) return [own.id];
+    return [...snap.project.models.values()].filter((m) => m.spec?.location.file === file).map((m) => m.id);
+  }
+
+  private idsTouching(file: string): string[] {
+    return this.modelsOfFile(file);
+  }
+
+  /** Binds a model's upstream closure in DAG order, then the model. */
+  private async bindWithInputs(id: string, urgent: boolean): Promise<string[]> {
+    const snap = this.ws.snapshot();
+    const closure = new Set<string>();
+    const visit = (n: string): void => {
+      if (closure.has(n)) return;
+      closure.add(n);
+      for (const p of snap.graph.parents.get(n) ?? []) visit(p);
+    };
+    visit(id);
+    const order = snap.graph.order.filter((n) => closure.has(n) && snap.graph.nodes.get(n)?.kind === 'model');
+    if (!order.includes(id)) order.push(id);
+    const touched: string[] = [];
+    for (const n of order) touched.push(...(await this.bindOne(n, urgent)));
+    return touched;
+  }
+
+  /** Binds one model when its inputs changed; returns the files whose diagnostics changed. */
+  private async bindOne(id: string, urgent: boolean): Promise<string[]> {
+    const snap = this.ws.snapshot();
+    const model = snap.graph.nodes.get(id);
+    if (model?.kind !== 'model' || model.config.materialized === 'ephemeral' && !model.spec) return [];
+    const compiled = this.compiled(id);
+    if (!compiled) return [];
+    const inputs = this.inputStubs(id);
+    const key = hash(`${compiled.sql}\0${inputs ? inputs.map((s) => s.signature).join('\0') : 'unbindable'}`);
+    const previous = this.results.get(id);
+    if (previous?.key === key) return [];
+    const result = await this.lock.run(() => this.bind(model, compiled, inputs, key), urgent);
+    this.results.set(id, result);
+    const files = new Set<string>([model.file]);
+    if (model.spec) files.add(model.spec.location.file);
+    for (const d of [...(previous?.diagnostics ?? []), ...result.diagnostics]) files.add(d.file);
+    return [...files];
+  }
+
+  /** The stub tables a model needs, or undefined when an input's columns are unknown. */
+  private inputStubs(id: string): Array<{ relation: string; columns: ColumnInfo[]; signature: string }> | undefined {
+    const snap = this.ws.snapshot();
+    const stubs: Array<{ relation: string; columns: ColumnInfo[]; signature: string }> = [];
+    for (const parent of snap.graph.parents.get(id) ?? []) {
+      const node = snap.graph.nodes.get(parent);
+      if (!node || node.kind === 'test') continue;
+      if (node.kind === 'model' && node.config.materialized === 'ephemeral') continue;
+      const declared = snap.declaredColumns(node);
+      const bound = node.kind === 'model' ? this.results.get(parent)?.columns : undefined;
+      const useDeclared = declared.length > 0 && (node.kind !== 'model' || !bound || node.config.contractEnforced);
+      const columns: ColumnInfo[] = useDeclared ? declared.map((c) => ({ name: c.name, type: c.type ?? 'VARCHAR' })) : bound ?? [];
+      if (columns.length === 0) return undefined;
+      stubs.push({ relation: node.relation, columns, signature: `${node.relation}(${columns.map((c) => `${c.name} ${c.type}`).join(',')})` });
+    }
+    return stubs;
+  }
+
+  private async open(): Promise<Warehouse> {
+    this.engine ??= openMemory();
+    return this.engine;
+  }
+
+  private async bind(model: ModelNode, compiled: CompiledNode, inputs: ReturnType<Binder['inputStubs']>, key: string): Promise<BindResult> {
+    const engine = await this.open();
+    const diagnostics: Diagnostic[] = [];
+    if (!inputs) {
+      // Inputs unknown: the parser can still report syntax errors.
+      const tree = await engine.query('select json_serialize_sql($1::varchar) as tree', [compiled.sql]);
+      const parsed = JSON.parse(String(tree.rows[0]?.tree ?? '{}'));
+      if (parsed.error) {
+        const at = Number(parsed.position);
+        diagnostics.push(this.sqlDiagnostic(model, compiled, `${parsed.error_message}`, Number.isFinite(at) ? at : undefined));
+      }
+      return { key, diagnostics };
+    }
+    for (const stub of inputs) await this.createStub(engine, stub);
+    let columns: ColumnInfo[] | undefined;
+    try {
+      columns = await engine.describe(compiled.sql);
+    } catch (err) {
+      const error = parseSqlError(compiled.sql, err instanceof Error ? err.message : String(err));
+      const d = this.sqlDiagnostic(model, compiled, `${error.kind === 'Parser' ? 'SQL syntax' : error.kind}: ${error.message}`, error.offset);
+      if (error.unknownColumn) this.refineUnknownColumn(model, d, error.unknownColumn, inputs);
+      diagnostics.push(d);
+      return { key, diagnostics };
+    }
+    diagnostics.push(...this.checkContract(model, columns));
+    return { key, columns, diagnostics };
+  }
+
+  private async createStub(engine: Warehouse, stub: { relation: string; columns: ColumnInfo[]; signature: string }): Promise<void> {
+    const name = relationKey(stub.relation);
+    if (this.stubs.get(name) === stub.signature) return;
+    const schema = stub.relation.slice(0, stub.relation.lastIndexOf('.'));
+    const columnsSql = (typed: boolean): string => stub.columns.map((c) => `"${c.name.replace(/"/g, '""')}" ${typed ? c.type : 'VARCHAR'}`).join(', ');
+    await engine.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    try {
+      await engine.exec(`CREATE OR REPLACE TABLE ${stub.relation} (${columnsSql(true)})`);
+    } catch {
+      // A declared type DuckDB does not know: the YAML gets its own diagnostic; bind with VARCHAR.
+      await engine.exec(`CREATE OR REPLACE TABLE ${stub.relation} (${columnsSql(false)})`);
+    }
+    this.stubs.set(name, stub.signature);
+  }
+
+  private sqlDiagnostic(model: ModelNode, compiled: CompiledNode, message: string, offset: number | undefined): Diagnostic {
+    const range = offset === undefined ? firstSelect(model.text) : compiled.map.toTemplate(offset);
+    return { file: model.file, range, severity: 'error', message, code: 'sql-error' };
+  }
+
+  /** Narrows an unknown column to its name in the template and adds the "did you mean". */
+  private refineUnknownColumn(model: ModelNode, d: Diagnostic, unknown: { name: string; candidates: string[] }, inputs: Array<{ columns: ColumnInfo[] }>): void {
+    const candidates = unknown.candidates.length ? unknown.candidates : inputs.flatMap((s) => s.columns.map((c) => c.name));
+    const suggestion = suggest(unknown.name, new Set(candidates));
+    const at = wordAt(model.text, unknown.name, d.range.start);
+    if (at) d.range = at;
+    d.code = 'unknown-column';
+    d.message = `column ${unknown.name} not found${suggestion ? ` — did you mean ${suggestion}` : ''}`;
+    if (suggestion) d.data = { suggestion, replace: d.range };
+  }
+
+  /** The runner's own contract comparison (runtime/run/contracts.ts), reported on the SQL and the YAML. */
+  private checkContract(model: ModelNode, columns: ColumnInfo[]): Diagnostic[] {
+    const spec = model.spec;
+    if (!spec || !(model.config.contractEnforced || spec.contractEnforced) || spec.columns.length === 0) return [];
+    const out: Diagnostic[] = [];
+    const add = (code: string, message: string, yaml: Location, sql: Range): void => {
+      out.push({ file: yaml.file, range: yaml.range, severity: 'error', message, code });
+      out.push({ file: model.file, range: sql, severity: 'error', message, code });
+    };
+    for (const m of compareContract(columns, spec.columns)) {
+      if (m.reason === 'missing in definition') {
+        add('contract-missing-column', `contract: column ${m.column} is declared but ${model.name} does not produce it`, m.spec!.location, firstSelect(model.text));
+      } else if (m.reason === 'data type mismatch') {
+        add('contract-type-mismatch', `contract: column ${m.column} is ${m.modelType} in the SQL but declared as ${m.contractType}`, m.spec!.location, columnInSql(model.text, m.column));
+      } else {
+        add('contract-extra-column', `contract: ${model.name} produces column ${m.column} (${m.modelType}) which is not declared`, spec.location, columnInSql(model.text, m.column));
+      }
+    }
+    return out;
+  }
+}
+
+/** What compiling a model reads besides its own text: macros, vars, and its inputs' relations. */
+function compileKey(ws: Workspace, model: ModelNode): string {
+  const snap = ws.snapshot();
+  const parents = [...(snap.graph.parents.get(model.id) ?? [])].map((p) => {
+    const n = snap.graph.nodes.get(p);
+    return n?.kind === 'model' ? `${n.relation}${n.config.materialized === 'ephemeral' ? n.text : ''}` : (n && 'relation' in n ? n.relation : p);
+  });
+  return `${ws.compileEpoch}\0${model.text}\0${JSON.stringify(model.config)}\0${parents.join('\0')}`;
+}
+
+function hash(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+/** The first `select` keyword of a template (where model-level SQL problems are shown). */
+function firstSelect(text: string): Range {
+  const m = /\bselect\b/i.exec(text);
+  return m ? { start: m.index, end: m.index + m[0].length } : { start: 0, end: 0 };
+}
+
+/** The first whole-word occurrence of `name` at or after `from`. */
+function wordAt(text: string, name: string, from: number): Range | undefined {
+  const re = new RegExp(`(?<![\\w"])${escape(name)}(?![\\w"])`, 'gi');
+  re.lastIndex = from;
+  const m = re.exec(text);
+  return m ? { start: m.index, end: m.index + name.length } : undefined;
+}
+
+/** Where an output column is named in a template: its `as name` alias, else its name after the last select. */
+function columnInSql(text: string, name: string): Range {
+  const alias = new RegExp(`\\bas\\s+"?(${escape(name)})"?(?![\\w"])`, 'gi');
+  let found: Range | undefined;
+  for (let m = alias.exec(text); m; m = alias.exec(text)) found = { start: m.index + m[0].indexOf(m[1]), end: m.index + m[0].indexOf(m[1]) + name.length };
+  if (found) return found;
+  const select = firstSelect(text);
+  const lastSelect = [...text.matchAll(/\bselect\b/gi)].pop()?.index ?? select.start;
+  return wordAt(text, name, lastSelect) ?? select;
+}
+
+function escape(name: string): string {
+  return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,118 @@
+// Completion in SQL templates: ref names, sources and tables, columns of the relations in scope,
+// config() keys and values, macros and Jinja keywords. YAML files go to yamlCompletion.ts.
+import type { Range } from '../../../runtime/project/types.js';
+import type { Workspace } from './workspace.js';
+import type { Completion } from './types.js';
+import { aliases, templateContext, type AliasTarget } from './context.js';
+import { completeYaml } from './yamlCompletion.js';
+import { CONFIG_KEYS, JINJA_EXPRESSIONS, JINJA_STATEMENTS } from './vocabulary.js';
+import type { Column } from './snapshot.js';
+
+export function complete(ws: Workspace, file: string, offset: number): Completion[] {
+  const text = ws.text(file);
+  if (text === undefined) return [];
+  if (/\.ya?ml$/.test(file)) return completeYaml(ws, file, text, offset);
+  if (!file.endsWith('.sql')) return [];
+  return completeSql(ws, file, text, offset);
+}
+
+function completeSql(ws: Workspace, file: string, text: string, offset: number): Completion[] {
+  const snap = ws.snapshot();
+  const ctx = templateContext(text, offset);
+  switch (ctx.kind) {
+    case 'ref': {
+      const self = snap.modelOfFile(file)?.name;
+      const items: Completion[] = [];
+      for (const m of snap.project.models.values()) {
+        if (m.name === self) continue;
+        items.push({
+          label: m.name, kind: 'model', range: ctx.range,
+          detail: [m.layer, m.config.materialized].filter(Boolean).join(' · '),
+          ...(m.description ? { documentation: m.description } : {}),
+          sortText: `${layerRank(m.layer)}${m.name}`,
+        });
+      }
+      for (const s of snap.project.seeds.values()) items.push({ label: s.name, kind: 'table', detail: 'seed', range: ctx.range, sortText: `9${s.name}` });
+      return items;
+    }
+    case 'source': {
+      const counts = new Map<string, number>();
+      for (const s of snap.project.sources.values()) counts.set(s.source, (counts.get(s.source) ?? 0) + 1);
+      return [...counts].map(([name, n]) => ({ label: name, kind: 'source', detail: `source · ${n} table${n === 1 ? '' : 's'}`, range: ctx.range }));
+    }
+    case 'sourceTable':
+      return [...snap.project.sources.values()]
+        .filter((s) => s.source === ctx.source)
+        .map((s) => ({
+          label: s.table, kind: 'table', range: ctx.range,
+          detail: s.format ? `${s.format} · ${s.path ?? ''}` : s.relation,
+          ...(s.description ? { documentation: s.description } : {}),
+        }));
+    case 'configKey':
+      return CONFIG_KEYS.map((k) => ({ label: k.name, kind: 'property', detail: k.detail, insertText: `${k.name}=`, range: ctx.range }));
+    case 'configValue': {
+      if (ctx.key === 'unique_key' || ctx.key === 'partition_by') {
+        const model = snap.modelOfFile(file);
+        return model ? ws.columns(model.id).map((c) => column(c, ctx.range)) : [];
+      }
+      const key = CONFIG_KEYS.find((k) => k.name === ctx.key);
+      return (key?.values ?? []).map((v) => ({ label: v, kind: 'value', range: ctx.range }));
+    }
+    case 'jinja': {
+      const items: Completion[] = (ctx.statement ? JINJA_STATEMENTS : JINJA_EXPRESSIONS).map((k) => ({
+        label: k.name, kind: k.snippet ? 'function' : 'keyword', detail: k.detail, range: ctx.range,
+        ...(k.snippet ? { insertText: k.snippet, snippet: true } : {}),
+      }));
+      for (const m of snap.project.macros.values()) {
+        items.push({
+          label: m.name, kind: 'macro', detail: `macro(${m.params.join(', ')})`, range: ctx.range,
+          insertText: `${m.name}(${m.params.map((p, i) => `\${${i + 1}:${p}}`).join(', ')})`, snippet: true,
+          ...(m.description ? { documentation: m.description } : {}),
+        });
+      }
+      return items;
+    }
+    case 'sql': {
+      const scope = aliases(text);
+      if (ctx.qualifier !== undefined) {
+        const target = scope.get(ctx.qualifier);
+        return target ? columnsOf(ws, target).map((c) => column(c, ctx.range)) : [];
+      }
+      if (!ctx.inSelectList) return [];
+      const seen = new Set<string>();
+      const items: Completion[] = [];
+      for (const target of new Set(scope.values())) {
+        for (const c of columnsOf(ws, target)) {
+          if (seen.has(c.name)) continue;
+          seen.add(c.name);
+          items.push(column(c, ctx.range));
+        }
+      }
+      return items;
+    }
+    case 'comment':
+      return [];
+  }
+}
+
+/** Columns a relation alias stands for: a model's or source's columns, or a CTE's inputs. */
+export function columnsOf(ws: Workspace, target: AliasTarget): Column[] {
+  const snap = ws.snapshot();
+  if (target.kind === 'ref') {
+    const node = snap.refTarget(target.name);
+    return node ? ws.columns(node.id) : [];
+  }
+  if (target.kind === 'source') {
+    const node = snap.source(target.source, target.table);
+    return node ? ws.columns(node.id) : [];
+  }
+  return target.targets.flatMap((t) => columnsOf(ws, t));
+}
+
+function column(c: Column, range: Range): Completion {
+  return { label: c.name, kind: 'column', range, ...(c.type ? { detail: c.type } : {}), ...(c.description ? { documentation: c.description } : {}) };
+}
+
+function layerRank(layer: string | undefined): string {
+  return layer === 'gold' ? '0' : layer === 'silver' ? '1' : layer === 'bronze' ? '2' : '3';
+}

@@ -1,0 +1,33 @@
+// Diagnostics per file. Static ones come from loading and linking (YAML, pipeline.yml schema, Jinja,
+// config values, unknown refs/sources/macros/vars with "did you mean", duplicates) and from the DAG
+// (cycles); bound ones from the binder (SQL errors, unknown columns, contracts).
+import type { Diagnostic } from '../../../runtime/project/types.js';
+import type { Workspace } from './workspace.js';
+
+let cache: { project: Diagnostic[]; graph: Diagnostic[]; byFile: Map<string, Diagnostic[]> } | undefined;
+
+/** Every file's static diagnostics, computed once per linked state. */
+export function staticDiagnostics(ws: Workspace): Map<string, Diagnostic[]> {
+  const snap = ws.snapshot();
+  const project = snap.project.diagnostics;
+  const graph = snap.graph.diagnostics;
+  if (cache?.project === project && cache.graph === graph) return cache.byFile;
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of [...project, ...graph]) {
+    const list = byFile.get(d.file) ?? [];
+    list.push(withFix(d));
+    byFile.set(d.file, list);
+  }
+  cache = { project, graph, byFile };
+  return byFile;
+}
+
+export function boundDiagnostics(ws: Workspace, file: string): Diagnostic[] {
+  return ws.binder.diagnostics(file);
+}
+
+/** A "did you mean" suggestion replaces the diagnostic's own range unless it says otherwise. */
+function withFix(d: Diagnostic): Diagnostic {
+  if (typeof d.data?.suggestion !== 'string' || d.data.replace) return d;
+  return { ...d, data: { ...d.data, replace: d.range } };
+}

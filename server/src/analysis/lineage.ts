@@ -1,0 +1,162 @@
+// Column-level lineage: which upstream columns an output column of a model is computed from, read
+// from DuckDB's own parse tree of the compiled SQL (json_serialize_sql), through CTEs, subqueries,
+// joins and unions, then across models back to the bronze sources.
+import type { Workspace } from './workspace.js';
+
+export interface ColumnRef {
+  node: string;
+  column: string;
+}
+
+export interface ColumnEdge {
+  from: ColumnRef;
+  to: ColumnRef;
+}
+
+type Ast = Record<string, any>;
+
+interface Scope {
+  ctes: Map<string, Ast>;
+}
+
+/** The edges into `column` of model `id` and, recursively, into its inputs; bounded by `depth` models. */
+export async function columnLineage(ws: Workspace, id: string, column: string, depth = 20): Promise<ColumnEdge[]> {
+  const edges: ColumnEdge[] = [];
+  const seen = new Set<string>();
+  const queue: Array<{ ref: ColumnRef; level: number }> = [{ ref: { node: id, column }, level: 0 }];
+  while (queue.length) {
+    const { ref, level } = queue.shift()!;
+    const key = `${ref.node}\0${ref.column.toLowerCase()}`;
+    if (seen.has(key) || level >= depth) continue;
+    seen.add(key);
+    for (const from of await directInputs(ws, ref.node, ref.column)) {
+      edges.push({ from, to: ref });
+      queue.push({ ref: from, level: level + 1 });
+    }
+  }
+  return edges;
+}
+
+/** The upstream columns one output column of one model reads directly. Empty for sources and seeds. */
+export async function directInputs(ws: Workspace, id: string, column: string): Promise<ColumnRef[]> {
+  const snap = ws.snapshot();
+  if (snap.node(id)?.kind !== 'model') return [];
+  const compiled = ws.binder.compiled(id);
+  if (!compiled) return [];
+  const ast = await ws.binder.parseTree(compiled.sql);
+  const root = ast?.statements?.[0]?.node;
+  if (!root) return [];
+  const resolver = new Resolver(ws);
+  return dedupe(resolver.output(root, column, { ctes: new Map() }, 0));
+}
+
+class Resolver {
+  private readonly byRelation = new Map<string, string>();
+
+  constructor(private readonly ws: Workspace) {
+    const snap = ws.snapshot();
+    for (const n of snap.graph.nodes.values()) if (n.kind !== 'test') this.byRelation.set(relationKey(n.relation), n.id);
+  }
+
+  /** Inputs of the output column `column` of a query node. */
+  output(node: Ast, column: string, outer: Scope, level: number): ColumnRef[] {
+    if (!node || level > 30) return [];
+    const scope: Scope = { ctes: new Map(outer.ctes) };
+    for (const entry of node.cte_map?.map ?? []) scope.ctes.set(String(entry.key).toLowerCase(), entry.value?.query?.node);
+    if (node.type === 'SET_OPERATION_NODE') {
+      const index = outputNames(node.left).findIndex((n) => n === column.toLowerCase());
+      const right = index >= 0 ? outputNames(node.right)[index] : undefined;
+      return [...this.output(node.left, column, scope, level + 1), ...(right ? this.output(node.right, right, scope, level + 1) : [])];
+    }
+    if (node.type !== 'SELECT_NODE') return [];
+    const tables = fromTables(node.from_table);
+    const wanted = column.toLowerCase();
+    const item = (node.select_list as Ast[]).find((e) => outputName(e) === wanted);
+    if (item) return columnRefs(item).flatMap((names) => this.column(names, tables, scope, level));
+    // Not named explicitly: a `*` (or `alias.*`) passes it through from a table that has it.
+    for (const star of (node.select_list as Ast[]).filter((e) => e.class === 'STAR')) {
+      const candidates = star.relation_name ? tables.filter((t) => t.alias === String(star.relation_name).toLowerCase()) : tables;
+      const found = this.column([column], candidates, scope, level);
+      if (found.length) return found;
+    }
+    return [];
+  }
+
+  /** A column reference (optionally qualified) resolved against the FROM tables of its query. */
+  private column(names: string[], tables: FromTable[], scope: Scope, level: number): ColumnRef[] {
+    const column = names[names.length - 1];
+    const qualifier = names.length > 1 ? names[names.length - 2].toLowerCase() : undefined;
+    const candidates = qualifier ? tables.filter((t) => t.alias === qualifier) : tables;
+    for (const table of candidates) {
+      const found = this.fromTable(table, column, scope, level);
+      if (found.length || candidates.length === 1) return found;
+    }
+    return [];
+  }
+
+  private fromTable(table: FromTable, column: string, scope: Scope, level: number): ColumnRef[] {
+    if (table.subquery) return this.output(table.subquery, column, scope, level + 1);
+    const cte = table.schema ? undefined : scope.ctes.get(table.name);
+    if (cte) return this.output(cte, column, scope, level + 1);
+    const id = this.byRelation.get(`${table.schema || 'main'}.${table.name}`);
+    if (!id) return [];
+    const known = this.ws.columns(id);
+    const match = known.find((c) => c.name.toLowerCase() === column.toLowerCase());
+    return known.length === 0 || match ? [{ node: id, column: match?.name ?? column }] : [];
+  }
+}
+
+interface FromTable {
+  alias: string;
+  schema: string;
+  name: string;
+  subquery?: Ast;
+}
+
+function fromTables(from: Ast | null): FromTable[] {
+  if (!from) return [];
+  if (from.type === 'JOIN') return [...fromTables(from.left), ...fromTables(from.right)];
+  if (from.type === 'BASE_TABLE') {
+    const name = String(from.table_name).toLowerCase();
+    return [{ alias: String(from.alias || from.table_name).toLowerCase(), schema: String(from.schema_name ?? '').toLowerCase(), name }];
+  }
+  if (from.type === 'SUBQUERY') return [{ alias: String(from.alias).toLowerCase(), schema: '', name: '', subquery: from.subquery?.node }];
+  return [];
+}
+
+function outputName(e: Ast): string | undefined {
+  if (e.alias) return String(e.alias).toLowerCase();
+  if (e.class === 'COLUMN_REF') return String(e.column_names[e.column_names.length - 1]).toLowerCase();
+  return undefined;
+}
+
+function outputNames(node: Ast): string[] {
+  if (node?.type === 'SET_OPERATION_NODE') return outputNames(node.left);
+  return ((node?.select_list ?? []) as Ast[]).map((e) => outputName(e) ?? '');
+}
+
+/** Every column reference inside an expression (skipping nested subqueries' own scopes). */
+function columnRefs(e: unknown): string[][] {
+  if (!e || typeof e !== 'object') return [];
+  if (Array.isArray(e)) return e.flatMap(columnRefs);
+  const o = e as Ast;
+  if (o.class === 'COLUMN_REF') return [o.column_names as string[]];
+  if (o.class === 'SUBQUERY') return [];
+  return Object.values(o).flatMap(columnRefs);
+}
+
+function dedupe(refs: ColumnRef[]): ColumnRef[] {
+  const seen = new Set<string>();
+  return refs.filter((r) => {
+    const key = `${r.node}\0${r.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** 'schema.name', lower case, from a quoted relation '"schema"."name"'. */
+export function relationKey(relation: string): string {
+  const parts = [...relation.matchAll(/"((?:[^"]|"")*)"|([^."]+)/g)].map((m) => (m[1] ?? m[2]).replace(/""/g, '"').toLowerCase());
+  return parts.length >= 2 ? `${parts[parts.length - 2]}.${parts[parts.length - 1]}` : `main.${parts[0] ?? ''}`;
+}

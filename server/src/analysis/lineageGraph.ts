@@ -1,0 +1,80 @@
+// The lineage graph for the lineage view: nodes and edges around a model (or the whole project)
+// and, for the models in it, column-level edges from their parse trees.
+import type { Workspace } from './workspace.js';
+import type { Node } from './snapshot.js';
+import { directInputs, type ColumnEdge } from './lineage.js';
+
+export interface LineageNodeData {
+  id: string;
+  kind: 'model' | 'source' | 'seed';
+  name: string;
+  layer?: string;
+  materialization?: string;
+  description?: string;
+  file?: string;
+  columns: Array<{ name: string; type: string }>;
+  lastRun?: { status: string; rows?: number; at?: string };
+}
+
+export interface LineageData {
+  focus?: string;
+  nodes: LineageNodeData[];
+  edges: Array<{ from: string; to: string }>;
+  columnEdges: ColumnEdge[];
+}
+
+/** Column edges are computed for at most this many models, so a whole-project view stays quick. */
+const MAX_COLUMN_MODELS = 200;
+
+export async function lineageGraph(ws: Workspace, options: { focus?: string; depth?: number; columns: boolean }): Promise<LineageData> {
+  const snap = ws.snapshot();
+  const ids = new Set<string>();
+  if (options.focus) {
+    const depth = options.depth ?? Infinity;
+    const walk = (start: string, next: Map<string, Set<string>>): void => {
+      let frontier = [start];
+      for (let level = 0; frontier.length && level < depth; level++) {
+        const following: string[] = [];
+        for (const id of frontier) for (const n of next.get(id) ?? []) if (!ids.has(n)) { ids.add(n); following.push(n); }
+        frontier = following;
+      }
+    };
+    ids.add(options.focus);
+    walk(options.focus, snap.graph.parents);
+    walk(options.focus, snap.graph.children);
+  } else {
+    for (const id of snap.graph.nodes.keys()) ids.add(id);
+  }
+  const nodes: LineageNodeData[] = [];
+  for (const id of ids) {
+    const node = snap.node(id);
+    if (node) nodes.push(describe(ws, node));
+  }
+  const kept = new Set(nodes.map((n) => n.id));
+  const edges: LineageData['edges'] = [];
+  for (const id of kept) for (const p of snap.graph.parents.get(id) ?? []) if (kept.has(p)) edges.push({ from: p, to: id });
+  const columnEdges: ColumnEdge[] = [];
+  if (options.columns) {
+    const models = nodes.filter((n) => n.kind === 'model').slice(0, MAX_COLUMN_MODELS);
+    await ws.binder.bindFiles(models.map((m) => m.file!));
+    for (const m of models) {
+      for (const c of ws.columns(m.id)) {
+        for (const from of await directInputs(ws, m.id, c.name)) if (kept.has(from.node)) columnEdges.push({ from, to: { node: m.id, column: c.name } });
+      }
+    }
+  }
+  return { ...(options.focus ? { focus: options.focus } : {}), nodes, edges, columnEdges };
+}
+
+function describe(ws: Workspace, node: Node): LineageNodeData {
+  const run = ws.lastRun(node.id);
+  const columns = ws.columns(node.id).map((c) => ({ name: c.name, type: c.type ?? '' }));
+  const lastRun = run ? { lastRun: { status: run.status, ...(run.rows !== undefined ? { rows: run.rows } : {}), ...(run.at ? { at: run.at } : {}) } } : {};
+  if (node.kind === 'model') {
+    return { id: node.id, kind: 'model', name: node.name, ...(node.layer ? { layer: node.layer } : {}), materialization: node.config.materialized, ...(node.description ? { description: node.description } : {}), file: node.file, columns, ...lastRun };
+  }
+  if (node.kind === 'source') {
+    return { id: node.id, kind: 'source', name: `${node.source}.${node.table}`, layer: 'bronze', ...(node.description ? { description: node.description } : {}), file: node.location.file, columns, ...lastRun };
+  }
+  return { id: node.id, kind: 'seed', name: node.name, file: node.file, columns, ...lastRun };
+}

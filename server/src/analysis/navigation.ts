@@ -1,0 +1,78 @@
+// Go to definition (ref → model file, source → its YAML, macro → its definition) and find
+// references (every ref/source/macro call naming the thing under the cursor).
+import type { Range } from '../../../runtime/project/types.js';
+import type { Workspace } from './workspace.js';
+import type { FileRange } from './types.js';
+
+/** What the cursor names: a model (or seed), a source table or a macro, with the name's range. */
+export type Target =
+  | { kind: 'model'; name: string; range: Range }
+  | { kind: 'source'; source: string; table: string; range: Range }
+  | { kind: 'macro'; name: string; range: Range };
+
+const START: Range = { start: 0, end: 0 };
+
+export function targetAt(ws: Workspace, file: string, offset: number): Target | undefined {
+  const snap = ws.snapshot();
+  const inside = (r: Range): boolean => offset >= r.start && offset <= r.end;
+  if (file.endsWith('.sql')) {
+    const scan = ws.scan(file);
+    for (const r of scan.refs) if (inside(r.nameRange)) return { kind: 'model', name: r.name, range: r.nameRange };
+    for (const s of scan.sources) {
+      if (inside(s.sourceRange) || inside(s.tableRange)) return { kind: 'source', source: s.source, table: s.table, range: s.tableRange };
+    }
+    for (const c of scan.macroCalls) if (inside(c.range)) return { kind: 'macro', name: c.name, range: c.range };
+    for (const d of scan.macroDefs) if (inside(d.nameRange)) return { kind: 'macro', name: d.name, range: d.nameRange };
+    return undefined;
+  }
+  for (const m of snap.project.models.values()) {
+    if (m.spec?.location.file === file && inside(m.spec.location.range)) return { kind: 'model', name: m.name, range: m.spec.location.range };
+  }
+  for (const s of snap.project.sources.values()) {
+    if (s.location.file === file && inside(s.location.range)) return { kind: 'source', source: s.source, table: s.table, range: s.location.range };
+  }
+  return undefined;
+}
+
+export function definition(ws: Workspace, file: string, offset: number): FileRange[] {
+  const target = targetAt(ws, file, offset);
+  const snap = ws.snapshot();
+  if (!target) return [];
+  if (target.kind === 'model') {
+    const node = snap.refTarget(target.name);
+    if (!node) return [];
+    return [{ file: node.file, range: START }];
+  }
+  if (target.kind === 'source') {
+    const node = snap.source(target.source, target.table);
+    return node ? [node.location] : [];
+  }
+  const macro = snap.project.macros.get(target.name);
+  return macro ? [{ file: macro.file, range: macro.nameRange }] : [];
+}
+
+export function references(ws: Workspace, file: string, offset: number, includeDeclaration: boolean): FileRange[] {
+  const snap = ws.snapshot();
+  let target = targetAt(ws, file, offset);
+  const own = snap.modelOfFile(file);
+  if (!target && own) target = { kind: 'model', name: own.name, range: START };
+  if (!target) return [];
+  const out: FileRange[] = [];
+  if (target.kind === 'model') {
+    out.push(...snap.refsTo(target.name).map((r) => ({ file: r.file, range: r.range })));
+    const node = snap.model(target.name);
+    if (includeDeclaration && node?.spec) out.push(node.spec.location);
+  } else {
+    for (const m of snap.project.models.values()) {
+      if (target.kind === 'source') {
+        const { source, table } = target;
+        for (const s of m.scan.sources) if (s.source === source && s.table === table) out.push({ file: m.file, range: s.tableRange });
+      } else {
+        const { name } = target;
+        for (const c of m.scan.macroCalls) if (c.name === name) out.push({ file: m.file, range: c.range });
+      }
+    }
+    if (includeDeclaration) out.push(...definition(ws, file, offset));
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+// One linked state of the project (models, sources, DAG) plus the lookups every feature needs,
+// computed lazily once per snapshot: a file's model, the refs naming a model, columns of a node.
+import type { ColumnSpec, ModelNode, Project, Range, SeedNode, SourceTable } from '../../../runtime/project/types.js';
+import type { Graph } from '../../../runtime/graph/dag.js';
+
+export type Node = ModelNode | SourceTable | SeedNode;
+
+export interface Column {
+  name: string;
+  type?: string;
+  description?: string;
+}
+
+export interface RefSite {
+  file: string;
+  /** The model name inside the quotes. */
+  range: Range;
+  /** The model whose file holds this ref ('' when the file is not a model). */
+  from: string;
+}
+
+export class Snapshot {
+  private byFile?: Map<string, ModelNode>;
+  private refSites?: Map<string, RefSite[]>;
+
+  constructor(readonly project: Project, readonly graph: Graph, readonly epoch: number) {}
+
+  /** Drops lookups that depend on model texts (after a model was patched in place). */
+  invalidate(): void {
+    this.refSites = undefined;
+  }
+
+  modelOfFile(file: string): ModelNode | undefined {
+    if (!this.byFile) {
+      this.byFile = new Map();
+      for (const m of this.project.models.values()) this.byFile.set(m.file, m);
+    }
+    return this.byFile.get(file);
+  }
+
+  model(name: string): ModelNode | undefined {
+    return this.project.models.get(name);
+  }
+
+  /** A model or seed by the name ref() uses. */
+  refTarget(name: string): ModelNode | SeedNode | undefined {
+    return this.project.models.get(name) ?? this.project.seeds.get(name);
+  }
+
+  source(source: string, table: string): SourceTable | undefined {
+    return this.project.sources.get(`${source}.${table}`);
+  }
+
+  node(id: string): Node | undefined {
+    const n = this.graph.nodes.get(id);
+    return n && n.kind !== 'test' ? n : undefined;
+  }
+
+  /** Every ref('name') in the project, grouped by the name it refers to. */
+  refsTo(name: string): RefSite[] {
+    if (!this.refSites) {
+      this.refSites = new Map();
+      const add = (file: string, from: string, refs: ModelNode['scan']['refs']): void => {
+        for (const r of refs) {
+          const list = this.refSites!.get(r.name) ?? [];
+          list.push({ file, range: r.nameRange, from });
+          this.refSites!.set(r.name, list);
+        }
+      };
+      for (const m of this.project.models.values()) add(m.file, m.name, m.scan.refs);
+      for (const t of this.project.tests.values()) if (t.scan && t.text !== undefined) add(t.file, '', t.scan.refs);
+    }
+    return this.refSites.get(name) ?? [];
+  }
+
+  /** Declared columns of a node (contracts, schema YAML, seed types), in order. */
+  declaredColumns(node: Node): Column[] {
+    if (node.kind === 'source') return node.columns.map(fromSpec);
+    if (node.kind === 'seed') {
+      const spec = node.spec?.columns.map(fromSpec) ?? [];
+      for (const [name, type] of Object.entries(node.columnTypes)) {
+        const known = spec.find((c) => c.name === name);
+        if (known) known.type ??= type;
+        else spec.push({ name, type });
+      }
+      return spec;
+    }
+    return node.spec?.columns.map(fromSpec) ?? [];
+  }
+}
+
+function fromSpec(c: ColumnSpec): Column {
+  return { name: c.name, ...(c.dataType ? { type: c.dataType } : {}), ...(c.description ? { description: c.description } : {}) };
+}

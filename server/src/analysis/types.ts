@@ -1,0 +1,71 @@
+// The plain-data answers of the analysis layer. Offsets and project-relative files only; the LSP
+// adapter (server/src/lsp/toLsp.ts) is the one place that turns these into protocol objects.
+import type { Range } from '../../../runtime/project/types.js';
+
+export type CompletionKind =
+  | 'model' | 'source' | 'table' | 'column' | 'macro' | 'keyword' | 'function'
+  | 'property' | 'value' | 'type' | 'test' | 'variable';
+
+export interface Completion {
+  label: string;
+  kind: CompletionKind;
+  /** One line shown beside the label (layer, type, ...). */
+  detail?: string;
+  /** Markdown. */
+  documentation?: string;
+  /** Text to insert when it differs from the label. */
+  insertText?: string;
+  /** Inserted text is a snippet with $1 placeholders. */
+  snippet?: boolean;
+  /** The range the insertion replaces (the word typed so far). */
+  range: Range;
+  sortText?: string;
+}
+
+export interface Hover {
+  markdown: string;
+  range: Range;
+}
+
+export interface FileRange {
+  file: string;
+  range: Range;
+}
+
+export type SymbolKind = 'model' | 'source' | 'table' | 'column' | 'macro' | 'key' | 'cte' | 'seed' | 'test';
+
+export interface Symbol {
+  name: string;
+  kind: SymbolKind;
+  detail?: string;
+  file: string;
+  /** The whole construct. */
+  range: Range;
+  /** The name inside it. */
+  selectionRange: Range;
+  children?: Symbol[];
+}
+
+export interface TextEdit {
+  file: string;
+  range: Range;
+  newText: string;
+}
+
+export interface Rename {
+  edits: TextEdit[];
+  /** Files to move, project-relative. */
+  moves: Array<{ from: string; to: string }>;
+}
+
+export interface Lens {
+  range: Range;
+  action: 'run' | 'preview' | 'lineage';
+  model: string;
+}
+
+export interface QuickFix {
+  title: string;
+  edit: TextEdit;
+  preferred: boolean;
+}

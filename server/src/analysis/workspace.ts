@@ -1,0 +1,257 @@
+// The workspace index: one summary per file, parsed once per text (open buffers override the disk),
+// linked into a Project and its DAG on demand. Editing a model re-summarizes only that model; when
+// its refs, sources and config() calls are unchanged, the linked project is patched in place.
+import type { FileSystem } from '../../../runtime/project/fs.js';
+import type { ParsedConfig, ParsedFile } from '../../../runtime/project/summary.js';
+import type { Result, TemplateScan } from '../../../runtime/project/types.js';
+import { defaultConfig, parseDbtProject, parsePipelineConfig } from '../../../runtime/project/projectConfig.js';
+import { CONFIG_FILES, classify, discoverFiles, parseFile } from '../../../runtime/project/load.js';
+import { linkProject } from '../../../runtime/project/link.js';
+import { buildGraph } from '../../../runtime/graph/dag.js';
+import { scanTemplate } from '../../../runtime/template/scan.js';
+import { Binder } from './binder.js';
+import { Snapshot, type Column } from './snapshot.js';
+import { readRunResults, type LastRun, type RunHistory, type RunSummary } from './runResults.js';
+
+export interface WorkspaceOptions {
+  log?: (message: string) => void;
+}
+
+const RUN_RESULTS = 'target/run_results.json';
+/** Files read at once during the cold index. */
+const READ_CONCURRENCY = 64;
+
+type Kind = 'config' | ParsedFile['kind'] | 'runResults';
+
+export class Workspace {
+  readonly binder: Binder;
+  /** Bumped when anything every compilation reads changes: macros, vars, the project config. */
+  compileEpoch = 0;
+  private readonly texts = new Map<string, string>();
+  private readonly open = new Set<string>();
+  private readonly parsed = new Map<string, Result<ParsedFile>>();
+  private configFile: string | undefined;
+  private config: Result<ParsedConfig>;
+  private current: Snapshot | undefined;
+  private epoch = 0;
+  private readonly scans = new Map<string, { text: string; scan: TemplateScan }>();
+  private runs: RunHistory = { byId: new Map() };
+
+  private constructor(readonly fs: FileSystem, readonly root: string, readonly log: (m: string) => void) {
+    this.binder = new Binder(this);
+    this.config = { value: { config: defaultConfig('pipeline.yml', 'pipeline'), sources: [], ok: false }, diagnostics: [] };
+  }
+
+  /** The cold index: finds the project file, reads and summarizes every project file, links. */
+  static async open(fs: FileSystem, root: string, options: WorkspaceOptions = {}): Promise<Workspace> {
+    const ws = new Workspace(fs, root.replace(/\/$/, ''), options.log ?? (() => {}));
+    await ws.loadAll();
+    return ws;
+  }
+
+  /** The project file in use ('pipeline.yml' or 'dbt_project.yml'), if any. */
+  get projectFile(): string | undefined {
+    return this.configFile;
+  }
+
+  text(file: string): string | undefined {
+    return this.texts.get(file);
+  }
+
+  /** Every indexed file, project-relative. */
+  files(): string[] {
+    return [...this.texts.keys()];
+  }
+
+  /** The static scan of any SQL template in the project (models, macros, tests), cached per text. */
+  scan(file: string): TemplateScan {
+    const model = this.snapshot().modelOfFile(file);
+    if (model) return model.scan;
+    const text = this.texts.get(file) ?? '';
+    const cached = this.scans.get(file);
+    if (cached?.text === text) return cached.scan;
+    const scan = scanTemplate(text);
+    this.scans.set(file, { text, scan });
+    return scan;
+  }
+
+  /** The linked project; relinked only when a change affected linking. */
+  snapshot(): Snapshot {
+    if (!this.current) {
+      const project = linkProject(this.root, this.config, [...this.parsed.values()]);
+      this.current = new Snapshot(project, buildGraph(project), ++this.epoch);
+    }
+    return this.current;
+  }
+
+  /** Known columns of a node: declared ones, completed and typed by binding when it has run. */
+  columns(id: string): Column[] {
+    const node = this.snapshot().node(id);
+    if (!node) return [];
+    const declared = this.snapshot().declaredColumns(node);
+    const bound = node.kind === 'model' ? this.binder.columns(id) : undefined;
+    if (!bound) return declared;
+    return bound.map((b) => {
+      const d = declared.find((c) => c.name.toLowerCase() === b.name.toLowerCase());
+      return { name: b.name, type: b.type, ...(d?.description ? { description: d.description } : {}) };
+    });
+  }
+
+  lastRun(id: string): LastRun | undefined {
+    return this.runs.byId.get(id);
+  }
+
+  /** The whole project's last run, from target/run_results.json. */
+  lastProjectRun(): RunSummary | undefined {
+    return this.runs.summary;
+  }
+
+  /** An open buffer's text replaces the file's; only that file is summarized again. */
+  setText(file: string, text: string): void {
+    this.open.add(file);
+    this.update(file, text);
+  }
+
+  /** The buffer closed: back to the file on disk. */
+  async revert(file: string): Promise<void> {
+    this.open.delete(file);
+    await this.reload(file);
+  }
+
+  /** The file changed (or appeared, or went away) on disk; open buffers win over the disk. */
+  async reload(file: string): Promise<void> {
+    if (this.open.has(file)) return;
+    const text = await this.fs.readFile(`${this.root}/${file}`);
+    if (text === undefined) this.remove(file);
+    else this.update(file, text);
+  }
+
+  private remove(file: string): void {
+    if (!this.texts.delete(file)) return;
+    this.scans.delete(file);
+    if (file === RUN_RESULTS) {
+      this.runs = { byId: new Map() };
+      return;
+    }
+    if (file === this.configFile) {
+      this.configFile = undefined;
+      this.config = { value: { config: defaultConfig('pipeline.yml', 'pipeline'), sources: [], ok: false }, diagnostics: [] };
+      this.compileEpoch++;
+    }
+    const old = this.parsed.get(file);
+    this.parsed.delete(file);
+    if (old?.value.kind === 'macro') this.compileEpoch++;
+    this.current = undefined;
+  }
+
+  private update(file: string, text: string): void {
+    if (this.texts.get(file) === text && (this.parsed.has(file) || file === this.configFile)) return;
+    const kind = this.kindOf(file);
+    if (!kind) {
+      this.texts.set(file, text);
+      return;
+    }
+    this.texts.set(file, text);
+    if (kind === 'runResults') {
+      this.runs = readRunResults(text);
+      return;
+    }
+    if (kind === 'config') {
+      const before = JSON.stringify(this.pathsOf());
+      this.configFile = file;
+      this.config = parseConfig(file, text);
+      this.compileEpoch++;
+      this.current = undefined;
+      // New model/macro/seed paths: files that were outside the project may now be in it.
+      if (JSON.stringify(this.pathsOf()) !== before) void this.rescan();
+      return;
+    }
+    const parsed = parseFile(kind, file, text);
+    const old = this.parsed.get(file);
+    this.parsed.set(file, parsed);
+    if (kind === 'macro') this.compileEpoch++;
+    if (!this.patchModel(old, parsed)) this.current = undefined;
+  }
+
+  /**
+   * When only a model's body changed (same refs, sources, configs, macro calls, vars), the linked
+   * project stays valid: swap the model's text and scan in place instead of relinking everything.
+   */
+  private patchModel(old: Result<ParsedFile> | undefined, next: Result<ParsedFile>): boolean {
+    const snap = this.current;
+    if (!snap || old?.value.kind !== 'model' || next.value.kind !== 'model') return false;
+    if (linkShape(old.value.scan) !== linkShape(next.value.scan) || diagnosticShape(old) !== diagnosticShape(next)) return false;
+    const model = snap.project.models.get(next.value.name);
+    if (!model || model.file !== next.value.file) return false;
+    // Linker and graph diagnostics (unknown refs, cycles) carry ranges in this file: relink instead.
+    const file = next.value.file;
+    const ownDiagnostics = snap.project.diagnostics.filter((d) => d.file === file).length;
+    if (ownDiagnostics !== old.diagnostics.length || snap.graph.diagnostics.some((d) => d.file === file)) return false;
+    model.text = next.value.text;
+    model.scan = next.value.scan;
+    snap.project.diagnostics = [...snap.project.diagnostics.filter((d) => d.file !== file), ...next.diagnostics];
+    snap.invalidate();
+    return true;
+  }
+
+  private kindOf(file: string): Kind | undefined {
+    if (CONFIG_FILES.includes(file)) return !this.configFile || CONFIG_FILES.indexOf(file) <= CONFIG_FILES.indexOf(this.configFile) ? 'config' : undefined;
+    if (file === RUN_RESULTS) return 'runResults';
+    return classify(this.config.value.config, file);
+  }
+
+  private pathsOf(): string[][] {
+    const c = this.config.value.config;
+    return [c.modelPaths, c.macroPaths, c.seedPaths, c.testPaths];
+  }
+
+  private async loadAll(): Promise<void> {
+    for (const name of CONFIG_FILES) {
+      const text = await this.fs.readFile(`${this.root}/${name}`);
+      if (text === undefined) continue;
+      this.configFile = name;
+      this.texts.set(name, text);
+      this.config = parseConfig(name, text);
+      break;
+    }
+    await this.rescan();
+    const runs = await this.fs.readFile(`${this.root}/${RUN_RESULTS}`);
+    if (runs !== undefined) this.update(RUN_RESULTS, runs);
+  }
+
+  /** Reads every file under the project's paths that is not indexed yet. */
+  private async rescan(): Promise<void> {
+    const kinds = await discoverFiles(this.fs, this.root, this.config.value.config);
+    const todo = [...kinds.keys()].filter((f) => !this.texts.has(f));
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < todo.length) {
+        const file = todo[next++];
+        const text = await this.fs.readFile(`${this.root}/${file}`);
+        if (text !== undefined && !this.open.has(file)) this.update(file, text);
+      }
+    };
+    await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
+    this.current = undefined;
+  }
+}
+
+function parseConfig(file: string, text: string): Result<ParsedConfig> {
+  return file.startsWith('dbt_project') ? parseDbtProject(file, text) : parsePipelineConfig(file, text);
+}
+
+/** What linking reads from a model's scan: every name it calls, and its config() arguments. */
+function linkShape(scan: TemplateScan): string {
+  return JSON.stringify([
+    scan.refs.map((r) => [r.package, r.name]),
+    scan.sources.map((s) => [s.source, s.table]),
+    scan.configs.map((c) => c.args),
+    scan.macroCalls.map((c) => c.name),
+    scan.vars.map((v) => [v.name, v.hasDefault]),
+    scan.macroDefs.map((m) => m.name),
+  ]);
+}
+
+function diagnosticShape(r: Result<ParsedFile>): string {
+  return JSON.stringify(r.diagnostics.map((d) => [d.code, d.message]));
+}

@@ -1,0 +1,89 @@
+// Publishes diagnostics: the static ones (loader, YAML, Jinja, refs, cycles) at once after a
+// debounced edit, then the bound ones (SQL errors, unknown columns, contracts) when the binder has
+// the edited model and its neighbours. Binding the rest of the project runs in the background.
+import type * as lsp from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic } from '../../../runtime/project/types.js';
+import type { Workspace } from '../analysis/workspace.js';
+import { boundDiagnostics, staticDiagnostics } from '../analysis/diagnostics.js';
+import { Debouncer } from './debounce.js';
+import * as to from './toLsp.js';
+
+/** Milliseconds to wait after the last keystroke in a file before computing its diagnostics. */
+const DEBOUNCE_MS = 8;
+
+export class DiagnosticsPublisher {
+  private readonly published = new Map<string, string>();
+  private readonly debouncer: Debouncer;
+  private disposed = false;
+
+  constructor(
+    private readonly connection: lsp.Connection,
+    private readonly ws: Workspace,
+    private readonly docs: to.Documents,
+    private readonly paths: to.Paths,
+    private readonly open: lsp.TextDocuments<TextDocument>,
+    private readonly log: (m: string) => void,
+  ) {
+    this.debouncer = new Debouncer(DEBOUNCE_MS, (file) => void this.refresh(file));
+  }
+
+  /** After indexing: every file's static problems, the open files bound, the rest in the background. */
+  publishAll(): void {
+    const all = staticDiagnostics(this.ws);
+    for (const [file, list] of all) this.send(file, list);
+    void this.refresh(undefined);
+    void this.ws.binder.bindAll((files) => {
+      if (!this.disposed) for (const file of files) this.sendMerged(file);
+    }).catch((err) => this.log(`background binding failed: ${String(err)}`));
+  }
+
+  changed(file: string): void {
+    this.debouncer.schedule(file);
+  }
+
+  /** Re-publishes the edited file first, then open files and files that had problems. */
+  private async refresh(edited: string | undefined): Promise<void> {
+    try {
+      const all = staticDiagnostics(this.ws);
+      const affected = new Set<string>();
+      if (edited !== undefined) affected.add(edited);
+      for (const doc of this.open.all()) {
+        const file = this.paths.file(doc.uri);
+        if (file !== undefined) affected.add(file);
+      }
+      for (const file of [...this.published.keys(), ...all.keys()]) affected.add(file);
+      // The static pass first, so the edited file's quick problems arrive without waiting for DuckDB.
+      for (const file of affected) this.send(file, [...(all.get(file) ?? []), ...boundDiagnostics(this.ws, file)]);
+      const focus = [...affected].filter((f) => f === edited || this.isOpen(f));
+      const touched = await this.ws.binder.bindFiles(focus);
+      for (const file of new Set([...focus, ...touched])) this.sendMerged(file);
+    } catch (err) {
+      this.log(`diagnostics failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+  }
+
+  private isOpen(file: string): boolean {
+    return this.open.get(this.paths.uri(file)) !== undefined;
+  }
+
+  private sendMerged(file: string): void {
+    const all = staticDiagnostics(this.ws);
+    this.send(file, [...(all.get(file) ?? []), ...boundDiagnostics(this.ws, file)]);
+  }
+
+  private send(file: string, list: Diagnostic[]): void {
+    const doc = this.docs.get(file);
+    const key = JSON.stringify(list);
+    if ((this.published.get(file) ?? '[]') === key) return;
+    if (list.length === 0) this.published.delete(file);
+    else this.published.set(file, key);
+    const diagnostics = doc ? list.map((d) => to.diagnostic(doc, d)) : [];
+    void this.connection.sendDiagnostics({ uri: this.paths.uri(file), ...(doc && this.isOpen(file) ? { version: doc.version } : {}), diagnostics });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.debouncer.dispose();
+  }
+}

@@ -1,0 +1,188 @@
+// The custom requests and notifications Medallion's server answers beyond standard LSP. The extension
+// (client/) imports these shapes; this file imports nothing, so a type-only import costs nothing.
+
+/** A model is addressed either by a file it is written in or by its name. */
+export interface ModelTarget {
+  /** A document URI (a model's .sql file). */
+  uri?: string;
+  /** A model name, e.g. 'daily_active_users'. Wins over `uri` when both are given. */
+  model?: string;
+}
+
+// ---------------------------------------------------------------------------
+// medallion/run: run, build (run + tests in DAG order), test or seed a selection, in the server.
+// Progress: pass a `workDoneToken` and the server reports `$/progress` begin/report/end on it.
+// Cancellation: cancel the request ($/cancelRequest); running statements are interrupted.
+
+export const RunRequestMethod = 'medallion/run';
+
+export interface RunParams {
+  command: 'run' | 'build' | 'test' | 'seed';
+  /** dbt selectors: 'model', '+model', 'model+', 'tag:x', 'path:models/gold'. Empty: everything. */
+  select?: string[];
+  exclude?: string[];
+  fullRefresh?: boolean;
+  workDoneToken?: string | number;
+}
+
+export type NodeRunStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'cancelled';
+
+export interface NodeRunResult {
+  /** Node id: 'model.x', 'test.y', 'seed.z'. */
+  id: string;
+  status: NodeRunStatus;
+  /** Rows written (models, seeds) or failing rows (tests). */
+  rows?: number;
+  elapsedMs: number;
+  message?: string;
+}
+
+export interface RunResult {
+  status: 'success' | 'error' | 'cancelled';
+  elapsedMs: number;
+  nodes: NodeRunResult[];
+  /** Set when the run could not start (project invalid, warehouse locked by another process, ...). */
+  error?: string;
+}
+
+/** Sent for each node as it starts and finishes during a medallion/run. */
+export const RunEventNotificationMethod = 'medallion/runEvent';
+
+export interface RunEvent {
+  kind: 'start' | 'finish';
+  id: string;
+  /** Set on 'finish'. */
+  result?: NodeRunResult;
+  /** Nodes finished so far / total, for a progress bar. */
+  done: number;
+  total: number;
+}
+
+// ---------------------------------------------------------------------------
+// medallion/preview: the first rows of a model, or of a piece of SQL (selected text, templated).
+
+export const PreviewRequestMethod = 'medallion/preview';
+
+export interface PreviewParams extends ModelTarget {
+  /** Templated SQL to preview instead of a model (e.g. the editor's selection); may use ref()/source(). */
+  sql?: string;
+  /** Rows to return; default 100. Queries that already have a LIMIT are not rewritten. */
+  limit?: number;
+}
+
+export interface PreviewColumn {
+  name: string;
+  /** DuckDB type name, e.g. 'BIGINT', 'TIMESTAMP WITH TIME ZONE'. */
+  type: string;
+}
+
+export interface PreviewResult {
+  columns: PreviewColumn[];
+  /** Row objects keyed by column name; values are JSON-safe (BIGINT, DECIMAL and dates as strings). */
+  rows: Record<string, unknown>[];
+  /** True when the query produced more rows than `limit`. */
+  truncated: boolean;
+  elapsedMs: number;
+  /** The compiled SQL that ran. */
+  sql: string;
+  /** Set instead of rows when the query failed. */
+  error?: string;
+}
+
+// ---------------------------------------------------------------------------
+// medallion/compiled: the compiled SQL of a model (Jinja rendered, refs resolved).
+
+export const CompiledRequestMethod = 'medallion/compiled';
+
+export type CompiledParams = ModelTarget;
+
+export interface CompiledResult {
+  /** Node id, e.g. 'model.events'. Empty when no model matched. */
+  id: string;
+  sql: string;
+  /** Compile problems as text (the same problems also arrive as diagnostics). */
+  errors: string[];
+}
+
+// ---------------------------------------------------------------------------
+// medallion/lineage: the DAG around a model (or the whole project), with column-level edges.
+
+export const LineageRequestMethod = 'medallion/lineage';
+
+export interface LineageParams extends ModelTarget {
+  /** How many levels up and down from the target to include; default: all. Ignored without a target. */
+  depth?: number;
+  /** Include column-level edges (binding may take longer on large graphs); default true. */
+  columns?: boolean;
+}
+
+export interface LineageNode {
+  /** 'model.x', 'source.s.t', 'seed.y'. */
+  id: string;
+  kind: 'model' | 'source' | 'seed';
+  name: string;
+  layer?: string;
+  materialization?: string;
+  description?: string;
+  /** The file that defines it, as a URI (model .sql, source YAML, seed .csv). */
+  uri?: string;
+  columns: PreviewColumn[];
+  /** The last run's status for this node, when target/run_results.json knows it. */
+  lastRun?: { status: string; rows?: number; at?: string };
+}
+
+export interface LineageEdge {
+  /** Upstream node id. */
+  from: string;
+  /** Downstream node id. */
+  to: string;
+}
+
+export interface ColumnEdge {
+  from: { node: string; column: string };
+  to: { node: string; column: string };
+}
+
+export interface LineageResult {
+  /** The target node id, when one was given and found. */
+  focus?: string;
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+  columnEdges: ColumnEdge[];
+}
+
+// ---------------------------------------------------------------------------
+// medallion/projectInfo: what the status bar shows.
+
+export const ProjectInfoRequestMethod = 'medallion/projectInfo';
+
+export interface ProjectInfoResult {
+  /** False when no pipeline.yml / dbt_project.yml was found in the workspace. */
+  found: boolean;
+  name: string;
+  /** Absolute root, as a URI. */
+  rootUri: string;
+  format: 'pipeline' | 'dbt';
+  /** 'failed' when the project file does not parse: per-file features keep working. */
+  state: 'loaded' | 'failed';
+  modelCount: number;
+  sourceCount: number;
+  lastRun?: { status: 'success' | 'error'; at: string; elapsedMs: number; nodes: number };
+}
+
+/** The server sends this after (re)indexing, so the client can refresh its status bar and views. */
+export const ProjectChangedNotificationMethod = 'medallion/projectChanged';
+
+// ---------------------------------------------------------------------------
+// Code lens commands: the server emits lenses with these command ids; the client registers them.
+
+export const LensCommands = {
+  run: 'medallion.runModel',
+  preview: 'medallion.previewModel',
+  lineage: 'medallion.showLineage',
+} as const;
+/** Every lens command is called with one argument of this shape. */
+export interface LensArgs {
+  model: string;
+  uri: string;
+}

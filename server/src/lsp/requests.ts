@@ -1,0 +1,144 @@
+// The custom requests (shapes in protocol.ts): run/build/test with $/progress and cancellation,
+// preview, compiled SQL, lineage and project info. Runs happen in this process; the warehouse file
+// is opened only for the run or preview and closed after, so the CLI can use it in between.
+import type * as lsp from 'vscode-languageserver/node';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { runPipeline } from '../../../runtime/run/runner.js';
+import { previewNode, previewSql } from '../../../runtime/run/preview.js';
+import { compileNode } from '../../../runtime/compile/compile.js';
+import { selectNodes } from '../../../runtime/graph/select.js';
+import { openMemory, openWarehouse, type Warehouse } from '../../../runtime/engine/duckdb.js';
+import type { Workspace } from '../analysis/workspace.js';
+import { lineageGraph } from '../analysis/lineageGraph.js';
+import type { Paths } from './toLsp.js';
+import * as P from './protocol.js';
+
+export interface RequestContext {
+  ready: Promise<void>;
+  workspace(): Workspace | undefined;
+  paths(): Paths | undefined;
+  log(message: string): void;
+}
+
+export function registerCustomRequests(connection: lsp.Connection, ctx: RequestContext): void {
+  /** Like the standard handlers: waits for the index, never throws to the client. */
+  function handle<Params, Result>(method: string, fallback: (error: string) => Result, handler: (ws: Workspace, paths: Paths, params: Params, token: lsp.CancellationToken) => Promise<Result> | Result): void {
+    connection.onRequest(method, async (params: Params, token: lsp.CancellationToken) => {
+      try {
+        await ctx.ready;
+        const ws = ctx.workspace();
+        const paths = ctx.paths();
+        if (!ws || !paths) return fallback('The project is not indexed');
+        return await handler(ws, paths, params ?? ({} as Params), token);
+      } catch (err) {
+        ctx.log(`${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        return fallback(err instanceof Error ? err.message : String(err));
+      }
+    });
+  }
+
+  /** The node id a request targets: a model by name wins over the file it is written in. */
+  function targetId(ws: Workspace, paths: Paths, t: P.ModelTarget): string | undefined {
+    const snap = ws.snapshot();
+    if (t.model) return snap.refTarget(t.model)?.id;
+    const file = t.uri ? paths.file(t.uri) : undefined;
+    return file === undefined ? undefined : snap.modelOfFile(file)?.id;
+  }
+
+  handle<P.RunParams, P.RunResult>(P.RunRequestMethod, (error) => ({ status: 'error', elapsedMs: 0, nodes: [], error }), async (ws, _paths, params, token) => {
+    const snap = ws.snapshot();
+    const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    progress.begin(`Medallion ${params.command}`, 0, 'starting', true);
+    const nodes: P.NodeRunResult[] = [];
+    try {
+      const run = await runPipeline(snap.project, snap.graph, {
+        command: params.command,
+        select: params.select,
+        exclude: params.exclude,
+        fullRefresh: params.fullRefresh,
+        signal: abort.signal,
+        hooks: { compile: compileNode, select: selectNodes },
+        onEvent(event) {
+          if (event.type === 'node-start') {
+            void connection.sendNotification(P.RunEventNotificationMethod, { kind: 'start', id: event.id, done: event.index, total: event.total } satisfies P.RunEvent);
+            progress.report(Math.round((100 * event.index) / Math.max(1, event.total)), event.name);
+          } else if (event.type === 'node-finish') {
+            const result: P.NodeRunResult = { id: event.result.id, status: event.result.status, elapsedMs: event.result.ms, ...(event.result.rows !== undefined ? { rows: event.result.rows } : {}), ...(event.result.message ? { message: event.result.message } : {}) };
+            nodes.push(result);
+            void connection.sendNotification(P.RunEventNotificationMethod, { kind: 'finish', id: result.id, result, done: event.index + 1, total: event.total } satisfies P.RunEvent);
+          }
+        },
+      });
+      const error = run.errors.map((e) => e.message).join('\n');
+      return {
+        status: abort.signal.aborted ? 'cancelled' : run.success ? 'success' : 'error',
+        elapsedMs: run.elapsedMs,
+        nodes: run.results.map((r) => ({ id: r.id, status: r.status, elapsedMs: r.ms, ...(r.rows !== undefined ? { rows: r.rows } : {}), ...(r.message ? { message: r.message } : {}) })),
+        ...(error ? { error } : {}),
+      };
+    } finally {
+      progress.done();
+      await ws.reload('target/run_results.json');
+      void connection.sendNotification(P.ProjectChangedNotificationMethod, {});
+    }
+  });
+
+  handle<P.PreviewParams, P.PreviewResult>(P.PreviewRequestMethod, (error) => ({ columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error }), async (ws, paths, params, token) => {
+    const snap = ws.snapshot();
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    const file = path.resolve(ws.root, snap.project.config.warehouse);
+    let db: Warehouse;
+    try {
+      db = existsSync(file) ? await openWarehouse(file, { readOnly: true }) : await openMemory();
+    } catch (err) {
+      return { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error: err instanceof Error ? err.message : String(err) };
+    }
+    try {
+      const options = { limit: params.limit, signal: abort.signal };
+      if (params.sql !== undefined && !params.model && !params.uri) {
+        const result = await previewSql(db, params.sql, options);
+        return { ...result, sql: params.sql };
+      }
+      const id = targetId(ws, paths, params);
+      if (!id) return { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error: 'No model to preview here' };
+      const result = await previewNode(db, snap.project, snap.graph, id, options);
+      return { columns: result.columns, rows: result.rows, truncated: result.truncated, elapsedMs: result.elapsedMs, sql: result.sql };
+    } catch (err) {
+      return { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error: err instanceof Error ? err.message : String(err) };
+    } finally {
+      db.close();
+    }
+  });
+
+  handle<P.CompiledParams, P.CompiledResult>(P.CompiledRequestMethod, (error) => ({ id: '', sql: '', errors: [error] }), (ws, paths, params) => {
+    const id = targetId(ws, paths, params);
+    const compiled = id ? ws.binder.compiled(id) : undefined;
+    if (!id || !compiled) return { id: '', sql: '', errors: ['No model here'] };
+    return { id, sql: compiled.sql, errors: compiled.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}: ${d.message}`) };
+  });
+
+  handle<P.LineageParams, P.LineageResult>(P.LineageRequestMethod, () => ({ nodes: [], edges: [], columnEdges: [] }), async (ws, paths, params) => {
+    const focus = params.model || params.uri ? targetId(ws, paths, params) : undefined;
+    const data = await lineageGraph(ws, { focus, depth: params.depth, columns: params.columns ?? true });
+    return { ...data, nodes: data.nodes.map(({ file, ...n }) => ({ ...n, ...(file ? { uri: paths.uri(file) } : {}) })) };
+  });
+
+  handle<Record<string, never>, P.ProjectInfoResult>(P.ProjectInfoRequestMethod, () => ({ found: false, name: '', rootUri: '', format: 'pipeline', state: 'failed', modelCount: 0, sourceCount: 0 }), (ws, paths) => {
+    const snap = ws.snapshot();
+    const last = ws.lastProjectRun();
+    return {
+      found: ws.projectFile !== undefined,
+      name: snap.project.config.name,
+      rootUri: paths.uri('').replace(/\/$/, ''),
+      format: snap.project.config.format,
+      state: snap.project.state,
+      modelCount: snap.project.models.size,
+      sourceCount: snap.project.sources.size,
+      ...(last ? { lastRun: last } : {}),
+    };
+  });
+}

@@ -1,0 +1,214 @@
+// Wires LSP requests to the analysis layer: document sync into the workspace index, debounced
+// diagnostics per file, and the standard features. Every handler is guarded: user input never
+// crashes the server, a failure is logged and answered with an empty result.
+import * as lsp from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath } from 'node:url';
+import { NodeFileSystem } from '../../../runtime/project/fs.js';
+import { Workspace } from '../analysis/workspace.js';
+import { complete } from '../analysis/completion.js';
+import { hover } from '../analysis/hover.js';
+import { definition, references } from '../analysis/navigation.js';
+import { documentSymbols, workspaceSymbols } from '../analysis/symbols.js';
+import { prepareRename, rename } from '../analysis/rename.js';
+import { codeLenses } from '../analysis/lenses.js';
+import { quickFixes } from '../analysis/quickFix.js';
+import * as to from './toLsp.js';
+import { DiagnosticsPublisher } from './diagnostics.js';
+import { registerCustomRequests } from './requests.js';
+import { ProjectChangedNotificationMethod } from './protocol.js';
+
+export function startServer(connection: lsp.Connection): void {
+  const documents = new lsp.TextDocuments(TextDocument);
+  let workspace: Workspace | undefined;
+  let paths: to.Paths | undefined;
+  let canMoveFiles = false;
+  let resolveReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (resolveReady = resolve));
+  const closedDocs = new Map<string, { text: string; doc: TextDocument }>();
+
+  /** Positions for any project file: the open buffer, else the indexed text. */
+  const docs: to.Documents = {
+    get(file) {
+      const open = documents.get(paths!.uri(file));
+      if (open) return open;
+      const text = workspace?.text(file);
+      if (text === undefined) return undefined;
+      const cached = closedDocs.get(file);
+      if (cached?.text === text) return cached.doc;
+      const doc = TextDocument.create(paths!.uri(file), 'plaintext', 0, text);
+      closedDocs.set(file, { text, doc });
+      return doc;
+    },
+  };
+
+  const log = (message: string): void => connection.console.log(message);
+
+  /** Runs a handler once the index is ready; a throw is logged and answered with `fallback`. */
+  function guard<P, R>(name: string, fallback: R, handler: (ws: Workspace, p: P, token: lsp.CancellationToken) => R | Promise<R>) {
+    return async (params: P, token: lsp.CancellationToken): Promise<R> => {
+      try {
+        await ready;
+        if (!workspace) return fallback;
+        return await handler(workspace, params, token);
+      } catch (err) {
+        log(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        return fallback;
+      }
+    };
+  }
+
+  /** The project file and offset of a text document position, or undefined outside the project. */
+  function at(p: lsp.TextDocumentPositionParams): { file: string; offset: number; doc: TextDocument } | undefined {
+    const file = paths?.file(p.textDocument.uri);
+    const doc = file === undefined ? undefined : docs.get(file);
+    return file === undefined || !doc ? undefined : { file, offset: to.offset(doc, p.position), doc };
+  }
+
+  let publisher: DiagnosticsPublisher | undefined;
+
+  connection.onInitialize((params) => {
+    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
+    const root = folder ? fileURLToPath(folder).replace(/\\/g, '/').replace(/\/$/, '') : process.cwd().replace(/\\/g, '/');
+    paths = new to.Paths(root);
+    canMoveFiles = params.capabilities.workspace?.workspaceEdit?.resourceOperations?.includes('rename') ?? false;
+    return {
+      capabilities: {
+        textDocumentSync: lsp.TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: ["'", '"', '.', '(', ' ', ':', '{', '%'] },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        renameProvider: { prepareProvider: true },
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [lsp.CodeActionKind.QuickFix] },
+      },
+      serverInfo: { name: 'medallion', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    try {
+      const started = performance.now();
+      workspace = await Workspace.open(new NodeFileSystem(), paths!.root, { log });
+      for (const doc of documents.all()) {
+        const file = paths!.file(doc.uri);
+        if (file !== undefined) workspace.setText(file, doc.getText());
+      }
+      publisher = new DiagnosticsPublisher(connection, workspace, docs, paths!, documents, log);
+      log(`indexed ${workspace.snapshot().project.models.size} models in ${Math.round(performance.now() - started)} ms`);
+    } catch (err) {
+      log(`indexing failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    } finally {
+      resolveReady();
+    }
+    if (publisher) {
+      publisher.publishAll();
+      void connection.sendNotification(ProjectChangedNotificationMethod, {});
+    }
+  });
+
+  documents.onDidChangeContent(async (e) => {
+    await ready;
+    const file = paths?.file(e.document.uri);
+    if (!workspace || file === undefined) return;
+    try {
+      workspace.setText(file, e.document.getText());
+      publisher?.changed(file);
+    } catch (err) {
+      log(`change of ${file} failed: ${String(err)}`);
+    }
+  });
+
+  documents.onDidClose(async (e) => {
+    await ready;
+    const file = paths?.file(e.document.uri);
+    if (!workspace || file === undefined) return;
+    await workspace.revert(file);
+    publisher?.changed(file);
+  });
+
+  connection.onDidChangeWatchedFiles(async (params) => {
+    await ready;
+    if (!workspace) return;
+    for (const change of params.changes) {
+      const file = paths?.file(change.uri);
+      if (file === undefined || documents.get(change.uri)) continue;
+      try {
+        await workspace.reload(file);
+        publisher?.changed(file);
+      } catch (err) {
+        log(`reload of ${file} failed: ${String(err)}`);
+      }
+    }
+    void connection.sendNotification(ProjectChangedNotificationMethod, {});
+  });
+
+  connection.onCompletion(guard('completion', null, (ws, p: lsp.CompletionParams) => {
+    const where = at(p);
+    if (!where) return null;
+    return { isIncomplete: false, items: complete(ws, where.file, where.offset).map((c) => to.completion(where.doc, c)) };
+  }));
+
+  connection.onHover(guard('hover', null, async (ws, p: lsp.HoverParams) => {
+    const where = at(p);
+    const h = where && (await hover(ws, where.file, where.offset));
+    return h ? to.hover(where.doc, h) : null;
+  }));
+
+  connection.onDefinition(guard('definition', [], (ws, p: lsp.DefinitionParams) => {
+    const where = at(p);
+    if (!where) return [];
+    return definition(ws, where.file, where.offset).flatMap((l) => to.location(docs, paths!, l) ?? []);
+  }));
+
+  connection.onReferences(guard('references', [], (ws, p: lsp.ReferenceParams) => {
+    const where = at(p);
+    if (!where) return [];
+    return references(ws, where.file, where.offset, p.context.includeDeclaration).flatMap((l) => to.location(docs, paths!, l) ?? []);
+  }));
+
+  connection.onDocumentSymbol(guard('documentSymbol', [], (ws, p: lsp.DocumentSymbolParams) => {
+    const file = paths?.file(p.textDocument.uri);
+    const doc = file === undefined ? undefined : docs.get(file);
+    return file === undefined || !doc ? [] : documentSymbols(ws, file).map((s) => to.documentSymbol(doc, s));
+  }));
+
+  connection.onWorkspaceSymbol(guard('workspaceSymbol', [], (ws, p: lsp.WorkspaceSymbolParams) =>
+    workspaceSymbols(ws, p.query).flatMap((s) => to.workspaceSymbol(docs, paths!, s) ?? [])));
+
+  connection.onPrepareRename(guard('prepareRename', null, (ws, p: lsp.PrepareRenameParams) => {
+    const where = at(p);
+    const target = where && prepareRename(ws, where.file, where.offset);
+    return target ? { range: to.range(where.doc, target.range), placeholder: target.name } : null;
+  }));
+
+  connection.onRenameRequest(guard('rename', null, (ws, p: lsp.RenameParams) => {
+    const where = at(p);
+    const result = where && rename(ws, where.file, where.offset, p.newName);
+    return result ? to.workspaceEdit(docs, paths!, result, canMoveFiles) : null;
+  }));
+
+  connection.onCodeLens(guard('codeLens', [], (ws, p: lsp.CodeLensParams) => {
+    const file = paths?.file(p.textDocument.uri);
+    const doc = file === undefined ? undefined : docs.get(file);
+    return file === undefined || !doc ? [] : codeLenses(ws, file).map((l) => to.codeLens(doc, p.textDocument.uri, l));
+  }));
+
+  connection.onCodeAction(guard('codeAction', [], (_ws, p: lsp.CodeActionParams) => {
+    const file = paths?.file(p.textDocument.uri);
+    if (file === undefined) return [];
+    return p.context.diagnostics.flatMap((d) => {
+      const fixes = quickFixes(file, { code: typeof d.code === 'string' ? d.code : undefined, data: d.data as Record<string, unknown> | undefined });
+      return fixes.map((f) => to.codeAction(docs, paths!, f, [d]));
+    });
+  }));
+
+  registerCustomRequests(connection, { ready, workspace: () => workspace, paths: () => paths, log });
+
+  connection.onShutdown(() => publisher?.dispose());
+  documents.listen(connection);
+  connection.listen();
+}
