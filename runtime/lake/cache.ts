@@ -22,10 +22,14 @@ export class ContentCache {
 
   constructor(readonly dir: string) {}
 
-  /** The entry's file name keeps the key's base name, so file extensions (and humans) still work. */
+  /**
+   * `<dir>/<hash>/<key>`: under the hash the entry keeps its key's path, so file extensions and hive
+   * partition folders (year=2026/…) read the same as in a local lake.
+   */
   entryPath(object: LakeObject): string {
-    const hash = createHash('sha256').update(`${object.key}\0${object.etag}\0${object.size}`).digest('hex').slice(0, 32);
-    return path.join(this.dir, `${hash}-${path.posix.basename(object.key)}`);
+    const hash = createHash('sha256').update(`${object.key}\0${object.etag}\0${object.size}`).digest('hex').slice(0, 24);
+    const key = object.key.split('/').filter((part) => part !== '' && part !== '.' && part !== '..');
+    return path.join(this.dir, hash, ...key);
   }
 
   /**
@@ -47,6 +51,7 @@ export class ContentCache {
       return file;
     }
     await ensureIgnoredDir(this.dir);
+    await fsp.mkdir(path.dirname(file), { recursive: true });
     const temp = `${file}.${randomBytes(4).toString('hex')}.part`;
     try {
       await fetch(temp);

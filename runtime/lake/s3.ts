@@ -275,7 +275,7 @@ export class S3Lake implements Lake {
         'Is MinIO running? Start a local one with `medallion lake up`, or check lake.s3.endpoint in pipeline.yml.',
       );
     }
-    if (code === 'NoSuchBucket' || (status === 404 && code === 'NotFound' && action === 'checking the lake')) {
+    if (code === 'NoSuchBucket') {
       return new LakeError(
         `The bucket '${bucket}' does not exist at ${this.endpointName}.`,
         'Create it (`medallion lake up` does for a local MinIO), or fix lake.s3.bucket in pipeline.yml.',
@@ -289,6 +289,9 @@ export class S3Lake implements Lake {
     }
     if (code === 'PreconditionFailed' || status === 412) {
       return new LakeError(`The object changed in ${this.describe} while ${action}; run again.`);
+    }
+    if (status && !e.Code) {
+      return new LakeError(`The endpoint ${this.endpointName} did not answer like an S3 service while ${action} (HTTP ${status}).`, 'Check lake.s3.endpoint in pipeline.yml.');
     }
     return new LakeError(`S3 request failed at ${this.endpointName} while ${action}: ${code}: ${this.scrub(e.message ?? String(err))}`);
   }

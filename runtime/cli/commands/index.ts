@@ -1,7 +1,9 @@
 // The list of CLI commands. Each command file exports `register(program)`; add one line per command.
 import type { Command } from 'commander';
+import { register as ingest } from './ingest.js';
+import { register as lake } from './lake.js';
 
-const commands: Array<(program: Command) => void> = [];
+const commands: Array<(program: Command) => void> = [ingest, lake];
 
 export function registerCommands(program: Command): void {
   for (const register of commands) register(program);

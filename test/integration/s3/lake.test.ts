@@ -98,7 +98,8 @@ describe('S3 lake', () => {
     assert.notEqual(changed.etag, object.etag);
     assert.equal(readFileSync(await lake.localPath(changed), 'utf8'), 'second');
     assert.deepEqual(lake.cache.stats.downloadedKeys, ['bronze/s/a.json', 'bronze/s/a.json']);
-    assert.deepEqual(readdirSync(cacheDir).filter((f) => f.endsWith('.part')), []);
+    assert.deepEqual((readdirSync(cacheDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.part')), []);
+    assert.match(file, /[/\\]bronze[/\\]s[/\\]a\.json$/);
   });
 
   it('publishes a folder atomically behind a pointer and retires the old version', async () => {

@@ -1,0 +1,219 @@
+// `medallion lake up | down | status`: a local MinIO for development, serving the project's S3 lake
+// from <project>/.medallion/minio (data, pid file, log); `up` also creates the bucket.
+import { spawn } from 'node:child_process';
+import { existsSync, openSync, promises as fsp, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { ensureIgnoredDir } from '../../lake/cache.js';
+import { LakeError } from '../../lake/lake.js';
+import { openLake } from '../../lake/open.js';
+import { NodeFileSystem } from '../../project/fs.js';
+import { loadProject } from '../../project/load.js';
+import type { LakeConfig, Project } from '../../project/types.js';
+
+/** The MinIO release the project is tested with (scripts/install-minio.sh builds the same). */
+export const MINIO_VERSION = 'v0.0.0-20260212201848-7aac2a2c5b7c';
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+type S3Config = Extract<LakeConfig, { kind: 's3' }>;
+
+interface Context {
+  project: Project;
+  s3: S3Config;
+  url: URL;
+  dir: string;
+  pidFile: string;
+}
+
+export function register(program: Command): void {
+  const lake = program.command('lake').description("manage a local MinIO serving the project's S3 lake (for development)");
+  const project = ['--project <dir>', 'the project folder', '.'] as const;
+  lake.command('up').description('start MinIO for the lake endpoint in pipeline.yml and create the bucket').option(...project).action(run(up));
+  lake.command('down').description('stop the MinIO started by `lake up`').option(...project).action(run(down));
+  lake.command('status').description('show whether MinIO runs and the lake is reachable').option(...project).action(run(status));
+}
+
+function run(command: (context: Context) => Promise<number>) {
+  return async (options: { project: string }): Promise<void> => {
+    const context = await contextFor(options.project);
+    try {
+      process.exitCode = typeof context === 'number' ? context : await command(context);
+    } catch (err) {
+      if (!(err instanceof LakeError)) throw err;
+      console.error(`error: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);
+      process.exitCode = 1;
+    }
+  };
+}
+
+async function contextFor(dir: string): Promise<Context | number> {
+  const project = await loadProject(new NodeFileSystem(), path.resolve(dir).split(path.sep).join('/'));
+  const lake = project.config.lake;
+  if (project.state === 'failed' || lake.kind !== 's3') {
+    console.error(
+      project.state === 'failed'
+        ? `error: cannot read the project in ${dir}`
+        : `error: the lake of this project is the local folder ${lake.kind === 'local' ? lake.path : ''}; set lake: { s3: { endpoint: http://127.0.0.1:9000, bucket: lake, access_key_env: MINIO_ROOT_USER, secret_key_env: MINIO_ROOT_PASSWORD } } in ${project.config.file} to use MinIO`,
+    );
+    return 1;
+  }
+  const url = new URL(lake.endpoint ?? 'http://127.0.0.1:9000');
+  const minioDir = path.join(project.root, '.medallion', 'minio');
+  return { project, s3: lake, url, dir: minioDir, pidFile: path.join(minioDir, 'minio.pid') };
+}
+
+async function up(context: Context): Promise<number> {
+  const { s3, url, dir } = context;
+  if (!LOCAL_HOSTS.has(url.hostname)) {
+    console.error(`error: lake up starts MinIO on this machine, but the endpoint ${url.origin} is not a loopback address`);
+    return 1;
+  }
+  const running = await runningPid(context);
+  if (running !== undefined && (await live(url))) {
+    console.log(`MinIO already runs at ${url.origin} (pid ${running})`);
+    return (await createBucket(context)) ? 0 : 1;
+  }
+  const user = process.env[s3.accessKeyEnv];
+  const password = process.env[s3.secretKeyEnv];
+  if (!user || !password || password.length < 8) {
+    console.error(`error: set ${s3.accessKeyEnv} and ${s3.secretKeyEnv} (a password of 8 or more characters): MinIO's root user is created from them`);
+    return 1;
+  }
+  const binary = findMinio();
+  if (!binary) {
+    console.error(
+      [
+        'error: MinIO is not installed. Install it with one of:',
+        `  go install github.com/minio/minio@${MINIO_VERSION}      (Go 1.24+, builds into $(go env GOPATH)/bin)`,
+        '  scripts/install-minio.sh                                (in a Medallion checkout: builds into .tools/bin)',
+        `  docker run -p ${url.port || 9000}:9000 -e MINIO_ROOT_USER -e MINIO_ROOT_PASSWORD quay.io/minio/minio server /data`,
+        'or point MEDALLION_MINIO_BIN at a minio binary.',
+      ].join('\n'),
+    );
+    return 1;
+  }
+  await ensureIgnoredDir(dir);
+  const log = path.join(dir, 'minio.log');
+  const child = spawn(binary, ['server', path.join(dir, 'data'), '--address', `${url.hostname}:${url.port || 9000}`, '--quiet'], {
+    detached: true,
+    stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')],
+    env: { ...process.env, MINIO_ROOT_USER: user, MINIO_ROOT_PASSWORD: password, MINIO_BROWSER: 'off', MINIO_UPDATE: 'off' },
+  });
+  child.unref();
+  await fsp.writeFile(context.pidFile, `${child.pid}\n`);
+  const deadline = Date.now() + 30_000;
+  while (!(await live(url))) {
+    if (child.exitCode !== null || !alive(child.pid!) || Date.now() > deadline) {
+      const tail = readFileSync(log, 'utf8').trim().split('\n').slice(-5).join('\n  ');
+      console.error(`error: MinIO did not start at ${url.origin}; the end of ${path.relative(process.cwd(), log)}:\n  ${tail}`);
+      await fsp.rm(context.pidFile, { force: true });
+      if (alive(child.pid!)) process.kill(child.pid!, 'SIGTERM');
+      return 1;
+    }
+    await pause(50);
+  }
+  console.log(`MinIO runs at ${url.origin} (pid ${child.pid}, data in ${path.relative(process.cwd(), dir) || dir})`);
+  return (await createBucket(context)) ? 0 : 1;
+}
+
+async function down(context: Context): Promise<number> {
+  const pid = await runningPid(context);
+  if (pid === undefined) {
+    console.log('MinIO is not running (no live process in .medallion/minio/minio.pid)');
+    await fsp.rm(context.pidFile, { force: true });
+    return 0;
+  }
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 15_000;
+  while (alive(pid)) {
+    if (Date.now() > deadline) process.kill(pid, 'SIGKILL');
+    await pause(50);
+  }
+  await fsp.rm(context.pidFile, { force: true });
+  console.log(`MinIO stopped (pid ${pid})`);
+  return 0;
+}
+
+async function status(context: Context): Promise<number> {
+  const pid = await runningPid(context);
+  console.log(pid === undefined ? 'MinIO (lake up): not running' : `MinIO (lake up): running, pid ${pid}`);
+  const lake = openLake(context.project);
+  try {
+    await lake.check();
+    console.log(`lake ${lake.describe}: reachable`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof LakeError)) throw err;
+    console.log(`lake ${lake.describe}: ${err.message}`);
+    return 1;
+  }
+}
+
+async function createBucket(context: Context): Promise<boolean> {
+  const { s3, url } = context;
+  const client = new S3Client({
+    endpoint: url.origin,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: process.env[s3.accessKeyEnv] ?? '', secretAccessKey: process.env[s3.secretKeyEnv] ?? '' },
+    maxAttempts: 2,
+  });
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: s3.bucket }));
+    console.log(`bucket '${s3.bucket}' created`);
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') {
+      console.error(`error: could not create the bucket '${s3.bucket}' at ${url.origin}: ${name}`);
+      return false;
+    }
+    console.log(`bucket '${s3.bucket}' ready`);
+  } finally {
+    client.destroy();
+  }
+  return true;
+}
+
+/** The pid in the pid file when that process is alive and is a MinIO (a stale pid may be reused). */
+async function runningPid(context: Context): Promise<number | undefined> {
+  const pid = Number((await fsp.readFile(context.pidFile, 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return undefined;
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (existsSync(cmdline) && !readFileSync(cmdline, 'utf8').includes('minio')) return undefined;
+  return pid;
+}
+
+/** MEDALLION_MINIO_BIN, `minio` on PATH, Go's install folder, or a checkout's .tools/bin. */
+function findMinio(): string | undefined {
+  const candidates = [
+    process.env.MEDALLION_MINIO_BIN,
+    ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'minio')),
+    process.env.GOBIN && path.join(process.env.GOBIN, 'minio'),
+    path.join(process.env.GOPATH ?? path.join(os.homedir(), 'go'), 'bin', 'minio'),
+    ...[1, 2, 3].map((up) => path.join(__dirname, ...Array<string>(up).fill('..'), '.tools', 'bin', 'minio')),
+  ];
+  return candidates.find((file): file is string => typeof file === 'string' && existsSync(file));
+}
+
+async function live(url: URL): Promise<boolean> {
+  try {
+    return (await fetch(new URL('/minio/health/live', url), { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
