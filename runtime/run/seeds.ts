@@ -1,0 +1,50 @@
+// Seeds: a CSV under seeds/ loaded into its table, types detected over the whole file except
+// where `column_types` says otherwise. The table is replaced in one transaction: a bad CSV leaves the old one.
+import * as path from 'node:path';
+import type { EngineSession } from '../engine/adapter.js';
+import { ident, literal, splitRelation } from '../engine/sql.js';
+import type { Project, SeedNode } from '../project/types.js';
+import type { NodeContext, NodeOutcome } from './types.js';
+
+export interface SeedLoad {
+  relation: string;
+  rows: number;
+  ms: number;
+}
+
+/** The SELECT reading a seed's CSV with its type overrides. `file` is an absolute path. */
+export function seedSelectSql(file: string, columnTypes: Record<string, string>): string {
+  const options = ['header = true', 'auto_detect = true', 'sample_size = -1'];
+  const overrides = Object.entries(columnTypes);
+  if (overrides.length > 0) options.push(`types = {${overrides.map(([name, type]) => `${literal(name)}: ${literal(type)}`).join(', ')}}`);
+  return `select * from read_csv(${literal(file)}, ${options.join(', ')})`;
+}
+
+/** Creates or atomically replaces the seed's table. Throws the engine's error (the old table stays). */
+export async function loadSeed(session: EngineSession, project: Project, seed: SeedNode): Promise<SeedLoad> {
+  const started = performance.now();
+  const file = path.posix.join(project.root, seed.file);
+  const { schema } = splitRelation(seed.relation);
+  await session.exec('begin transaction');
+  try {
+    await session.exec(`create schema if not exists ${ident(schema)}`);
+    await session.exec(`create or replace table ${seed.relation} as ${seedSelectSql(file, seed.columnTypes)}`);
+    const count = await session.query(`select count(*)::integer as n from ${seed.relation}`);
+    await session.exec('commit');
+    return { relation: seed.relation, rows: Number(count.rows[0].n), ms: performance.now() - started };
+  } catch (err) {
+    await session.exec('rollback').catch(() => undefined);
+    throw err;
+  }
+}
+
+/** loadSeed as the runner's `runSeed` hook. */
+export async function runSeedNode(ctx: NodeContext, seed: SeedNode): Promise<NodeOutcome> {
+  try {
+    const load = await loadSeed(ctx.db, ctx.project, seed);
+    return { status: 'success', rows: load.rows, message: `${load.rows} rows` };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { status: 'error', message, error: { file: seed.file, message } };
+  }
+}

@@ -1,0 +1,100 @@
+// Running data tests: the failing-rows query of a test node (generic from its spec, singular compiled
+// from tests/*.sql), its failure count and the first failing rows, judged by the test's severity.
+import type { ColumnInfo, EngineSession, JsonValue } from '../../engine/adapter.js';
+import { relationshipTarget } from '../../project/link.js';
+import type { Project, TestNode } from '../../project/types.js';
+import { previewSql, toSubquery, type CompileFn } from '../preview.js';
+import type { NodeContext, NodeOutcome, RunGraph } from '../types.js';
+import { failureCountSql, genericTestSql, type TestSql } from './sql.js';
+
+export type TestStatus = 'pass' | 'fail' | 'warn' | 'error';
+
+export interface TestResult {
+  id: string;
+  /** pass: no failing rows; fail/warn: failing rows at severity error/warn; error: the test could not run. */
+  status: TestStatus;
+  failures: number;
+  /** The first failing rows (at most SAMPLE_ROWS), JSON-safe, with their columns. */
+  sampleRows: Record<string, JsonValue>[];
+  columns: ColumnInfo[];
+  ms: number;
+  /** Empty on pass; dbt's "Got 3 results, configured to fail if != 0"; or the error. */
+  message: string;
+  /** The failing-rows query that ran, when there was one. */
+  sql?: string;
+}
+
+export const SAMPLE_ROWS = 5;
+
+/** Runs one test node on the session. Never throws: a test that cannot run has status 'error'. */
+export async function runTest(session: EngineSession, project: Project, graph: RunGraph, testId: string, compile: CompileFn): Promise<TestResult> {
+  const started = performance.now();
+  const result = (status: TestStatus, message: string, extra: Partial<TestResult> = {}): TestResult => ({
+    id: testId,
+    status,
+    failures: 0,
+    sampleRows: [],
+    columns: [],
+    message,
+    ...extra,
+    ms: performance.now() - started,
+  });
+  const node = graph.nodes.get(testId);
+  if (node?.kind !== 'test') return result('error', `No test '${testId}' in the project`);
+  let built: TestSql;
+  try {
+    built = testSql(project, graph, node, compile);
+  } catch (err) {
+    return result('error', err instanceof Error ? err.message : String(err));
+  }
+  if ('error' in built) return result('error', built.error);
+  try {
+    const counted = await session.query(failureCountSql(built.sql));
+    const failures = Number(counted.rows[0]?.failures ?? 0);
+    if (failures === 0) return result('pass', '', { sql: built.sql });
+    const sample = await previewSql(session, built.sql, { limit: SAMPLE_ROWS });
+    const status = node.severity === 'warn' ? 'warn' : 'fail';
+    return result(status, `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status} if != 0`, {
+      failures,
+      sampleRows: sample.rows,
+      columns: sample.columns,
+      sql: built.sql,
+    });
+  } catch (err) {
+    return result('error', err instanceof Error ? err.message : String(err), { sql: built.sql });
+  }
+}
+
+/** runTest as the runner's `runTest` hook: pass → success, rows = failing rows, sample rows in details. */
+export async function runTestNode(ctx: NodeContext, test: TestNode): Promise<NodeOutcome> {
+  const r = await runTest(ctx.db, ctx.project, ctx.graph, test.id, ctx.compile);
+  const details = { failures: r.failures, sampleRows: r.sampleRows, columns: r.columns, sql: r.sql };
+  if (r.status === 'error') {
+    return { status: 'error', message: r.message, error: { file: test.file, range: test.spec?.location.range, message: r.message }, details };
+  }
+  return { status: r.status === 'pass' ? 'success' : r.status, rows: r.failures, message: r.message || undefined, details };
+}
+
+/** The failing-rows query of a test node, or why there is none. */
+export function testSql(project: Project, graph: RunGraph, node: TestNode, compile: CompileFn): TestSql {
+  if (!node.spec) {
+    const compiled = compile(node.id);
+    const problem = compiled.diagnostics.find((d) => d.severity === 'error');
+    return problem ? { error: `${problem.file}: ${problem.message}` } : { sql: compiled.sql };
+  }
+  if (!node.attachedTo) return { error: `Test '${node.name}' is not attached to a model, seed or source` };
+  const model = queryable(graph, node.attachedTo, compile);
+  if (model === undefined) return { error: `Test '${node.name}' is attached to '${node.attachedTo}', which is not in the project` };
+  return genericTestSql(node.spec, model, (to) => {
+    const id = relationshipTarget(project, to);
+    return id === undefined ? undefined : queryable(graph, id, compile);
+  });
+}
+
+/** What a node is queryable as in FROM: its relation, or its compiled SQL when it is ephemeral. */
+function queryable(graph: RunGraph, id: string, compile: CompileFn): string | undefined {
+  const node = graph.nodes.get(id);
+  if (!node || node.kind === 'test') return undefined;
+  if (node.kind === 'model' && node.config.materialized === 'ephemeral') return toSubquery(compile(id).sql, 'dbt_ephemeral');
+  return node.relation;
+}
