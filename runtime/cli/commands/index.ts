@@ -2,8 +2,9 @@
 import type { Command } from 'commander';
 import { register as ingest } from './ingest.js';
 import { register as lake } from './lake.js';
+import { register as lsp } from './lsp.js';
 
-const commands: Array<(program: Command) => void> = [ingest, lake];
+const commands: Array<(program: Command) => void> = [ingest, lake, lsp];
 
 export function registerCommands(program: Command): void {
   for (const register of commands) register(program);
