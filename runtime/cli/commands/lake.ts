@@ -185,10 +185,11 @@ async function runningPid(context: Context): Promise<number | undefined> {
   return pid;
 }
 
-/** MEDALLION_MINIO_BIN, `minio` on PATH, Go's install folder, or a checkout's .tools/bin. */
+/** MEDALLION_MINIO_BIN when set (it alone), else `minio` on PATH, Go's install folder, or a checkout's .tools/bin. */
 function findMinio(): string | undefined {
+  const explicit = process.env.MEDALLION_MINIO_BIN;
+  if (explicit) return existsSync(explicit) ? explicit : undefined;
   const candidates = [
-    process.env.MEDALLION_MINIO_BIN,
     ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'minio')),
     process.env.GOBIN && path.join(process.env.GOBIN, 'minio'),
     path.join(process.env.GOPATH ?? path.join(os.homedir(), 'go'), 'bin', 'minio'),
