@@ -53,7 +53,7 @@ export async function runTest(session: EngineSession, project: Project, graph: R
     const failures = Number(counted.rows[0]?.failures ?? 0);
     if (failures === 0) return result('pass', '', { sql: built.sql });
     const sample = await previewSql(session, built.sql, { limit: SAMPLE_ROWS });
-    const status = node.severity === 'warn' ? 'warn' : 'fail';
+    const status = severityOf(node) === 'warn' ? 'warn' : 'fail';
     return result(status, `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status} if != 0`, {
       failures,
       sampleRows: sample.rows,
@@ -73,6 +73,12 @@ export async function runTestNode(ctx: NodeContext, test: TestNode): Promise<Nod
     return { status: 'error', message: r.message, error: { file: test.file, range: test.spec?.location.range, message: r.message }, details };
   }
   return { status: r.status === 'pass' ? 'success' : r.status, rows: r.failures, message: r.message || undefined, details };
+}
+
+/** A singular test may set its severity with `{{ config(severity='warn') }}`, as in dbt. */
+export function severityOf(node: TestNode): 'warn' | 'error' {
+  const configured = node.spec ? undefined : node.scan?.configs.find((c) => typeof c.args.severity === 'string')?.args.severity;
+  return typeof configured === 'string' ? (configured.toLowerCase() === 'warn' ? 'warn' : 'error') : node.severity;
 }
 
 /** The failing-rows query of a test node, or why there is none. */
