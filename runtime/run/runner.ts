@@ -146,12 +146,24 @@ async function execute(order: string[], parents: Map<string, Set<string>>, graph
   const waiting = new Set(order);
   const free = [...sessions];
   const running = new Map<string, EngineSession>();
+  const interrupted = new Set<string>();
   let index = 0;
   let stopped: string | undefined;
-  const onAbort = (): void => {
-    stopped ??= 'cancelled';
-    for (const session of running.values()) session.interrupt();
+  // DuckDB forgets an interrupt that lands between two statements, so keep interrupting what still
+  // runs until it has stopped; statements not yet started are refused by the guard in runNode.
+  let repeat: ReturnType<typeof setInterval> | undefined;
+  const stop = (reason: string): void => {
+    stopped ??= reason;
+    const interruptAll = (): void => {
+      for (const [id, session] of running) {
+        interrupted.add(id);
+        session.interrupt();
+      }
+    };
+    interruptAll();
+    repeat ??= setInterval(interruptAll, 50);
   };
+  const onAbort = (): void => stop('cancelled');
   options.signal?.addEventListener('abort', onAbort);
   if (options.signal?.aborted) onAbort();
 
@@ -181,8 +193,9 @@ async function execute(order: string[], parents: Map<string, Set<string>>, graph
         if (free.length === 0) break;
         if ([...(parents.get(id) ?? [])].some((p) => !results.has(p))) continue;
         waiting.delete(id);
-        const db = free.pop()!;
-        running.set(id, db);
+        const session = free.pop()!;
+        running.set(id, session);
+        const db = guard(session, () => stopped !== undefined);
         const node = graph.nodes.get(id)!;
         emit({ type: 'node-start', id, kind: node.kind, name: nameOf(node), index: index + 1, total });
         const t0 = performance.now();
@@ -190,13 +203,10 @@ async function execute(order: string[], parents: Map<string, Set<string>>, graph
           .catch((err: unknown): Omit<NodeResult, 'ms'> => ({ id, kind: node.kind, name: nameOf(node), status: 'error', message: firstLine(err), error: { file: fileOf(node), message: messageOf(err) } }))
           .then((r) => {
             running.delete(id);
-            free.push(db);
-            const status = stopped === 'cancelled' && r.status === 'error' ? 'cancelled' : r.status;
-            record({ ...r, status, ms: Math.round(performance.now() - t0) });
-            if ((status === 'error' || status === 'fail') && options.failFast) {
-              stopped ??= id;
-              for (const session of running.values()) session.interrupt();
-            }
+            free.push(session);
+            const cancelled = stopped !== undefined && r.status === 'error' && (interrupted.has(id) || r.error?.message === CANCELLED);
+            record(cancelled ? { ...r, status: 'cancelled', message: 'cancelled', ms: Math.round(performance.now() - t0) } : { ...r, ms: Math.round(performance.now() - t0) });
+            if ((r.status === 'error' || r.status === 'fail') && !cancelled && options.failFast) stop(id);
             pump();
           });
       }
@@ -214,7 +224,26 @@ async function execute(order: string[], parents: Map<string, Set<string>>, graph
     pump();
   });
   options.signal?.removeEventListener('abort', onAbort);
+  clearInterval(repeat);
   return order.map((id) => results.get(id)!);
+}
+
+const CANCELLED = 'cancelled before the statement started';
+
+/** A session that refuses new statements once the run is stopping. */
+function guard(session: EngineSession, stopping: () => boolean): EngineSession {
+  const check = (): void => {
+    if (stopping()) throw new Error(CANCELLED);
+  };
+  return {
+    // A rollback still goes through: it is how a stopped model leaves the previous version.
+    exec: async (sql) => (/^\s*ROLLBACK/i.test(sql) || check(), session.exec(sql)),
+    query: async (sql, params) => (check(), session.query(sql, params)),
+    describe: async (sql) => (check(), session.describe(sql)),
+    stream: (sql, opts) => (check(), session.stream(sql, opts)),
+    interrupt: () => session.interrupt(),
+    close: () => session.close(),
+  };
 }
 
 async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: GraphNode): Promise<Omit<NodeResult, 'ms'>> {
