@@ -2,9 +2,12 @@
 import type { Command } from 'commander';
 import { register as ingest } from './ingest.js';
 import { register as lake } from './lake.js';
+import { register as lineage } from './lineage.js';
+import { register as ls } from './ls.js';
 import { register as lsp } from './lsp.js';
+import { register as sample } from './sample.js';
 
-const commands: Array<(program: Command) => void> = [ingest, lake, lsp];
+const commands: Array<(program: Command) => void> = [ls, lineage, sample, ingest, lake, lsp];
 
 export function registerCommands(program: Command): void {
   for (const register of commands) register(program);
