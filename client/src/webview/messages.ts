@@ -1,0 +1,32 @@
+// The messages between the extension and its webviews (types only, shared by both sides).
+import type { LineageResult, NodeRunResult, PreviewResult, RunResult } from '../../../server/src/lsp/protocol.js';
+
+/** Webview → extension. */
+export type FromWebview =
+  | { type: 'ready' }
+  /** Opens a file: a URI, or a path relative to the project root; line and column are 1-based. */
+  | { type: 'open'; uri?: string; path?: string; line?: number; column?: number }
+  | { type: 'copy'; text: string; what: string }
+
+/** Extension → results grid. */
+export type ToGrid =
+  | { type: 'loading'; title: string }
+  | { type: 'result'; title: string; result: PreviewResult };
+
+/** One row of the run results view: a node's result plus where it is defined. */
+export interface RunRow extends NodeRunResult {
+  name: string;
+  kind: string;
+  uri?: string;
+  /** 'running' while a node has started and not finished. */
+  running?: boolean;
+}
+
+/** Extension → run results. */
+export type ToRunResults =
+  | { type: 'start'; title: string; total: number }
+  | { type: 'progress'; rows: RunRow[]; done: number; total: number }
+  | { type: 'finish'; title: string; result: RunResult; rows: RunRow[] };
+
+/** Extension → lineage graph. */
+export type ToLineage = { type: 'graph'; graph: LineageResult };
