@@ -121,7 +121,9 @@ export async function openProject(options: ProjectOptions, io: Io, open: OpenOpt
   const root = (await findProjectRoot(fs, options.project, io.cwd)).split(path.sep).join('/');
   const project = await loadProject(fs, root);
   const graph = buildGraph(project);
-  const displayRoot = path.relative(io.cwd, root).split(path.sep).join('/');
+  // Paths print relative to cwd when the project is below it, else absolute.
+  const relative = path.relative(io.cwd, root).split(path.sep).join('/');
+  const displayRoot = relative.startsWith('..') ? root : relative;
   const report = async (diagnostics: Diagnostic[]): Promise<number> => {
     for (const line of await formatDiagnostics(fs, root, diagnostics, displayRoot)) io.err(line);
     return countErrors(diagnostics);

@@ -1,5 +1,6 @@
 // The list of CLI commands. Each command file exports `register(program)`; add one line per command.
 import type { Command } from 'commander';
+import { register as compile } from './compile.js';
 import { register as ingest } from './ingest.js';
 import { register as lake } from './lake.js';
 import { register as lineage } from './lineage.js';
@@ -7,7 +8,7 @@ import { register as ls } from './ls.js';
 import { register as lsp } from './lsp.js';
 import { register as sample } from './sample.js';
 
-const commands: Array<(program: Command) => void> = [ls, lineage, sample, ingest, lake, lsp];
+const commands: Array<(program: Command) => void> = [compile, ls, lineage, sample, ingest, lake, lsp];
 
 export function registerCommands(program: Command): void {
   for (const register of commands) register(program);

@@ -1,0 +1,84 @@
+// `medallion compile`: renders the selected models and tests (Jinja → SQL) and writes them to
+// target/compiled/<project>/<file path>, as dbt does; prints a summary, or the SQL of a single model.
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { compileNode, compileProject } from '../../compile/compile.js';
+import type { CompiledNode, Diagnostic, ModelNode, TestNode } from '../../project/types.js';
+import { action, openProject, plural, projectOption, select, selectOptions, stdio, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
+
+export interface CompileCommandOptions extends ProjectOptions, SelectOptions {
+  incremental?: boolean;
+}
+
+const WRITE_CONCURRENCY = 32;
+
+export function register(program: Command): void {
+  const command = program
+    .command('compile')
+    .description('render the models and tests to SQL in target/compiled/<project>/ (nothing is run)')
+    .option('--incremental', 'render is_incremental() as true, as on a run where the model already exists');
+  selectOptions(command);
+  projectOption(command);
+  command.action(action((options: CompileCommandOptions) => compile(options)));
+}
+
+export async function compile(options: CompileCommandOptions, io: Io = stdio): Promise<number> {
+  const started = performance.now();
+  const opened = await openProject(options, io, { allowErrors: true });
+  const { project, graph } = opened;
+  const selecting = (options.select?.length ?? 0) > 0 || (options.exclude?.length ?? 0) > 0;
+  const opts = { isIncremental: options.incremental === true };
+  let compiled: CompiledNode[];
+  if (selecting) {
+    // Selecting a model compiles its tests too (dbt's eager indirect selection).
+    const ids = await select(opened, { select: options.select, exclude: options.exclude, indirectTests: 'eager' });
+    compiled = ids.filter((id) => isCompilable(graph.nodes.get(id)?.kind)).map((id) => compileNode(project, graph, id, opts));
+  } else {
+    compiled = [...compileProject(project, graph, opts).values()];
+  }
+
+  const outDir = path.join(project.root, 'target', 'compiled', project.config.name);
+  const files = compiled.map((c) => ({ file: path.join(outDir, outputPath(graph.nodes.get(c.id) as ModelNode | TestNode)), sql: c.sql }));
+  await writeAll(files.filter((_, i) => !compiled[i].diagnostics.some((d) => d.severity === 'error')));
+  // A file the loader already found errors in would mostly repeat them when rendered.
+  const reported = new Set([...project.diagnostics, ...graph.diagnostics].filter((d) => d.severity === 'error').map((d) => d.file));
+  const diagnostics: Diagnostic[] = compiled.flatMap((c) => c.diagnostics).filter((d) => !reported.has(d.file));
+  const errors = (await opened.report(diagnostics)) + opened.errors;
+
+  const models = compiled.filter((c) => graph.nodes.get(c.id)?.kind === 'model');
+  // One model selected: its SQL is the result (stdout), the summary goes beside it (stderr).
+  const printSql = selecting && models.length === 1 && errors === 0;
+  if (printSql) {
+    io.out(`-- ${path.posix.join(opened.displayRoot, (graph.nodes.get(models[0].id) as ModelNode).file)} (compiled)`);
+    io.out(models[0].sql.replace(/\s+$/, ''));
+  }
+  const ms = Math.round(performance.now() - started);
+  const shownDir = path.posix.join(opened.displayRoot, 'target', 'compiled', project.config.name);
+  const counts = `${plural(models.length, 'model')} and ${plural(compiled.length - models.length, 'test')}`;
+  const failed = compiled.filter((c) => c.diagnostics.some((d) => d.severity === 'error')).length;
+  (printSql ? io.err : io.out)(`Compiled ${counts} of ${project.config.name} in ${ms} ms → ${shownDir}/${failed ? ` (${failed} failed)` : ''}${errors ? `; ${plural(errors, 'error')}` : ''}`);
+  return errors > 0 ? 1 : 0;
+}
+
+function isCompilable(kind: string | undefined): boolean {
+  return kind === 'model' || kind === 'test';
+}
+
+/** dbt's layout: a model or singular test keeps its path; a generic test goes under its YAML file. */
+function outputPath(node: ModelNode | TestNode): string {
+  return node.kind === 'test' && node.text === undefined ? `${node.file}/${node.name}.sql` : node.file;
+}
+
+async function writeAll(files: Array<{ file: string; sql: string }>): Promise<void> {
+  const dirs = new Set(files.map((f) => path.dirname(f.file)));
+  for (const dir of dirs) await fsp.mkdir(dir, { recursive: true });
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const f = files[next++];
+      await fsp.writeFile(f.file, f.sql.endsWith('\n') ? f.sql : f.sql + '\n');
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, files.length) }, worker));
+}
