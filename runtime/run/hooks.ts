@@ -1,5 +1,15 @@
-// The runner's default collaborators from the rest of the runtime: compilation and selection (H-core),
-// seeds and tests (runtime/run/seeds.ts, runtime/run/tests/). Tests of the runner inject their own.
+// The runner's default collaborators from the rest of the runtime: selection (runtime/graph),
+// compilation (runtime/compile), seeds and tests (H-quality's runtime/run/seeds.ts and tests/).
+import { compileNode } from '../compile/compile.js';
+import { selectNodes } from '../graph/select.js';
+import type { Graph } from '../graph/dag.js';
+import { runSeedNode } from './seeds.js';
+import { runTestNode } from './tests/run.js';
 import type { RunHooks } from './types.js';
 
-export const defaultHooks: Partial<RunHooks> = {};
+export const defaultHooks: Partial<RunHooks> = {
+  compile: (project, graph, id, opts) => compileNode(project, graph as Graph, id, opts),
+  select: (graph, selection) => selectNodes(graph as Graph, selection),
+  runSeed: runSeedNode,
+  runTest: runTestNode,
+};

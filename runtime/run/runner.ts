@@ -8,7 +8,7 @@ import type { EngineSession } from '../engine/adapter.js';
 import { ident, splitRelation } from '../engine/sql.js';
 import { openWarehouse, WarehouseLockedError, type Warehouse } from '../engine/duckdb.js';
 import { openLake } from '../lake/open.js';
-import type { ModelNode, Project, SourceTable } from '../project/types.js';
+import type { ModelNode, Project, Range, SourceTable } from '../project/types.js';
 import { ensureLoadState, loadSource } from './bronze.js';
 import { defaultHooks } from './hooks.js';
 import { isIncrementalRun, materialize, ModelError } from './materialize.js';
@@ -37,7 +37,9 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
     return run;
   };
 
-  const selection = select(graph, { select: options.select, exclude: options.exclude });
+  // As in dbt, build and test also take the tests attached to what is selected.
+  const indirectTests = command === 'build' || command === 'test' ? 'eager' : undefined;
+  const selection = select(graph, { select: options.select, exclude: options.exclude, indirectTests });
   const selectionErrors = selection.diagnostics.filter((d) => d.severity === 'error');
   if (selectionErrors.length) return finish([], selectionErrors.map((d) => ({ file: d.file, range: d.range, message: d.message })));
   const ids = planNodes(graph, selection.value, command);
@@ -83,12 +85,18 @@ export function planNodes(graph: RunGraph, selected: string[], command: string):
     ids.add(id);
   }
   if (command === 'run' || command === 'build') {
-    for (const id of [...ids]) {
+    // Sources are read through ephemeral models too, since those are inlined.
+    const addSources = (id: string, seen: Set<string>): void => {
       for (const parent of graph.parents.get(id) ?? []) {
+        if (seen.has(parent)) continue;
+        seen.add(parent);
         const node = graph.nodes.get(parent);
         if (node?.kind === 'source' && node.path) ids.add(parent);
+        if (node?.kind === 'model' && node.config.materialized === 'ephemeral') addSources(parent, seen);
       }
-    }
+    };
+    const seen = new Set<string>();
+    for (const id of [...ids]) addSources(id, seen);
   }
   return ids;
 }
@@ -283,10 +291,16 @@ async function runModel(ctx: NodeContext, model: ModelNode): Promise<NodeOutcome
     const message = messageOf(err);
     let range;
     let file = model.file;
-    if (err instanceof ModelError && err.compiledOffset !== undefined) range = compiled.map.toTemplate(err.compiledOffset);
+    if (err instanceof ModelError && err.compiledOffset !== undefined) range = wordAt(model.text, compiled.map.toTemplate(err.compiledOffset));
     if (err instanceof ModelError && err.code === 'contract' && model.spec) ({ file, range } = model.spec.location);
     return { status: 'error', message: firstLine(err), error: { file, range, message } };
   }
+}
+
+/** Widens a point range to the identifier starting there, so the editor underlines the whole name. */
+function wordAt(text: string, range: Range): Range {
+  const word = /^[\w$"]+/.exec(text.slice(range.start));
+  return word && range.end - range.start <= 1 ? { start: range.start, end: range.start + word[0].length } : range;
 }
 
 async function writeRunResults(project: Project, run: RunResults): Promise<void> {

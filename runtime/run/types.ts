@@ -75,7 +75,7 @@ export type NodeOutcome = Omit<NodeResult, 'id' | 'kind' | 'name' | 'ms'>;
 /** The pieces the runner takes from the other parts of the runtime (injected, so tests can stub them). */
 export interface RunHooks {
   compile(project: Project, graph: RunGraph, id: string, opts?: { isIncremental?: boolean }): CompiledNode;
-  select(graph: RunGraph, selection: { select?: string[]; exclude?: string[] }): Result<string[]>;
+  select(graph: RunGraph, selection: { select?: string[]; exclude?: string[]; indirectTests?: 'eager' | 'cautious' }): Result<string[]>;
   runSeed?(ctx: NodeContext, seed: SeedNode): Promise<NodeOutcome>;
   runTest?(ctx: NodeContext, test: TestNode): Promise<NodeOutcome>;
 }

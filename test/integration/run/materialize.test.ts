@@ -170,3 +170,21 @@ select 1 as x
   ok(await p.run());
   assert.deepEqual(await rows(p, 'SELECT x FROM m'), [{ x: 3 }]);
 });
+
+test('an ephemeral model is inlined into the models that read it and never created', async (t) => {
+  const p = tempProject(`${SOURCES}
+//- /models/silver/recent.sql
+{{ config(materialized='ephemeral') }}
+select id, amount from {{ source('bronze', 'orders') }} where amount > 5
+//- /models/gold/recent_total.sql
+{{ config(materialized='table') }}
+select sum(amount)::INT as total from {{ ref('recent') }}
+`);
+  t.after(() => p.dispose());
+  p.write('lake/bronze/orders/a.json', jsonl([order(1, 'eu', 5, 1), order(2, 'us', 20, 1), order(3, 'eu', 30, 2)]));
+  const run = await p.run();
+  ok(run);
+  assert.deepEqual(run.results.map((r) => r.id), ['source.bronze.orders', 'model.recent_total']);
+  assert.deepEqual(await rows(p, 'SELECT total FROM recent_total'), [{ total: 50 }]);
+  assert.deepEqual(await rows(p, "SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_name = 'recent'"), [{ n: 0 }]);
+});

@@ -9,7 +9,6 @@ import { NodeFileSystem } from '../../../runtime/project/fs.js';
 import type { Project } from '../../../runtime/project/types.js';
 import { runPipeline } from '../../../runtime/run/runner.js';
 import type { RunGraph, RunOptions, RunResults } from '../../../runtime/run/types.js';
-import nunjucks from 'nunjucks';
 import { fixture } from '../../support/fixture.js';
 
 export interface TempProject {
@@ -41,7 +40,7 @@ export function tempProject(text: string): TempProject {
     load,
     async run(options: RunOptions = {}) {
       const { project, graph } = await load();
-      return runPipeline(project, graph, { threads: 2, hooks: stubHooks, ...options });
+      return runPipeline(project, graph, { threads: 2, ...options });
     },
     dispose: () => rmSync(root, { recursive: true, force: true }),
   };
@@ -52,28 +51,3 @@ export function jsonl(records: Array<Record<string, unknown> | string>): string 
   return records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
 }
 
-/**
- * Stand-ins for H-core's compileNode/selectNodes while they are being written: Jinja through
- * nunjucks with ref/source/this/is_incremental/config, and a selection of everything (or by name).
- */
-export const stubHooks: RunOptions['hooks'] = {
-  compile(project, _graph, id, opts) {
-    const model = project.models.get(id.replace(/^model\./, ''))!;
-    const env = new nunjucks.Environment(null, { autoescape: false });
-    const relationOf = (name: string): string => project.models.get(name)?.relation ?? project.seeds.get(name)?.relation ?? name;
-    const sql = env.renderString(model.text, {
-      ref: (name: string) => relationOf(name),
-      source: (s: string, t: string) => project.sources.get(`${s}.${t}`)?.relation ?? `${s}.${t}`,
-      this: model.relation,
-      is_incremental: () => opts?.isIncremental ?? false,
-      config: () => '',
-      var: (name: string, fallback?: unknown) => project.config.vars[name] ?? fallback,
-    });
-    return { id, sql, map: { toTemplate: () => ({ start: 0, end: 0 }) }, config: model.config, diagnostics: [] };
-  },
-  select(graph, selection) {
-    const names = selection.select;
-    const value = graph.order.filter((id) => !names?.length || names.some((n) => id.endsWith(`.${n}`)));
-    return { value, diagnostics: [] };
-  },
-};

@@ -83,6 +83,9 @@ test('the downstream of a failure is skipped, the rest runs; run_results.json re
   const b = run.results.find((r) => r.name === 'b')!;
   assert.equal(b.error!.file, 'models/b.sql');
   assert.match(b.error!.message, /nope/);
+  // The binder's position in the compiled SQL lands on the name in the template.
+  const text = readFileSync(path.join(p.root, 'models/b.sql'), 'utf8');
+  assert.equal(text.slice(b.error!.range!.start, b.error!.range!.end), 'nope');
   assert.match(run.results.find((r) => r.name === 'c')!.message!, /upstream model\.b error/);
   assert.deepEqual(events.map((e) => e.type).filter((x, i, all) => all.indexOf(x) === i), ['start', 'node-start', 'node-finish', 'finish']);
   assert.equal(events.filter((e) => e.type === 'node-finish').length, 4);

@@ -1,0 +1,151 @@
+// `medallion run`: loads the selected models' sources into bronze and builds the models, with live
+// progress, errors as file:line:col, and a final summary. `build` (build.ts) shares all of it.
+import { InvalidArgumentError, type Command } from 'commander';
+import pc from 'picocolors';
+import type { Diagnostic } from '../../project/types.js';
+import { runPipeline } from '../../run/runner.js';
+import type { NodeResult, RunEvent, RunOptions, RunResults } from '../../run/types.js';
+import { action, openProject, plural, projectOption, selectOptions, stdio, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
+
+export interface RunCommandOptions extends ProjectOptions, SelectOptions {
+  fullRefresh?: boolean;
+  failFast?: boolean;
+  threads?: number;
+}
+
+export function register(program: Command): void {
+  const command = program.command('run').description('load the sources the selected models read, then build the models in DAG order');
+  runOptions(command);
+  command.action(action((options: RunCommandOptions) => runCommand('run', options)));
+}
+
+/** The options `run` and `build` share. */
+export function runOptions(command: Command): Command {
+  projectOption(command);
+  selectOptions(command);
+  return command
+    .option('--full-refresh', 'rebuild incremental models from scratch and reload unchanged sources')
+    .option('--fail-fast', 'stop at the first failure')
+    .option('--threads <n>', 'nodes run at once (default: the project\'s threads)', threadsArg);
+}
+
+function threadsArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
+  return n;
+}
+
+export async function runCommand(command: 'run' | 'build', options: RunCommandOptions, io: Io = stdio, extra: Partial<RunOptions> = {}): Promise<number> {
+  const opened = await openProject(options, io);
+  const progress = new Progress(io);
+  const controller = new AbortController();
+  const interrupt = (): void => {
+    io.err('stopping: cancelling the running nodes (Ctrl-C again to exit at once)');
+    controller.abort();
+    process.off('SIGINT', interrupt);
+  };
+  process.on('SIGINT', interrupt);
+  let run: RunResults;
+  try {
+    run = await runPipeline(opened.project, opened.graph, {
+      command,
+      select: options.select,
+      exclude: options.exclude,
+      fullRefresh: options.fullRefresh,
+      failFast: options.failFast,
+      threads: options.threads,
+      signal: controller.signal,
+      onEvent: (e) => progress.event(e),
+      ...extra,
+    });
+  } finally {
+    process.off('SIGINT', interrupt);
+  }
+  progress.clear();
+  const diagnostics: Diagnostic[] = [
+    ...run.errors.map((e) => ({ file: e.file, range: e.range ?? { start: 0, end: 0 }, severity: 'error' as const, message: e.message })),
+    ...run.results.filter((r) => r.error).map((r) => ({ file: r.error!.file, range: r.error!.range ?? { start: 0, end: 0 }, severity: 'error' as const, message: r.error!.message })),
+  ];
+  if (diagnostics.length) {
+    io.err('');
+    await opened.report(diagnostics);
+  }
+  for (const line of summary(run)) io.out(line);
+  return run.success ? 0 : 1;
+}
+
+const LABEL: Record<NodeResult['status'], string> = {
+  success: pc.green('OK'),
+  warn: pc.yellow('WARN'),
+  error: pc.red('ERROR'),
+  fail: pc.red('FAIL'),
+  skipped: pc.dim('SKIP'),
+  cancelled: pc.yellow('CANCEL'),
+};
+
+/** One line per finished node; on a terminal, a status line of what is running, rewritten in place. */
+class Progress {
+  private readonly running = new Map<string, string>();
+  private readonly tty: boolean;
+  private width = 0;
+
+  constructor(private readonly io: Io) {
+    this.tty = process.stdout.isTTY === true && io === stdio;
+  }
+
+  event(e: RunEvent): void {
+    if (e.type === 'start') {
+      this.io.out(`Running ${plural(e.total, 'node')} (run ${e.runId})`);
+    } else if (e.type === 'node-start') {
+      this.running.set(e.id, `${e.kind} ${e.name}`);
+      this.status();
+    } else if (e.type === 'node-finish') {
+      this.running.delete(e.result.id);
+      this.clear();
+      const r = e.result;
+      const n = String(e.total).length;
+      const what = `${r.kind} ${r.name}`;
+      const detail = [r.rows !== undefined && r.kind !== 'test' && r.kind !== 'source' ? plural(r.rows, 'row') : '', r.message ?? ''].filter(Boolean).join(', ');
+      const time = r.status === 'skipped' || (r.status === 'cancelled' && r.ms === 0) ? '' : ` [${(r.ms / 1000).toFixed(2)}s]`;
+      this.io.out(`${String(e.index).padStart(n)} of ${e.total} ${LABEL[r.status].padEnd(16)} ${what}${detail ? pc.dim(` · ${detail}`) : ''}${pc.dim(time)}`);
+      this.status();
+    }
+  }
+
+  private status(): void {
+    if (!this.tty || this.running.size === 0) return;
+    const line = pc.dim(`  running: ${[...this.running.values()].join(', ')}`).slice(0, (process.stdout.columns ?? 100) + 20);
+    process.stdout.write(`\r\x1b[K${line}`);
+    this.width = line.length;
+  }
+
+  clear(): void {
+    if (this.tty && this.width) process.stdout.write('\r\x1b[K');
+    this.width = 0;
+  }
+}
+
+/** The closing lines: counts by kind and status, rows written, dead letters, time. */
+export function summary(run: RunResults): string[] {
+  const by = (kind: NodeResult['kind']): NodeResult[] => run.results.filter((r) => r.kind === kind);
+  const ok = (r: NodeResult): boolean => r.status === 'success' || r.status === 'warn';
+  const parts: string[] = [];
+  const models = by('model');
+  if (models.length) parts.push(`${plural(models.filter(ok).length, 'model')} (${plural(models.reduce((n, r) => n + (r.rows ?? 0), 0), 'row')})`);
+  const sources = by('source');
+  if (sources.length) {
+    const d = (key: string): number => sources.reduce((n, r) => n + Number((r.details as Record<string, number> | undefined)?.[key] ?? 0), 0);
+    parts.push(`${plural(sources.filter(ok).length, 'source')} (${plural(d('accepted'), 'row')} accepted, ${d('rejected').toLocaleString('en-US')} rejected, ${d('duplicates').toLocaleString('en-US')} duplicates)`);
+  }
+  const seeds = by('seed');
+  if (seeds.length) parts.push(plural(seeds.filter(ok).length, 'seed'));
+  const tests = by('test');
+  if (tests.length) parts.push(`${plural(tests.filter((r) => r.status === 'success').length, 'test')} passed`);
+  const count = (s: NodeResult['status']): number => run.results.filter((r) => r.status === s).length;
+  const problems = (['error', 'fail', 'warn', 'skipped', 'cancelled'] as const).filter((s) => count(s)).map((s) => `${count(s)} ${s}`);
+  const head = run.success ? pc.green('Done') : pc.red('Failed');
+  return [
+    '',
+    `${head} in ${(run.elapsedMs / 1000).toFixed(2)}s: ${parts.join(', ') || 'nothing to run'}${problems.length ? ` · ${problems.join(', ')}` : ''}`,
+  ];
+}
