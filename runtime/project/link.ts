@@ -26,6 +26,7 @@ export function linkProject(root: string, parsed: Result<ParsedConfig>, files: A
     seeds: new Map(),
     tests: new Map(),
     macros: new Map(),
+    macroFiles: new Map(byKind.macro.map((m) => [m.file, m.text])),
     diagnostics,
   };
   const err = (file: string, range: Range, message: string, code: string, data?: Record<string, unknown>, severity: Diagnostic['severity'] = 'error'): void => {

@@ -291,6 +291,8 @@ export interface Project {
   seeds: Map<string, SeedNode>;
   tests: Map<string, TestNode>;
   macros: Map<string, MacroDef>;
+  /** Text of each macro file by project-relative path, for rendering (the macros' bodies). */
+  macroFiles?: Map<string, string>;
   /** Every diagnostic from loading: YAML, schema, duplicates, bad config(), Jinja syntax. */
   diagnostics: Diagnostic[];
 }

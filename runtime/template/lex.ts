@@ -23,6 +23,8 @@ export interface Span {
   trimAfter: boolean;
   /** False when the text ended before the closing delimiter. */
   closed: boolean;
+  /** The code between the delimiters and their whitespace-control marks. */
+  inner: Range;
   tokens: Token[];
 }
 
@@ -64,12 +66,13 @@ export function lexTemplate(text: string): Lexed {
 function lexComment(text: string, start: number, pos: number, trimBefore: boolean): Span {
   const close = text.indexOf('#}', pos);
   const end = close < 0 ? text.length : close + 2;
-  return { kind: 'comment', start, end, trimBefore, trimAfter: close > 0 && text[close - 1] === '-', closed: close >= 0, tokens: [] };
+  return { kind: 'comment', start, end, trimBefore, trimAfter: close > 0 && text[close - 1] === '-', closed: close >= 0, inner: { start: pos, end: close < 0 ? end : close }, tokens: [] };
 }
 
 function lexCode(text: string, kind: 'expr' | 'stmt', start: number, pos: number, trimBefore: boolean): Span {
   const closer = kind === 'expr' ? '}}' : '%}';
   const tokens: Token[] = [];
+  const innerStart = pos;
   let depth = 0;
   const n = text.length;
   while (pos < n) {
@@ -109,8 +112,8 @@ function lexCode(text: string, kind: 'expr' | 'stmt', start: number, pos: number
   }
   return done(n, n, false, false);
 
-  function done(_closerAt: number, end: number, trimAfter: boolean, closed = true): Span {
-    return { kind, start, end, trimBefore, trimAfter, closed, tokens };
+  function done(closerAt: number, end: number, trimAfter: boolean, closed = true): Span {
+    return { kind, start, end, trimBefore, trimAfter, closed, inner: { start: innerStart, end: closerAt }, tokens };
   }
 }
 

@@ -1,0 +1,213 @@
+// Compiles nodes to SQL: renders models and singular tests (ref → relation, ephemeral refs → CTEs
+// `__dbt__cte__<name>`), generates generic tests' failing-rows queries, and keeps the offset map.
+import { checkConfig, mergeConfigs, toModelConfig } from '../project/config.js';
+import type { CompiledNode, Diagnostic, ModelConfig, ModelNode, OffsetMap, Project, Range, TemplateScan, TestNode } from '../project/types.js';
+import { nodeName, type Graph } from '../graph/dag.js';
+import { constantMap, spliceMap } from '../template/offsetMap.js';
+import { Relation, Renderer, type RenderOptions } from '../template/render.js';
+import { genericTestSql } from './tests.js';
+
+export interface CompileOptions {
+  /** What `is_incremental()` returns (the model exists and this is not a full refresh). */
+  isIncremental?: boolean;
+}
+
+const renderers = new WeakMap<Project, Renderer>();
+/** Renderers by config and macros, so a relinked project (the editor's case) reuses compiled templates. */
+const bySignature = new Map<string, Renderer>();
+
+export function rendererFor(project: Project): Renderer {
+  let r = renderers.get(project);
+  if (r) return r;
+  const macroFiles = [...(project.macroFiles ?? new Map<string, string>())].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, text]) => ({ file, text }));
+  const c = project.config;
+  const signature = JSON.stringify([c.name, c.vars, c.target, macroFiles]);
+  r = bySignature.get(signature);
+  if (!r) {
+    r = new Renderer(c, macroFiles);
+    if (bySignature.size >= 4) bySignature.delete(bySignature.keys().next().value!);
+    bySignature.set(signature, r);
+  }
+  renderers.set(project, r);
+  return r;
+}
+
+interface Ctx {
+  project: Project;
+  graph: Graph;
+  renderer: Renderer;
+  opts: CompileOptions;
+  /** Compiled ephemeral models (always compiled as not incremental). */
+  ephemerals: Map<string, { sql: string; deps: string[]; diagnostics: Diagnostic[] }>;
+  inProgress: Set<string>;
+}
+
+export function compileNode(project: Project, graph: Graph, id: string, opts: CompileOptions = {}): CompiledNode {
+  return compileWith({ project, graph, renderer: rendererFor(project), opts, ephemerals: new Map(), inProgress: new Set() }, id);
+}
+
+export function compileProject(project: Project, graph: Graph, opts: CompileOptions = {}): Map<string, CompiledNode> {
+  const ctx: Ctx = { project, graph, renderer: rendererFor(project), opts, ephemerals: new Map(), inProgress: new Set() };
+  const out = new Map<string, CompiledNode>();
+  for (const id of graph.order) {
+    const kind = graph.nodes.get(id)?.kind;
+    if (kind === 'model' || kind === 'test') out.set(id, compileWith(ctx, id));
+  }
+  return out;
+}
+
+function compileWith(ctx: Ctx, id: string): CompiledNode {
+  const node = ctx.graph.nodes.get(id);
+  if (!node) {
+    return { id, sql: '', map: constantMap({ start: 0, end: 0 }), diagnostics: [{ file: '', range: { start: 0, end: 0 }, severity: 'error', message: `No node '${id}'`, code: 'unknown-node' }] };
+  }
+  try {
+    switch (node.kind) {
+      case 'model':
+        return compileModel(ctx, node);
+      case 'test':
+        return node.text !== undefined ? compileTemplate(ctx, node, node.text, node.scan).compiled : compileGenericTest(ctx, node);
+      case 'seed':
+      case 'source':
+        return { id, sql: `select * from ${node.relation}`, map: constantMap({ start: 0, end: 0 }), diagnostics: [] };
+    }
+  } catch (err) {
+    const file = node.kind === 'source' ? node.location.file : node.file;
+    return { id, sql: '', map: constantMap({ start: 0, end: 0 }), diagnostics: [{ file, range: { start: 0, end: 0 }, severity: 'error', message: `internal: compile failed: ${String(err)}`, code: 'internal' }] };
+  }
+}
+
+function compileModel(ctx: Ctx, model: ModelNode): CompiledNode {
+  const { compiled, configs } = compileTemplate(ctx, model, model.text, model.scan);
+  compiled.config = finalConfig(model, configs, compiled.diagnostics);
+  return compiled;
+}
+
+/** Renders a model or singular test and inlines the ephemeral models it refers to. */
+function compileTemplate(ctx: Ctx, node: ModelNode | TestNode, text: string, scan: TemplateScan | undefined): { compiled: CompiledNode; configs: Array<Record<string, unknown>> } {
+  const deps: string[] = [];
+  const rendered = ctx.renderer.render(node.file, text, renderOptions(ctx, node, deps, node.kind === 'model' && ctx.opts.isIncremental === true));
+  const diagnostics = [...rendered.diagnostics, ...macroFileDiagnostics(ctx, scan)];
+  const ctes = collectEphemerals(ctx, deps, diagnostics);
+  const firstEphemeralRef = scan?.refs.find((r) => deps.includes(`model.${r.name}`))?.range ?? { start: 0, end: 0 };
+  const { sql, map } = injectCtes(rendered.sql, rendered.map, ctes, firstEphemeralRef);
+  return { compiled: { id: node.id, sql, map, diagnostics }, configs: rendered.configs };
+}
+
+/** dbt's context for one node; ephemeral refs print their CTE name and are collected in `deps`. */
+function renderOptions(ctx: Ctx, node: ModelNode | TestNode, deps: string[], isIncremental: boolean): RenderOptions {
+  const { project } = ctx;
+  return {
+    ref: (name) => {
+      const m = project.models.get(name);
+      if (m?.config.materialized === 'ephemeral') {
+        if (!deps.includes(m.id)) deps.push(m.id);
+        return `__dbt__cte__${name}`;
+      }
+      const target = m ?? project.seeds.get(name);
+      return target ? relationOf(target.relation) : undefined;
+    },
+    source: (s, t) => {
+      const src = project.sources.get(`${s}.${t}`);
+      return src ? relationOf(src.relation) : undefined;
+    },
+    self: node.kind === 'model' ? relationOf(node.relation) : undefined,
+    isIncremental,
+    model: { name: nodeName(node), unique_id: node.id, config: node.kind === 'model' ? node.config : {}, original_file_path: node.file },
+  };
+}
+
+/** Every ephemeral model reachable from `deps`, deepest first, as `__dbt__cte__<name> as (...)`. */
+function collectEphemerals(ctx: Ctx, deps: string[], diagnostics: Diagnostic[]): string[] {
+  const order: string[] = [];
+  const visit = (id: string): void => {
+    if (order.includes(id)) return;
+    const e = compileEphemeral(ctx, id);
+    if (!e) return;
+    diagnostics.push(...e.diagnostics);
+    for (const d of e.deps) visit(d);
+    if (!order.includes(id)) order.push(id);
+  };
+  for (const id of deps) visit(id);
+  return order.map((id) => `__dbt__cte__${id.slice('model.'.length)} as (\n${ctx.ephemerals.get(id)!.sql}\n)`);
+}
+
+function compileEphemeral(ctx: Ctx, id: string): { sql: string; deps: string[]; diagnostics: Diagnostic[] } | undefined {
+  const done = ctx.ephemerals.get(id);
+  if (done) return done;
+  if (ctx.inProgress.has(id)) return undefined; // a cycle: reported by the graph
+  const model = ctx.graph.nodes.get(id);
+  if (!model || model.kind !== 'model') return undefined;
+  ctx.inProgress.add(id);
+  const deps: string[] = [];
+  const rendered = ctx.renderer.render(model.file, model.text, renderOptions(ctx, model, deps, false));
+  ctx.inProgress.delete(id);
+  const result = { sql: rendered.sql.replace(/[\s;]+$/, ''), deps, diagnostics: rendered.diagnostics };
+  ctx.ephemerals.set(id, result);
+  return result;
+}
+
+/** Puts CTEs in front of the query, merging with its own WITH when it has one. */
+export function injectCtes(sql: string, map: OffsetMap, ctes: string[], from: Range): { sql: string; map: OffsetMap } {
+  if (ctes.length === 0) return { sql, map };
+  const lead = /^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/.exec(sql)![0].length;
+  const withMatch = /^with(?:\s+recursive)?\s+/i.exec(sql.slice(lead));
+  if (withMatch) {
+    const at = lead + withMatch[0].length;
+    const insert = ctes.join(',\n') + ',\n';
+    return { sql: sql.slice(0, at) + insert + sql.slice(at), map: spliceMap(map, at, insert.length, from) };
+  }
+  const insert = `with ${ctes.join(',\n')}\n`;
+  return { sql: sql.slice(0, lead) + insert + sql.slice(lead), map: spliceMap(map, lead, insert.length, from) };
+}
+
+function compileGenericTest(ctx: Ctx, test: TestNode): CompiledNode {
+  const range = test.spec?.location.range ?? { start: 0, end: 0 };
+  const { sql, diagnostics, ephemerals } = genericTestSql(ctx.project, test);
+  const ctes = collectEphemerals(ctx, ephemerals, diagnostics);
+  const injected = injectCtes(sql, constantMap(range), ctes, range);
+  return { id: test.id, sql: injected.sql, map: injected.map, diagnostics };
+}
+
+function macroFileDiagnostics(ctx: Ctx, scan: TemplateScan | undefined): Diagnostic[] {
+  if (!scan || ctx.renderer.macroDiagnostics.size === 0) return [];
+  const files = new Set(scan.macroCalls.map((c) => ctx.project.macros.get(c.name)?.file).filter((f): f is string => f !== undefined));
+  return [...files].flatMap((f) => ctx.renderer.macroDiagnostics.get(f) ?? []);
+}
+
+/** The model's config with config() values that only rendering could know (non-literal arguments). */
+function finalConfig(model: ModelNode, rendered: Array<Record<string, unknown>>, diagnostics: Diagnostic[]): ModelConfig {
+  const dynamic: Array<Record<string, unknown>> = [];
+  model.scan.configs.forEach((call, i) => {
+    const values = rendered[i];
+    if (!values) return;
+    const onlyRendered = Object.fromEntries(Object.entries(values).filter(([k]) => !(k in call.args)));
+    if (Object.keys(onlyRendered).length === 0) return;
+    diagnostics.push(...checkConfig(model.file, onlyRendered, (k) => call.argRanges[k] ?? call.range));
+    dynamic.push(onlyRendered);
+  });
+  if (dynamic.length === 0) return model.config;
+  return toModelConfig(mergeConfigs([rawConfig(model.config), ...dynamic]));
+}
+
+function rawConfig(c: ModelConfig): Record<string, unknown> {
+  return {
+    ...c.extra,
+    materialized: c.materialized,
+    unique_key: c.uniqueKey,
+    incremental_strategy: c.incrementalStrategy,
+    tags: c.tags,
+    schema: c.schema,
+    partition_by: c.partitionBy,
+    layer: c.layer,
+    contract: { enforced: c.contractEnforced },
+    enabled: c.enabled,
+  };
+}
+
+/** A Relation from its quoted form "schema"."name". */
+export function relationOf(relation: string): Relation {
+  const m = /^"((?:[^"]|"")*)"\."((?:[^"]|"")*)"$/.exec(relation);
+  const unq = (s: string): string => s.replace(/""/g, '"');
+  return m ? new Relation(unq(m[1]), unq(m[2]), relation) : new Relation('main', relation, relation);
+}

@@ -1,0 +1,405 @@
+// Renders Jinja-SQL templates with nunjucks and dbt's context (ref, source, config, var, env_var,
+// this, is_incremental, target, log, return, project macros). Compiled templates are shared by
+// "shape": literal text and string literals become parameters, so models that differ only in
+// their SQL and names compile once. Errors become diagnostics with template ranges; never throws.
+import nunjucks from 'nunjucks';
+import type { Diagnostic, OffsetMap, ProjectConfig, Range } from '../project/types.js';
+import { lexTemplate, type Lexed } from './lex.js';
+import { SegmentMap, type Piece } from './offsetMap.js';
+import { scanTemplate } from './scan.js';
+
+nunjucks.installJinjaCompat();
+
+/** A relation as dbt exposes it in Jinja: prints as "schema"."name", with its parts as fields. */
+export class Relation {
+  constructor(
+    readonly schema: string,
+    readonly identifier: string,
+    private readonly rendered: string,
+    readonly database = 'memory',
+  ) {}
+
+  get name(): string {
+    return this.identifier;
+  }
+
+  toString(): string {
+    return this.rendered;
+  }
+
+  render(): string {
+    return this.rendered;
+  }
+}
+
+export interface RenderOptions {
+  /** What `ref(name)` prints: the relation, or an ephemeral model's CTE name. */
+  ref(name: string, pkg?: string): Relation | string | undefined;
+  source(source: string, table: string): Relation | string | undefined;
+  /** `this`: the relation of the node being rendered. */
+  self?: Relation;
+  isIncremental?: boolean;
+  /** `model` in Jinja (name, unique_id, config, ...). */
+  model?: Record<string, unknown>;
+}
+
+export interface Rendered {
+  sql: string;
+  map: OffsetMap;
+  /** Keyword arguments of each `config(...)` call, as evaluated. */
+  configs: Array<Record<string, unknown>>;
+  diagnostics: Diagnostic[];
+}
+
+interface State {
+  file: string;
+  opts: RenderOptions;
+  configs: Array<Record<string, unknown>>;
+  diagnostics: Diagnostic[];
+}
+
+/** nunjucks' Template.getExported, missing from its type definitions. */
+interface Exporting {
+  getExported(cb: (err: unknown, value: unknown) => void): void;
+}
+
+/** Thrown by `return(x)` inside a macro; the macro wrapper turns it into the macro's value. */
+class MacroReturn {
+  constructor(readonly value: unknown) {}
+}
+
+// Private-use characters around each literal and each expression's output while rendering.
+const LIT_OPEN = '\uE000';
+const LIT_MID = '\uE001';
+const LIT_CLOSE = '\uE002';
+const EXPR_OPEN = '\uE003';
+const EXPR_CLOSE = '\uE004';
+const MARKERS = /[\uE000\uE002-\uE004]/g;
+
+export class Renderer {
+  private readonly env: nunjucks.Environment;
+  private readonly cache = new Map<string, nunjucks.Template>();
+  private state: State | undefined;
+  /** Problems in macro files, keyed by file. */
+  readonly macroDiagnostics = new Map<string, Diagnostic[]>();
+
+  constructor(private readonly config: ProjectConfig, macroFiles: Array<{ file: string; text: string }>) {
+    this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false, dev: true });
+    this.env.addFilter('tojson', (v: unknown) => JSON.stringify(v));
+    this.env.addFilter('as_text', (v: unknown) => String(v));
+    this.env.addFilter('as_bool', (v: unknown) => v === true || v === 'true' || v === 'True');
+    this.env.addFilter('as_number', (v: unknown) => Number(v));
+    this.installContext();
+    for (const m of macroFiles) this.loadMacros(m.file, m.text);
+  }
+
+  render(file: string, text: string, opts: RenderOptions): Rendered {
+    const state: State = { file, opts, configs: [], diagnostics: [] };
+    const lexed = lexTemplate(text);
+    const shape = skeletonize(text, lexed);
+    this.state = state;
+    try {
+      let template = this.cache.get(shape.skeleton);
+      if (!template) {
+        template = new nunjucks.Template(shape.skeleton, this.env, file, true);
+        this.cache.set(shape.skeleton, template);
+      }
+      const marked = template.render({
+        __l: shape.literals.map((l, i) => `${LIT_OPEN}${i}${LIT_MID}${l.text}${LIT_CLOSE}`),
+        __e: shape.exprs.map((_, i) => `${EXPR_OPEN}${i}${LIT_MID}`),
+        __z: EXPR_CLOSE,
+        __s: shape.strings,
+      });
+      const { sql, pieces } = unmark(marked, shape);
+      const spans = lexed.spans.map((s) => ({ start: s.start, end: s.end }));
+      return { sql, map: new SegmentMap(pieces, spans, text.length, sql.length), configs: state.configs, diagnostics: state.diagnostics };
+    } catch (err) {
+      // The shared template's positions are not the file's: locate the error on the original text.
+      state.configs = [];
+      state.diagnostics = [];
+      let located = err;
+      try {
+        new nunjucks.Template(text, this.env, file, true).render({});
+      } catch (again) {
+        located = again;
+      }
+      state.diagnostics.push(this.errorDiagnostic(file, text, lexed, located));
+      return { sql: '', map: new SegmentMap([], [], text.length, 0), configs: state.configs, diagnostics: state.diagnostics };
+    } finally {
+      this.state = undefined;
+    }
+  }
+
+  private current(): State {
+    if (!this.state) throw new Error('dbt context used outside of a render');
+    return this.state;
+  }
+
+  private installContext(): void {
+    const env = this.env;
+    const config = this.config;
+    env.addGlobal('ref', (...args: unknown[]) => {
+      const [pos] = splitArgs(args);
+      const name = String(pos[pos.length - 1] ?? '');
+      const pkg = pos.length > 1 ? String(pos[0]) : undefined;
+      const st = this.current();
+      const out = st.opts.ref(name, pkg);
+      if (out === undefined) throw new Error(`ref('${name}'): no model or seed named '${name}'`);
+      return out;
+    });
+    env.addGlobal('source', (...args: unknown[]) => {
+      const [pos] = splitArgs(args);
+      const out = this.current().opts.source(String(pos[0]), String(pos[1]));
+      if (out === undefined) throw new Error(`source('${String(pos[0])}', '${String(pos[1])}'): no such source`);
+      return out;
+    });
+    env.addGlobal('config', (...args: unknown[]) => {
+      const [pos, kw] = splitArgs(args);
+      const dict = pos[0] && typeof pos[0] === 'object' ? (pos[0] as Record<string, unknown>) : {};
+      this.current().configs.push({ ...dict, ...kw });
+      return '';
+    });
+    env.addGlobal('var', (...args: unknown[]) => {
+      const [pos, kw] = splitArgs(args);
+      const name = String(pos[0]);
+      if (name in config.vars) return config.vars[name];
+      if (pos.length > 1) return pos[1];
+      if ('default' in kw) return kw.default;
+      throw new Error(`Required var '${name}' not found in vars and has no default`);
+    });
+    env.addGlobal('env_var', (...args: unknown[]) => {
+      const [pos, kw] = splitArgs(args);
+      const name = String(pos[0]);
+      const v = process.env[name];
+      if (v !== undefined) return v;
+      if (pos.length > 1) return pos[1];
+      if ('default' in kw) return kw.default;
+      throw new Error(`Env var required but not provided: '${name}'`);
+    });
+    env.addGlobal('is_incremental', () => this.current().opts.isIncremental === true);
+    env.addGlobal('log', () => '');
+    env.addGlobal('return', (v: unknown) => {
+      throw new MacroReturn(v);
+    });
+    env.addGlobal('target', { ...config.target, database: 'memory', profile_name: config.name });
+    env.addGlobal('project_name', config.name);
+    env.addGlobal('execute', true);
+    env.addGlobal('flags', { FULL_REFRESH: false });
+    env.addGlobal('modules', { datetime: { date: Date } });
+    env.addGlobal('exceptions', {
+      raise_compiler_error: (msg: unknown) => {
+        throw new Error(String(msg));
+      },
+      warn: () => '',
+    });
+    env.addGlobal('adapter', {
+      quote: (s: unknown) => `"${String(s).replace(/"/g, '""')}"`,
+      dispatch: (name: unknown) => env.getGlobal(String(name)),
+    });
+    // `this` and `model` change with every render: getters read the current render's state.
+    const globals = (env as unknown as { globals: object }).globals;
+    Object.defineProperty(globals, 'this', { get: () => this.state?.opts.self, enumerable: true, configurable: true });
+    Object.defineProperty(globals, 'model', { get: () => this.state?.opts.model, enumerable: true, configurable: true });
+  }
+
+  /** Compiles a macro file once and exposes its macros as globals, so every template can call them. */
+  private loadMacros(file: string, text: string): void {
+    try {
+      const template = new nunjucks.Template(text, this.env, file, true);
+      let exported: Record<string, unknown> = {};
+      let failure: unknown;
+      (template as unknown as Exporting).getExported((err: unknown, value: unknown) => {
+        failure = err ?? undefined;
+        exported = (value ?? {}) as Record<string, unknown>;
+      });
+      if (failure) throw failure;
+      for (const [name, fn] of Object.entries(exported)) {
+        if (typeof fn !== 'function') continue;
+        this.env.addGlobal(name, (...args: unknown[]) => {
+          try {
+            return (fn as (...a: unknown[]) => unknown)(...args);
+          } catch (e) {
+            if (e instanceof MacroReturn) return e.value;
+            throw e;
+          }
+        });
+      }
+    } catch (err) {
+      const diags = [this.errorDiagnostic(file, text, lexTemplate(text), err)];
+      this.macroDiagnostics.set(file, diags);
+    }
+  }
+
+  private errorDiagnostic(file: string, text: string, lexed: Lexed, err: unknown): Diagnostic {
+    const e = err as { message?: string; lineno?: number; colno?: number; cause?: unknown };
+    const cause = e.cause instanceof Error ? e.cause : undefined;
+    const message = cause ? cause.message : String(e.message ?? err).replace(/^\(.*?\)(?: \[Line \d+(?:, Column \d+)?\])?\n\s*/, '');
+    // Parser errors count lines and columns from 1; runtime errors from 0.
+    let offset: number | undefined;
+    if (typeof e.lineno === 'number' && typeof e.colno === 'number') {
+      offset = cause ? offsetAt(text, e.lineno, e.colno) : offsetAt(text, e.lineno - 1, e.colno - 1);
+    }
+    const undefinedCall = /Unable to call `([^`]+)`, which is undefined/.exec(message);
+    if (undefinedCall) {
+      const name = undefinedCall[1];
+      const call = scanTemplate(text).macroCalls.find((c) => c.name === name);
+      return { file, range: call?.range ?? spanAt(lexed, offset) ?? { start: 0, end: 0 }, severity: 'error', message: `Undefined macro '${name}'`, code: 'undefined-macro' };
+    }
+    let range = offset === undefined ? undefined : spanAt(lexed, offset);
+    if (!range) range = locateWithoutPosition(text, message, lexed);
+    return { file, range, severity: 'error', message: cause ? message : `Jinja: ${message}`, code: cause ? 'render-error' : 'jinja-syntax' };
+  }
+}
+
+/** nunjucks passes keyword arguments as a trailing object marked `__keywords`. */
+function splitArgs(args: unknown[]): [unknown[], Record<string, unknown>] {
+  const last = args[args.length - 1] as Record<string, unknown> | undefined;
+  if (last && typeof last === 'object' && last.__keywords === true) {
+    const { __keywords: _k, ...kw } = last;
+    return [args.slice(0, -1), kw];
+  }
+  return [args, {}];
+}
+
+function offsetAt(text: string, line: number, col: number): number {
+  let at = 0;
+  for (let l = 0; l < line; l++) {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) return text.length;
+    at = nl + 1;
+  }
+  return Math.min(at + Math.max(col, 0), text.length);
+}
+
+function spanAt(lexed: Lexed, offset: number | undefined): Range | undefined {
+  if (offset === undefined) return undefined;
+  const s = lexed.spans.find((sp) => sp.start <= offset && offset < sp.end);
+  return s ? { start: s.start, end: s.end } : { start: offset, end: offset + 1 };
+}
+
+/** For errors nunjucks gives no position: the scan's own syntax finding, else the last tag. */
+function locateWithoutPosition(text: string, message: string, lexed: Lexed): Range {
+  const scanned = scanTemplate(text).diagnostics[0];
+  if (scanned) return scanned.range;
+  const tag = /expected (?:block end in )?(\w+)/.exec(message)?.[1];
+  const spans = lexed.spans.filter((s) => s.kind !== 'comment');
+  const hit = tag ? spans.find((s) => s.tokens[0]?.value === tag) : undefined;
+  const last = hit ?? spans[spans.length - 1];
+  return last ? { start: last.start, end: last.end } : { start: 0, end: 0 };
+}
+
+// ---------------------------------------------------------------------------
+// Template shapes: the template with its literal text and string literals turned into parameters.
+
+interface Literal {
+  text: string;
+  tplStart: number;
+}
+
+interface Shape {
+  skeleton: string;
+  literals: Literal[];
+  /** The `{{ }}` tags, whose output is marked by index. */
+  exprs: Range[];
+  strings: string[];
+}
+
+/**
+ * `select {{ ref('a') }} x` becomes `{{__l[0]}}{{__e[0]}}{{ ref(__s[0]) }}{{__z}}{{__l[1]}}`. Whitespace control is
+ * applied to the literals here, so the skeleton needs none. Dict keys stay literal strings.
+ */
+export function skeletonize(text: string, lexed: Lexed): Shape {
+  const literals: Literal[] = [];
+  const exprs: Range[] = [];
+  const strings: string[] = [];
+  const parts: string[] = [];
+  const spans = lexed.spans;
+  const rawEnds = new Map(lexed.raw.map((r) => [r.start, r.end]));
+  let pos = 0;
+  const literal = (start: number, end: number, trimStart: boolean, trimEnd: boolean): void => {
+    let s = start;
+    let e = end;
+    if (trimStart) while (s < e && /\s/.test(text[s])) s++;
+    if (trimEnd) while (e > s && /\s/.test(text[e - 1])) e--;
+    if (e > s) {
+      parts.push(`{{__l[${literals.length}]}}`);
+      literals.push({ text: text.slice(s, e), tplStart: s });
+    }
+  };
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i];
+    literal(pos, span.start, i > 0 && spans[i - 1].trimAfter, span.trimBefore);
+    pos = span.end;
+    if (span.kind === 'comment') continue;
+    const rawEnd = rawEnds.get(span.end);
+    if (rawEnd !== undefined) {
+      // {% raw %}...{% endraw %}: the body is literal text; the tags print nothing.
+      literal(span.end, rawEnd, span.trimAfter, false);
+      const endTag = /\{%[-+]?\s*endraw\s*[-+]?%\}/.exec(text.slice(rawEnd));
+      pos = endTag ? rawEnd + endTag[0].length : text.length;
+      while (i + 1 < spans.length && spans[i + 1].start < pos) i++;
+      continue;
+    }
+    let code = '';
+    let at = span.inner.start;
+    for (let k = 0; k < span.tokens.length; k++) {
+      const t = span.tokens[k];
+      if (t.kind !== 'string' || span.tokens[k + 1]?.value === ':') continue;
+      code += text.slice(at, t.start) + `__s[${strings.length}]`;
+      strings.push(t.value);
+      at = t.end;
+    }
+    code += text.slice(at, span.inner.end);
+    if (span.kind === 'expr') {
+      parts.push(`{{__e[${exprs.length}]}}{{${code}}}{{__z}}`);
+      exprs.push({ start: span.start, end: span.end });
+    } else parts.push(`{%${code}%}`);
+  }
+  literal(pos, text.length, spans.length > 0 && spans[spans.length - 1].trimAfter, false);
+  return { skeleton: parts.join(''), literals, exprs, strings };
+}
+
+/**
+ * Strips the markers from rendered output, recording what produced each run: literal text maps
+ * exactly, text printed inside an expression's markers maps to that expression's tag.
+ */
+function unmark(marked: string, shape: Shape): { sql: string; pieces: Piece[] } {
+  const pieces: Piece[] = [];
+  const stack: Array<{ exact: boolean; tplStart: number; tplEnd: number; outStart: number }> = [];
+  let sql = '';
+  const emit = (chunk: string): void => {
+    if (chunk === '') return;
+    const top = stack[stack.length - 1];
+    if (top) {
+      const tplStart = top.exact ? top.tplStart + (sql.length - top.outStart) : top.tplStart;
+      pieces.push({ outStart: sql.length, outEnd: sql.length + chunk.length, tplStart, tplEnd: top.exact ? tplStart + chunk.length : top.tplEnd, exact: top.exact });
+    }
+    sql += chunk;
+  };
+  MARKERS.lastIndex = 0;
+  let pos = 0;
+  let m: RegExpExecArray | null;
+  while ((m = MARKERS.exec(marked)) !== null) {
+    emit(marked.slice(pos, m.index));
+    const ch = m[0];
+    pos = m.index + 1;
+    if (ch === LIT_OPEN || ch === EXPR_OPEN) {
+      const mid = marked.indexOf(LIT_MID, pos);
+      const i = Number(marked.slice(pos, mid));
+      if (mid < 0 || !Number.isInteger(i)) continue;
+      pos = mid + 1;
+      MARKERS.lastIndex = pos;
+      if (ch === LIT_OPEN) {
+        const lit = shape.literals[i];
+        if (lit) stack.push({ exact: true, tplStart: lit.tplStart, tplEnd: lit.tplStart + lit.text.length, outStart: sql.length });
+      } else {
+        const span = shape.exprs[i];
+        if (span) stack.push({ exact: false, tplStart: span.start, tplEnd: span.end, outStart: sql.length });
+      }
+    } else if (ch === LIT_CLOSE || ch === EXPR_CLOSE) {
+      stack.pop();
+    }
+  }
+  emit(marked.slice(pos));
+  return { sql, pieces };
+}
