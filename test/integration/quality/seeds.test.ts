@@ -23,7 +23,7 @@ const FILES: Record<string, string> = {
     '    lookups:',
     '      +schema: ref',
   ].join('\n'),
-  'seeds/stores.csv': 'id,name,zip,opened,rating\n1,North,01234,2024-01-02,4.5\n2,South,98765,2024-03-04,\n3,"East, by the sea",00042,2024-05-06,3\n',
+  'seeds/stores.csv': 'id,name,zip,opened,rating,visits\n1,North,01234,2024-01-02,4.5,1\n2,South,98765,2024-03-04,,3000000000\n3,"East, by the sea",00042,2024-05-06,3,\n',
   'seeds/plain.csv': 'id,zip,day,flag\n1,01234,2024-01-02,true\n2,,2024-01-03,false\n',
   'seeds/lookups/codes.csv': 'code,label\nA,Alpha\nB,Beta\n',
   'seeds/schema.yml': ['version: 2', 'seeds:', '  - name: plain', '    config:', '      column_types:', '        id: smallint'].join('\n'),
@@ -58,9 +58,10 @@ describe('loadSeed', () => {
   it('loads a CSV with column_types from dbt_project.yml over detected types', async () => {
     const load = await loadSeed(db, project, seed('stores'));
     assert.deepEqual({ relation: load.relation, rows: load.rows }, { relation: '"main"."stores"', rows: 3 });
-    assert.deepEqual(await types('main.stores'), { id: 'BIGINT', name: 'VARCHAR', zip: 'VARCHAR', opened: 'TIMESTAMP', rating: 'DOUBLE' });
+    // Whole numbers are INTEGER as in dbt, unless a value needs more (visits).
+    assert.deepEqual(await types('main.stores'), { id: 'INTEGER', name: 'VARCHAR', zip: 'VARCHAR', opened: 'TIMESTAMP', rating: 'DOUBLE', visits: 'BIGINT' });
     const rows = (await db.query('select * from main.stores order by id')).rows;
-    assert.deepEqual(rows[0], { id: '1', name: 'North', zip: '01234', opened: '2024-01-02 00:00:00', rating: 4.5 });
+    assert.deepEqual(rows[0], { id: 1, name: 'North', zip: '01234', opened: '2024-01-02 00:00:00', rating: 4.5, visits: '1' });
     assert.equal(rows[1].rating, null);
     assert.equal(rows[2].name, 'East, by the sea');
     assert.equal(rows[2].zip, '00042');
@@ -81,11 +82,11 @@ describe('loadSeed', () => {
 
   it('replaces the table on reload, and keeps the old one when the new CSV does not load', async () => {
     const file = path.join(dir, 'seeds/stores.csv');
-    await fsp.writeFile(file, 'id,name,zip,opened,rating\n7,West,11111,2025-01-01,1\n');
+    await fsp.writeFile(file, 'id,name,zip,opened,rating,visits\n7,West,11111,2025-01-01,1,2\n');
     assert.equal((await loadSeed(db, project, seed('stores'))).rows, 1);
-    await fsp.writeFile(file, 'id,name,zip,opened,rating\n8,Broken,22222,not a date,1\n');
+    await fsp.writeFile(file, 'id,name,zip,opened,rating,visits\n8,Broken,22222,not a date,1,2\n');
     await assert.rejects(loadSeed(db, project, seed('stores')), /not a date|timestamp/i);
-    assert.deepEqual((await db.query('select id, name from main.stores')).rows, [{ id: '7', name: 'West' }]);
+    assert.deepEqual((await db.query('select id, name from main.stores')).rows, [{ id: 7, name: 'West' }]);
   });
 
   it('names a column_types entry that is not in the CSV', async () => {
