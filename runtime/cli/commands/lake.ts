@@ -9,8 +9,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ensureIgnoredDir } from '../../lake/cache.js';
 import { LakeError } from '../../lake/lake.js';
 import { openLake } from '../../lake/open.js';
-import { NodeFileSystem } from '../../project/fs.js';
-import { loadProject } from '../../project/load.js';
+import { action, openProject, projectOption, stdio, UserError, type ProjectOptions } from '../context.js';
 import type { LakeConfig, Project } from '../../project/types.js';
 
 /** The MinIO release the project is tested with (scripts/install-minio.sh builds the same). */
@@ -29,70 +28,52 @@ interface Context {
 
 export function register(program: Command): void {
   const lake = program.command('lake').description("manage a local MinIO serving the project's S3 lake (for development)");
-  const project = ['--project <dir>', 'the project folder', '.'] as const;
-  lake.command('up').description('start MinIO for the lake endpoint in pipeline.yml and create the bucket').option(...project).action(run(up));
-  lake.command('down').description('stop the MinIO started by `lake up`').option(...project).action(run(down));
-  lake.command('status').description('show whether MinIO runs and the lake is reachable').option(...project).action(run(status));
-}
-
-function run(command: (context: Context) => Promise<number>) {
-  return async (options: { project: string }): Promise<void> => {
-    const context = await contextFor(options.project);
-    try {
-      process.exitCode = typeof context === 'number' ? context : await command(context);
-    } catch (err) {
-      if (!(err instanceof LakeError)) throw err;
-      console.error(`error: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);
-      process.exitCode = 1;
-    }
+  const sub = (name: string, description: string, body: (context: Context) => Promise<number>): void => {
+    projectOption(lake.command(name).description(description)).action(action(async (options: ProjectOptions) => body(await contextFor(options))));
   };
+  sub('up', 'start MinIO for the lake endpoint in pipeline.yml and create the bucket', up);
+  sub('down', 'stop the MinIO started by `lake up`', down);
+  sub('status', 'show whether MinIO runs and the lake is reachable (exit code 1 when not)', status);
 }
 
-async function contextFor(dir: string): Promise<Context | number> {
-  const project = await loadProject(new NodeFileSystem(), path.resolve(dir).split(path.sep).join('/'));
+async function contextFor(options: ProjectOptions): Promise<Context> {
+  const { project } = await openProject(options, stdio, { allowErrors: true });
   const lake = project.config.lake;
-  if (project.state === 'failed' || lake.kind !== 's3') {
-    console.error(
-      project.state === 'failed'
-        ? `error: cannot read the project in ${dir}`
-        : `error: the lake of this project is the local folder ${lake.kind === 'local' ? lake.path : ''}; set lake: { s3: { endpoint: http://127.0.0.1:9000, bucket: lake, access_key_env: MINIO_ROOT_USER, secret_key_env: MINIO_ROOT_PASSWORD } } in ${project.config.file} to use MinIO`,
+  if (lake.kind !== 's3') {
+    throw new UserError(
+      `the lake of this project is the local folder ${lake.path}; to use MinIO set lake: { s3: { endpoint: http://127.0.0.1:9000, bucket: lake, access_key_env: MINIO_ROOT_USER, secret_key_env: MINIO_ROOT_PASSWORD } } in ${project.config.file}`,
     );
-    return 1;
   }
   const url = new URL(lake.endpoint ?? 'http://127.0.0.1:9000');
-  const minioDir = path.join(project.root, '.medallion', 'minio');
-  return { project, s3: lake, url, dir: minioDir, pidFile: path.join(minioDir, 'minio.pid') };
+  const dir = path.join(project.root, '.medallion', 'minio');
+  return { project, s3: lake, url, dir, pidFile: path.join(dir, 'minio.pid') };
 }
 
 async function up(context: Context): Promise<number> {
   const { s3, url, dir } = context;
-  if (!LOCAL_HOSTS.has(url.hostname)) {
-    console.error(`error: lake up starts MinIO on this machine, but the endpoint ${url.origin} is not a loopback address`);
-    return 1;
-  }
+  if (!LOCAL_HOSTS.has(url.hostname)) throw new UserError(`lake up starts MinIO on this machine, but the endpoint ${url.origin} is not a loopback address`);
   const running = await runningPid(context);
   if (running !== undefined && (await live(url))) {
     console.log(`MinIO already runs at ${url.origin} (pid ${running})`);
-    return (await createBucket(context)) ? 0 : 1;
+    await createBucket(context);
+    return 0;
   }
   const user = process.env[s3.accessKeyEnv];
   const password = process.env[s3.secretKeyEnv];
   if (!user || !password || password.length < 8) {
-    console.error(`error: set ${s3.accessKeyEnv} and ${s3.secretKeyEnv} (a password of 8 or more characters): MinIO's root user is created from them`);
-    return 1;
+    throw new UserError(`set ${s3.accessKeyEnv} and ${s3.secretKeyEnv} (a password of 8 or more characters): MinIO's root user is created from them`);
   }
   const binary = findMinio();
   if (!binary) {
-    console.error(
+    throw new UserError(
       [
-        'error: MinIO is not installed. Install it with one of:',
+        'MinIO is not installed. Install it with one of:',
         `  go install github.com/minio/minio@${MINIO_VERSION}      (Go 1.24+, builds into $(go env GOPATH)/bin)`,
         '  scripts/install-minio.sh                                (in a Medallion checkout: builds into .tools/bin)',
         `  docker run -p ${url.port || 9000}:9000 -e MINIO_ROOT_USER -e MINIO_ROOT_PASSWORD quay.io/minio/minio server /data`,
         'or point MEDALLION_MINIO_BIN at a minio binary.',
       ].join('\n'),
     );
-    return 1;
   }
   await ensureIgnoredDir(dir);
   const log = path.join(dir, 'minio.log');
@@ -107,15 +88,15 @@ async function up(context: Context): Promise<number> {
   while (!(await live(url))) {
     if (child.exitCode !== null || !alive(child.pid!) || Date.now() > deadline) {
       const tail = readFileSync(log, 'utf8').trim().split('\n').slice(-5).join('\n  ');
-      console.error(`error: MinIO did not start at ${url.origin}; the end of ${path.relative(process.cwd(), log)}:\n  ${tail}`);
       await fsp.rm(context.pidFile, { force: true });
       if (alive(child.pid!)) process.kill(child.pid!, 'SIGTERM');
-      return 1;
+      throw new UserError(`MinIO did not start at ${url.origin}; the end of ${path.relative(process.cwd(), log)}:\n  ${tail}`);
     }
     await pause(50);
   }
   console.log(`MinIO runs at ${url.origin} (pid ${child.pid}, data in ${path.relative(process.cwd(), dir) || dir})`);
-  return (await createBucket(context)) ? 0 : 1;
+  await createBucket(context);
+  return 0;
 }
 
 async function down(context: Context): Promise<number> {
@@ -142,16 +123,16 @@ async function status(context: Context): Promise<number> {
   const lake = openLake(context.project);
   try {
     await lake.check();
-    console.log(`lake ${lake.describe}: reachable`);
-    return 0;
   } catch (err) {
     if (!(err instanceof LakeError)) throw err;
     console.log(`lake ${lake.describe}: ${err.message}`);
     return 1;
   }
+  console.log(`lake ${lake.describe}: reachable`);
+  return 0;
 }
 
-async function createBucket(context: Context): Promise<boolean> {
+async function createBucket(context: Context): Promise<void> {
   const { s3, url } = context;
   const client = new S3Client({
     endpoint: url.origin,
@@ -166,14 +147,12 @@ async function createBucket(context: Context): Promise<boolean> {
   } catch (err) {
     const name = (err as { name?: string }).name;
     if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') {
-      console.error(`error: could not create the bucket '${s3.bucket}' at ${url.origin}: ${name}`);
-      return false;
+      throw new UserError(`could not create the bucket '${s3.bucket}' at ${url.origin}: ${name}`);
     }
     console.log(`bucket '${s3.bucket}' ready`);
   } finally {
     client.destroy();
   }
-  return true;
 }
 
 /** The pid in the pid file when that process is alive and is a MinIO (a stale pid may be reused). */
