@@ -75,11 +75,11 @@ export async function runCommand(command: 'run' | 'build', options: RunCommandOp
 }
 
 const LABEL: Record<NodeResult['status'], string> = {
-  success: pc.green('OK'),
-  warn: pc.yellow('WARN'),
-  error: pc.red('ERROR'),
-  fail: pc.red('FAIL'),
-  skipped: pc.dim('SKIP'),
+  success: pc.green('OK    '),
+  warn: pc.yellow('WARN  '),
+  error: pc.red('ERROR '),
+  fail: pc.red('FAIL  '),
+  skipped: pc.dim('SKIP  '),
   cancelled: pc.yellow('CANCEL'),
 };
 
@@ -105,9 +105,10 @@ class Progress {
       const r = e.result;
       const n = String(e.total).length;
       const what = `${r.kind} ${r.name}`;
-      const detail = [r.rows !== undefined && r.kind !== 'test' && r.kind !== 'source' ? plural(r.rows, 'row') : '', r.message ?? ''].filter(Boolean).join(', ');
+      const rows = r.rows !== undefined && (r.kind === 'model' || r.kind === 'seed') && !/\brows?\b/.test(r.message ?? '') ? plural(r.rows, 'row') : '';
+      const detail = [rows, r.message ?? ''].filter(Boolean).join(', ');
       const time = r.status === 'skipped' || (r.status === 'cancelled' && r.ms === 0) ? '' : ` [${(r.ms / 1000).toFixed(2)}s]`;
-      this.io.out(`${String(e.index).padStart(n)} of ${e.total} ${LABEL[r.status].padEnd(16)} ${what}${detail ? pc.dim(` · ${detail}`) : ''}${pc.dim(time)}`);
+      this.io.out(`${String(e.index).padStart(n)} of ${e.total} ${LABEL[r.status]} ${what}${detail ? pc.dim(` · ${detail}`) : ''}${pc.dim(time)}`);
       this.status();
     }
   }
