@@ -72,14 +72,16 @@ export class DiagnosticsPublisher {
     this.send(file, [...(all.get(file) ?? []), ...boundDiagnostics(this.ws, file)]);
   }
 
+  /** Sends a file's diagnostics when they changed, and for every new version of an open file. */
   private send(file: string, list: Diagnostic[]): void {
     const doc = this.docs.get(file);
-    const key = JSON.stringify(list);
-    if ((this.published.get(file) ?? '[]') === key) return;
-    if (list.length === 0) this.published.delete(file);
+    const open = doc !== undefined && this.isOpen(file);
+    const key = `${open ? doc.version : ''}\0${JSON.stringify(list)}`;
+    if ((this.published.get(file) ?? '\0[]') === key) return;
+    if (list.length === 0 && !open) this.published.delete(file);
     else this.published.set(file, key);
     const diagnostics = doc ? list.map((d) => to.diagnostic(doc, d)) : [];
-    void this.connection.sendDiagnostics({ uri: this.paths.uri(file), ...(doc && this.isOpen(file) ? { version: doc.version } : {}), diagnostics });
+    void this.connection.sendDiagnostics({ uri: this.paths.uri(file), ...(open ? { version: doc.version } : {}), diagnostics });
   }
 
   dispose(): void {

@@ -13,6 +13,7 @@ export interface ModelTarget {
 // medallion/run: run, build (run + tests in DAG order), test or seed a selection, in the server.
 // Progress: pass a `workDoneToken` and the server reports `$/progress` begin/report/end on it.
 // Cancellation: cancel the request ($/cancelRequest); running statements are interrupted.
+// The run uses the editor's view of the project: open buffers count, saved or not.
 
 export const RunRequestMethod = 'medallion/run';
 

@@ -105,7 +105,7 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
       }
       const id = targetId(ws, paths, params);
       if (!id) return { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error: 'No model to preview here' };
-      const result = await previewNode(db, snap.project, snap.graph, id, options);
+      const result = await previewNode(db, snap.graph, id, (node, opts) => compileNode(snap.project, snap.graph, node, opts), options);
       return { columns: result.columns, rows: result.rows, truncated: result.truncated, elapsedMs: result.elapsedMs, sql: result.sql };
     } catch (err) {
       return { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error: err instanceof Error ? err.message : String(err) };

@@ -26,3 +26,10 @@ test('a parser error from statement extraction keeps its kind; no caret gives no
   assert.equal(e.offset, 12);
   assert.equal(parseSqlError('x', 'Catalog Error: Table with name t does not exist!').offset, undefined);
 });
+
+test('a qualified unknown column ("Table e does not have a column named") is an unknown column too', () => {
+  const sql = 'select e.amout from t e';
+  const e = parseSqlError(sql, 'Binder Error: Table "e" does not have a column named "amout"\n\nCandidate bindings: : "amount"\n\nLINE 1: select e.amout from t e\n               ^');
+  assert.deepEqual(e.unknownColumn, { name: 'amout', candidates: ['amount'] });
+  assert.equal(e.offset, 7);
+});

@@ -1,0 +1,54 @@
+// The workspace index: incremental updates, open buffers over the disk, broken input.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { staticDiagnostics } from '../../../server/src/analysis/diagnostics.js';
+import { open, SHOP } from './support.js';
+
+test('editing a model body patches the linked project in place; changing its refs relinks', async () => {
+  const { ws } = await open(SHOP);
+  const before = ws.snapshot();
+  const other = before.model('events');
+  ws.setText('models/gold/revenue.sql', "select e.user_id, sum(e.amount) * 2 as revenue from {{ ref('events') }} e group by 1");
+  assert.equal(ws.snapshot(), before, 'no relink for a body edit');
+  assert.equal(ws.snapshot().model('events'), other, 'other models untouched');
+  assert.match(ws.snapshot().model('revenue')!.text, /\* 2/);
+  ws.setText('models/gold/revenue.sql', "select * from {{ source('bronze', 'app_logs') }}");
+  const after = ws.snapshot();
+  assert.notEqual(after, before);
+  assert.deepEqual([...after.graph.parents.get('model.revenue')!], ['source.bronze.app_logs']);
+});
+
+test('ref ranges follow a patched body (references use the new offsets)', async () => {
+  const { ws } = await open(SHOP);
+  ws.setText('models/gold/revenue.sql', "-- moved\nselect e.user_id, sum(e.amount) as revenue from {{ ref('events') }} e group by 1");
+  const text = ws.text('models/gold/revenue.sql')!;
+  const [site] = ws.snapshot().refsTo('events');
+  assert.equal(text.slice(site.range.start, site.range.end), 'events');
+});
+
+test('new files and deleted files on disk are picked up; open buffers win over the disk', async () => {
+  const { ws, f } = await open(SHOP);
+  f.fs.write('/project/models/gold/new_model.sql', "select * from {{ ref('revenue') }}");
+  await ws.reload('models/gold/new_model.sql');
+  assert.ok(ws.snapshot().model('new_model'));
+  ws.setText('models/gold/new_model.sql', "select 1 as x");
+  await ws.reload('models/gold/new_model.sql');
+  assert.equal(ws.text('models/gold/new_model.sql'), 'select 1 as x');
+  f.fs.delete('/project/models/gold/new_model.sql');
+  await ws.revert('models/gold/new_model.sql');
+  assert.equal(ws.snapshot().model('new_model'), undefined);
+});
+
+test('a Jinja error in one model is its own diagnostic; the other models still link', async () => {
+  const { ws } = await open(SHOP);
+  ws.setText('models/gold/revenue.sql', "select {{ ref('events' }} ");
+  const list = staticDiagnostics(ws).get('models/gold/revenue.sql') ?? [];
+  assert.ok(list.length > 0);
+  assert.ok(ws.snapshot().model('events'));
+});
+
+test('no project file: the workspace still opens and reports it', async () => {
+  const { ws } = await open("//- /models/a.sql\nselect 1\n");
+  assert.equal(ws.snapshot().project.state, 'failed');
+  assert.ok(ws.snapshot().model('a'));
+});
