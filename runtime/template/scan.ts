@@ -15,7 +15,7 @@ export const BUILTINS = new Set([
 ]);
 
 /** Block tags and their closing tags. */
-const BLOCKS = new Set(['if', 'for', 'macro', 'call', 'filter', 'block', 'test', 'materialization', 'docs', 'snapshot', 'set', 'raw']);
+const BLOCKS = new Set(['if', 'for', 'macro', 'call', 'filter', 'block', 'test', 'materialization', 'docs', 'snapshot', 'set']);
 const MIDDLES: Record<string, string[]> = { else: ['if', 'for'], elif: ['if'], elseif: ['if'] };
 
 interface OpenBlock {
@@ -54,6 +54,7 @@ function scanInto(text: string, scan: TemplateScan): void {
       const tag = toks[0].value;
       collectLocals(tag, toks, locals);
       if (tag === 'macro' || tag === 'test' || tag === 'materialization') firstCall = 2;
+      if (tag === 'endraw') continue; // the lexer pairs raw blocks itself
       if (tag.startsWith('end')) closeBlock(tag.slice(3), span, text, stack, scan);
       else if (MIDDLES[tag]) checkMiddle(tag, span, stack, scan);
       else if (BLOCKS.has(tag) && !(tag === 'set' && toks.some((t) => t.kind === 'op' && t.value === '='))) {
@@ -68,7 +69,7 @@ function scanInto(text: string, scan: TemplateScan): void {
           };
           scan.macroDefs.push(open.macro);
         }
-        if (tag !== 'raw') stack.push(open);
+        stack.push(open);
       }
     }
     for (let k = firstCall; k < toks.length - 1; k++) {
