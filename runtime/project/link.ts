@@ -210,7 +210,7 @@ function checkRelationshipTarget(project: Project, t: TestSpec, err: Report): vo
 }
 
 /** Unknown refs, sources, macros and vars in one template. */
-function checkScan(project: Project, file: string, scan: TemplateScan, err: Report): void {
+export function checkScan(project: Project, file: string, scan: TemplateScan, err: Report): void {
   for (const r of scan.refs) {
     if (project.models.has(r.name) || project.seeds.has(r.name)) continue;
     const s = suggest(r.name, [...project.models.keys(), ...project.seeds.keys()]);
