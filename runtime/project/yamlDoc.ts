@@ -15,8 +15,9 @@ export function parseYaml(file: string, text: string): ParsedYaml {
   const diagnostics: Diagnostic[] = [];
   for (const [list, severity] of [[doc.errors, 'error'], [doc.warnings, 'warning']] as const) {
     for (const e of list) {
-      const [start, end] = e.pos ?? [0, 0];
-      diagnostics.push({ file, range: { start, end: Math.max(end, start) }, severity, message: `YAML: ${firstLine(e.message)}`, code: 'yaml-syntax' });
+      const start = Math.min(e.pos?.[0] ?? 0, text.length);
+      const end = Math.min(Math.max(e.pos?.[1] ?? 0, start), text.length);
+      diagnostics.push({ file, range: { start, end }, severity, message: `YAML: ${firstLine(e.message)}`, code: 'yaml-syntax' });
     }
   }
   return { doc, diagnostics };
