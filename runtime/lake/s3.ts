@@ -16,6 +16,9 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { ContentCache } from './cache.js';
 import { LakeError, type Lake, type LakeObject } from './lake.js';
 
+// The SDK warns once per process about Node 20's end of support; that is not our users' concern.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /**
  * Publishing layout. A published prefix P keeps each version's files under `P/_versions/<id>/` and
  * names the current one in the small object `P/_current.json`; a single PUT replaces that pointer, so
@@ -249,8 +252,6 @@ export class S3Lake implements Lake {
         `Set ${accessKeyEnv} and ${secretKeyEnv} (named by lake.s3.access_key_env / secret_key_env in pipeline.yml).`,
       );
     }
-    // The SDK warns once per process about Node 20's end of support; that is not our users' concern.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.s3 = new S3Client({
       endpoint: this.options.endpoint,
       region: this.options.region,
