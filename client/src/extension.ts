@@ -97,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): void {
     if (!root) return;
     let files = Array.isArray(selected) ? selected.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : arg instanceof vscode.Uri ? [arg] : [];
     if (files.length === 0) {
-      files = (await vscode.window.showOpenDialog({ canSelectMany: true, canSelectFolders: true, openLabel: 'Ingest', defaultUri: root,
+      files = (await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Ingest', defaultUri: root,
         filters: { 'Data files': ['json', 'jsonl', 'ndjson', 'csv', 'parquet'] } })) ?? [];
       if (files.length === 0) return;
     }

@@ -12,7 +12,7 @@ export interface IngestRequest {
 
 /** Runs `medallion ingest`, streaming its output to the channel; resolves with its exit code. */
 export function runIngest(request: IngestRequest, output: vscode.LogOutputChannel, cancel: vscode.CancellationToken): Promise<number> {
-  const args = [request.cli, 'ingest', request.source, ...request.files.map((f) => f.fsPath), '--project', request.projectRoot];
+  const args = [request.cli, 'ingest', ...request.files.map((f) => f.fsPath), '--source', request.source, '--project', request.projectRoot];
   output.info(`medallion ${args.slice(1).join(' ')}`);
   return new Promise((resolve) => {
     // In desktop VS Code the extension host is Electron: ask it to behave as plain Node.

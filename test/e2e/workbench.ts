@@ -42,13 +42,17 @@ export class Workbench {
     await input.fill(value);
   }
 
-  /** Runs a command from the palette by its exact title, e.g. 'Medallion: Preview Data'. */
-  async command(title: string): Promise<void> {
+  /**
+   * Runs a command from the palette by its exact title, e.g. 'Medallion: Preview Data'. With
+   * `asksMore`, the command goes on to ask in the same quick input (a pick, a file dialog).
+   */
+  async command(title: string, { asksMore = false } = {}): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     await this.quickInput(`>${title}`);
     await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor();
     await this.page.keyboard.press('Enter');
-    await input.waitFor({ state: 'hidden' });
+    if (asksMore) await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'detached' });
+    else await input.waitFor({ state: 'hidden' });
   }
 
   /** Opens a workspace file by its relative path through Quick Open, in the first editor group. */

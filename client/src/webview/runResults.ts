@@ -44,12 +44,13 @@ function render(rows: RunRow[]): void {
     if (row.uri) name.addEventListener('click', () => post({ type: 'open', uri: row.uri! }));
     const line = h('tr', { 'data-node': row.id, 'data-status': status },
       h('td', { class: `status ${status}` }, status),
-      h('td', {}, name),
+      h('td', { class: 'node' }, name),
       h('td', { class: 'muted' }, row.kind),
       h('td', { class: 'num' }, row.rows === undefined ? '' : String(row.rows)),
       h('td', { class: 'num' }, row.running ? '' : formatMs(row.elapsedMs)));
     if (!row.message) return [line];
-    return [line, h('tr', { class: 'message' }, h('td', {}), h('td', { colspan: 4 }, h('pre', {}, ...messageWithLinks(row.message))))];
+    const failed = status === 'error' || status === 'fail';
+    return [line, h('tr', { class: failed ? 'message failed' : 'message' }, h('td', {}), h('td', { colspan: 4 }, h('pre', {}, ...messageWithLinks(row.message))))];
   }));
 }
 
