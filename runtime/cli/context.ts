@@ -121,9 +121,7 @@ export async function openProject(options: ProjectOptions, io: Io, open: OpenOpt
   const root = (await findProjectRoot(fs, options.project, io.cwd)).split(path.sep).join('/');
   const project = await loadProject(fs, root);
   const graph = buildGraph(project);
-  // Paths print relative to cwd when the project is below it, else absolute.
-  const relative = path.relative(io.cwd, root).split(path.sep).join('/');
-  const displayRoot = relative.startsWith('..') ? root : relative;
+  const displayRoot = displayPath(io.cwd, root);
   const report = async (diagnostics: Diagnostic[]): Promise<number> => {
     for (const line of await formatDiagnostics(fs, root, diagnostics, displayRoot)) io.err(line);
     return countErrors(diagnostics);
@@ -139,6 +137,12 @@ export async function select(opened: OpenedProject, selection: Selection): Promi
   const result = selectNodes(opened.graph, selection);
   if ((await opened.report(result.diagnostics)) > 0) throw new UserError('invalid selector', true);
   return result.value;
+}
+
+/** A path as the user would type it: relative to cwd when below it ('' for cwd itself), else absolute. */
+export function displayPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file).split(path.sep).join('/');
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file.split(path.sep).join('/') : relative;
 }
 
 export function plural(n: number, word: string): string {

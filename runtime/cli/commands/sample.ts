@@ -6,7 +6,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { NodeFileSystem } from '../../project/fs.js';
 import { loadConfig } from '../../project/load.js';
 import { generateSample, SAMPLE_DEFAULTS } from '../../sample/generate.js';
-import { action, findProjectRoot, plural, stdio, UserError, type Io, type ProjectOptions } from '../context.js';
+import { action, displayPath, findProjectRoot, plural, stdio, UserError, type Io, type ProjectOptions } from '../context.js';
 
 export interface SampleCommandOptions extends ProjectOptions {
   events: number;
@@ -59,7 +59,7 @@ export async function sample(options: SampleCommandOptions, io: Io = stdio): Pro
   const started = performance.now();
   const r = await generateSample(lakeDir, { events: options.events, seed: options.seed, days: options.days, start: options.start, malformed: options.malformed, prefix });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const shown = path.relative(io.cwd, folder) || '.';
+  const shown = displayPath(io.cwd, folder) || '.';
   io.out(`Wrote ${plural(r.records, 'record')} (${plural(r.events, 'event')}, ${plural(r.duplicates, 'duplicate')}, ${r.malformed.toLocaleString('en-US')} malformed) from ${plural(r.users, 'user')} in ${plural(r.sessions, 'session')}`);
   io.out(`  ${plural(r.files.length, 'file')}, ${(r.bytes / 1048576).toFixed(1)} MiB, under ${shown}/ in ${seconds} s (seed ${options.seed})`);
   return 0;
