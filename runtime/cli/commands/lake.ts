@@ -1,7 +1,7 @@
 // `medallion lake up | down | status`: a local MinIO for development, serving the project's S3 lake
 // from <project>/.medallion/minio (data, pid file, log); `up` also creates the bucket.
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, promises as fsp, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, promises as fsp, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Command } from 'commander';
@@ -9,7 +9,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ensureIgnoredDir } from '../../lake/cache.js';
 import { LakeError } from '../../lake/lake.js';
 import { openLake } from '../../lake/open.js';
-import { action, openProject, projectOption, stdio, UserError, type ProjectOptions } from '../context.js';
+import { action, openProject, projectOption, stdio, UserError, type Io, type ProjectOptions } from '../context.js';
 import type { LakeConfig, Project } from '../../project/types.js';
 
 /** The MinIO release the project is tested with (scripts/install-minio.sh builds the same). */
@@ -19,6 +19,7 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 type S3Config = Extract<LakeConfig, { kind: 's3' }>;
 
 interface Context {
+  io: Io;
   project: Project;
   s3: S3Config;
   url: URL;
@@ -26,18 +27,28 @@ interface Context {
   pidFile: string;
 }
 
+type Subcommand = 'up' | 'down' | 'status';
+
 export function register(program: Command): void {
   const lake = program.command('lake').description("manage a local MinIO serving the project's S3 lake (for development)");
-  const sub = (name: string, description: string, body: (context: Context) => Promise<number>): void => {
-    projectOption(lake.command(name).description(description)).action(action(async (options: ProjectOptions) => body(await contextFor(options))));
+  const descriptions: Record<Subcommand, string> = {
+    up: 'start MinIO for the lake endpoint in pipeline.yml and create the bucket',
+    down: 'stop the MinIO started by `lake up`',
+    status: 'show whether MinIO runs and the lake is reachable (exit code 1 when not)',
   };
-  sub('up', 'start MinIO for the lake endpoint in pipeline.yml and create the bucket', up);
-  sub('down', 'stop the MinIO started by `lake up`', down);
-  sub('status', 'show whether MinIO runs and the lake is reachable (exit code 1 when not)', status);
+  for (const [name, description] of Object.entries(descriptions) as Array<[Subcommand, string]>) {
+    projectOption(lake.command(name).description(description)).action(action((options: ProjectOptions) => lakeCommand(name, options)));
+  }
 }
 
-async function contextFor(options: ProjectOptions): Promise<Context> {
-  const { project } = await openProject(options, stdio, { allowErrors: true });
+/** Runs one subcommand; returns the exit code (a UserError for problems the user can fix). */
+export async function lakeCommand(name: Subcommand, options: ProjectOptions, io: Io = stdio): Promise<number> {
+  const context = await contextFor(options, io);
+  return { up, down, status }[name](context);
+}
+
+async function contextFor(options: ProjectOptions, io: Io): Promise<Context> {
+  const { project } = await openProject(options, io, { allowErrors: true });
   const lake = project.config.lake;
   if (lake.kind !== 's3') {
     throw new UserError(
@@ -46,7 +57,7 @@ async function contextFor(options: ProjectOptions): Promise<Context> {
   }
   const url = new URL(lake.endpoint ?? 'http://127.0.0.1:9000');
   const dir = path.join(project.root, '.medallion', 'minio');
-  return { project, s3: lake, url, dir, pidFile: path.join(dir, 'minio.pid') };
+  return { io, project, s3: lake, url, dir, pidFile: path.join(dir, 'minio.pid') };
 }
 
 async function up(context: Context): Promise<number> {
@@ -54,7 +65,7 @@ async function up(context: Context): Promise<number> {
   if (!LOCAL_HOSTS.has(url.hostname)) throw new UserError(`lake up starts MinIO on this machine, but the endpoint ${url.origin} is not a loopback address`);
   const running = await runningPid(context);
   if (running !== undefined && (await live(url))) {
-    console.log(`MinIO already runs at ${url.origin} (pid ${running})`);
+    context.io.out(`MinIO already runs at ${url.origin} (pid ${running})`);
     await createBucket(context);
     return 0;
   }
@@ -77,11 +88,13 @@ async function up(context: Context): Promise<number> {
   }
   await ensureIgnoredDir(dir);
   const log = path.join(dir, 'minio.log');
+  const logFd = openSync(log, 'a');
   const child = spawn(binary, ['server', path.join(dir, 'data'), '--address', `${url.hostname}:${url.port || 9000}`, '--quiet'], {
     detached: true,
-    stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')],
+    stdio: ['ignore', logFd, logFd],
     env: { ...process.env, MINIO_ROOT_USER: user, MINIO_ROOT_PASSWORD: password, MINIO_BROWSER: 'off', MINIO_UPDATE: 'off' },
   });
+  closeSync(logFd);
   child.unref();
   await fsp.writeFile(context.pidFile, `${child.pid}\n`);
   const deadline = Date.now() + 30_000;
@@ -90,11 +103,11 @@ async function up(context: Context): Promise<number> {
       const tail = readFileSync(log, 'utf8').trim().split('\n').slice(-5).join('\n  ');
       await fsp.rm(context.pidFile, { force: true });
       if (alive(child.pid!)) process.kill(child.pid!, 'SIGTERM');
-      throw new UserError(`MinIO did not start at ${url.origin}; the end of ${path.relative(process.cwd(), log)}:\n  ${tail}`);
+      throw new UserError(`MinIO did not start at ${url.origin}; the end of ${path.relative(context.io.cwd, log)}:\n  ${tail}`);
     }
     await pause(50);
   }
-  console.log(`MinIO runs at ${url.origin} (pid ${child.pid}, data in ${path.relative(process.cwd(), dir) || dir})`);
+  context.io.out(`MinIO runs at ${url.origin} (pid ${child.pid}, data in ${path.relative(context.io.cwd, dir) || dir})`);
   await createBucket(context);
   return 0;
 }
@@ -102,7 +115,7 @@ async function up(context: Context): Promise<number> {
 async function down(context: Context): Promise<number> {
   const pid = await runningPid(context);
   if (pid === undefined) {
-    console.log('MinIO is not running (no live process in .medallion/minio/minio.pid)');
+    context.io.out('MinIO is not running (no live process in .medallion/minio/minio.pid)');
     await fsp.rm(context.pidFile, { force: true });
     return 0;
   }
@@ -113,22 +126,22 @@ async function down(context: Context): Promise<number> {
     await pause(50);
   }
   await fsp.rm(context.pidFile, { force: true });
-  console.log(`MinIO stopped (pid ${pid})`);
+  context.io.out(`MinIO stopped (pid ${pid})`);
   return 0;
 }
 
 async function status(context: Context): Promise<number> {
   const pid = await runningPid(context);
-  console.log(pid === undefined ? 'MinIO (lake up): not running' : `MinIO (lake up): running, pid ${pid}`);
+  context.io.out(pid === undefined ? 'MinIO (lake up): not running' : `MinIO (lake up): running, pid ${pid}`);
   const lake = openLake(context.project);
   try {
     await lake.check();
   } catch (err) {
     if (!(err instanceof LakeError)) throw err;
-    console.log(`lake ${lake.describe}: ${err.message}`);
+    context.io.out(`lake ${lake.describe}: ${err.message}`);
     return 1;
   }
-  console.log(`lake ${lake.describe}: reachable`);
+  context.io.out(`lake ${lake.describe}: reachable`);
   return 0;
 }
 
@@ -143,13 +156,13 @@ async function createBucket(context: Context): Promise<void> {
   });
   try {
     await client.send(new CreateBucketCommand({ Bucket: s3.bucket }));
-    console.log(`bucket '${s3.bucket}' created`);
+    context.io.out(`bucket '${s3.bucket}' created`);
   } catch (err) {
     const name = (err as { name?: string }).name;
     if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') {
       throw new UserError(`could not create the bucket '${s3.bucket}' at ${url.origin}: ${name}`);
     }
-    console.log(`bucket '${s3.bucket}' ready`);
+    context.io.out(`bucket '${s3.bucket}' ready`);
   } finally {
     client.destroy();
   }

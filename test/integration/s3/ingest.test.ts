@@ -2,11 +2,11 @@
 // the same on a local-folder lake and on MinIO, through the API and through `medallion ingest`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
+import { ingest } from '../../../runtime/cli/commands/ingest.js';
+import type { Io } from '../../../runtime/cli/context.js';
 import { findSource, ingestFiles } from '../../../runtime/ingest/ingest.js';
 import type { Lake } from '../../../runtime/lake/lake.js';
 import { openLake } from '../../../runtime/lake/open.js';
@@ -100,6 +100,7 @@ before(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'medallion-ingest-'));
   minio = await startMinio();
   await minio.createBucket('lake');
+  Object.assign(process.env, minio.env);
 });
 
 after(async () => {
@@ -119,17 +120,17 @@ describe('ingest', () => {
     assert.equal((await minio.keys('lake', 'ingest/bronze/')).length, 4);
   });
 
-  it('reports landed and skipped files from the command line', async () => {
+  it('reports landed and skipped files from the ingest command', async () => {
     const loaded = await project(S3_LAKE().replace('prefix: ingest', 'prefix: cli'));
     const files = inputs();
-    const run = (...args: string[]) =>
-      promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'runtime/cli/main.ts'), 'ingest', '--project', loaded.root, ...args], {
-        cwd: ROOT,
-        env: { ...process.env, ...minio.env },
-      }).then(
-        (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
-        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
-      );
+    const run = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), cwd: ROOT };
+      const [, source, ...paths] = args;
+      const code = await ingest(paths, { source, project: loaded.root }, io).catch((e: Error) => (err.push(e.message), 1));
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
     const first = await run('--source', 'app_logs', files['a.ndjson'], files['b.json']);
     assert.equal(first.code, 0, first.err);
     assert.match(first.out, /^2 landed, 0 skipped, 0 failed \(source bronze\.app_logs, lake s3:\/\/lake\/cli @ http/m);
@@ -138,6 +139,6 @@ describe('ingest', () => {
 
     const unknown = await run('--source', 'app_log', files['a.ndjson']);
     assert.equal(unknown.code, 1);
-    assert.match(unknown.err, /no source 'app_log' in pipeline\.yml \(sources: app_logs, orders\)/);
+    assert.match(unknown.err, /^no source 'app_log' in pipeline\.yml \(sources: app_logs, orders\)$/);
   });
 });

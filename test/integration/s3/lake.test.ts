@@ -70,7 +70,7 @@ describe('S3 lake', () => {
   it('lists past one page of 1,000 objects', async () => {
     const lake = lakeFor('paged');
     const keys = Array.from({ length: 1100 }, (_, i) => `bronze/many/f${String(i).padStart(4, '0')}.json`);
-    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((key) => lake.put(key, key)));
+    for (let i = 0; i < keys.length; i += 100) await Promise.all(keys.slice(i, i + 100).map((key) => lake.put(key, key)));
     const listed = await lake.list('bronze/many/');
     assert.equal(listed.length, 1100);
     assert.deepEqual(listed.map((o) => o.key), keys);
