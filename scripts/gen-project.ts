@@ -53,12 +53,13 @@ export function generateProject(options: GenOptions): Map<string, string> {
     const prefix = staging ? 'stg' : layer === 'silver' ? 'int' : rng.chance(0.3) ? 'dim' : 'fct';
     const name = `${prefix}_${domain}_${String(i).padStart(5, '0')}`;
     const model: Model = { name, domain, layer, file: `models/${layer}/${domain}/${name}.sql`, columns: [] };
-    const sql = staging ? stagingModel(rng, model, sources[i % sourceCount]) : derivedModel(rng, model, pickRefs(rng, models, i));
+    const refs = staging ? [] : pickRefs(rng, models, i);
+    const sql = staging ? stagingModel(rng, model, sources[i % sourceCount]) : derivedModel(rng, model, refs);
     files.set(model.file, sql);
     models.push(model);
     if (rng.chance(0.85)) {
       const key = `models/${layer}/${domain}/_${domain}.yml`;
-      yml.set(key, [...(yml.get(key) ?? []), schemaEntry(rng, model, models)]);
+      yml.set(key, [...(yml.get(key) ?? []), schemaEntry(rng, model, refs)]);
     }
   }
   for (const [file, entries] of yml) files.set(file, `version: 2\n\nmodels:\n${entries.join('\n')}`);
@@ -147,19 +148,21 @@ from base
 ${refs.slice(1).map((_, j) => `left join r${j + 1} using (id)\n`).join('')}`;
 }
 
-function schemaEntry(rng: Random, model: Model, models: Model[]): string {
+/** The model's schema YAML entry; a relationships test points at one of the models it reads, as a foreign key would. */
+function schemaEntry(rng: Random, model: Model, refs: Model[]): string {
   const contract = model.layer === 'gold' && rng.chance(0.5);
   const lines = [`  - name: ${model.name}`, `    description: ${model.layer === 'gold' ? 'Reporting' : 'Cleaned'} ${model.domain} data, one row per id.`];
   if (contract) lines.push('    config:', '      contract: { enforced: true }');
   lines.push('    columns:');
   for (const [column, type] of model.columns) {
     lines.push(`      - name: ${column}`, `        description: The ${column.replace(/_/g, ' ')}.`, `        data_type: ${type}`);
-    if (column === 'id') lines.push('        data_tests: [unique, not_null]');
-    if (column === 'status' && rng.chance(0.5)) lines.push('        data_tests:', '          - accepted_values:', `              values: [${STATUSES.join(', ')}]`);
-    if (column === 'amount' && models.length > 1 && rng.chance(0.1)) {
-      const parent = models[rng.int(0, models.length - 2)];
-      lines.push('        data_tests:', '          - relationships:', `              to: ref('${parent.name}')`, '              field: amount', '              config: { severity: warn }');
+    if (column === 'id') {
+      lines.push('        data_tests:', '          - unique', '          - not_null');
+      if (refs.length > 0 && rng.chance(0.1)) {
+        lines.push('          - relationships:', `              to: ref('${rng.pick(refs).name}')`, '              field: id', '              config: { severity: warn }');
+      }
     }
+    if (column === 'status' && rng.chance(0.5)) lines.push('        data_tests:', '          - accepted_values:', `              values: [${STATUSES.join(', ')}]`);
   }
   return lines.join('\n') + '\n';
 }
