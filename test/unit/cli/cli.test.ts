@@ -169,6 +169,26 @@ test('a broken project: diagnostics as file:line:col on stderr and exit code 1',
   }
 });
 
+test('a broken pipeline.yml: its position on stderr and exit code 1, for ls as for compile', async () => {
+  const p = project(`
+    //- /pipeline.yml
+    name: shop
+    colour: blue
+    //- /models/a.sql
+    select 1 as id
+  `);
+  try {
+    assert.equal(await ls({}, p.io), 1);
+    assert.deepEqual(p.io.stdout, ['a']);
+    assert.match(p.io.stderr[0], /^pipeline\.yml:2:1: error: .*'colour'/);
+    p.io.stderr.length = 0;
+    assert.equal(await compile({}, p.io), 1);
+    assert.match(p.io.stderr[0], /^pipeline\.yml:2:1: error: .*'colour'/);
+  } finally {
+    p.cleanup();
+  }
+});
+
 test('a bad selector and a missing project are user errors', async () => {
   const p = project(SHOP);
   const empty = mkdtempSync(path.join(tmpdir(), 'medallion-empty-'));
