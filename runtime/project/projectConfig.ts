@@ -1,7 +1,6 @@
 // Parses the project's config file: pipeline.yml (validated against pipeline.schema.json with ajv,
 // errors mapped onto YAML ranges) or an existing dbt project's dbt_project.yml. Never throws.
 import Ajv, { type ErrorObject } from 'ajv';
-import type { Document } from 'yaml';
 import schema from './pipeline.schema.json';
 import { asList, checkConfig, didYouMean, isObject, relationName, suggest } from './config.js';
 import type { ParsedConfig } from './summary.js';
@@ -37,9 +36,8 @@ function validate(value: unknown): ErrorObject[] {
 
 export function parsePipelineConfig(file: string, text: string): Result<ParsedConfig> {
   const config = defaultConfig(file, 'pipeline');
-  const { doc, diagnostics } = parseYaml(file, text);
-  const root = doc.contents as YamlNode;
-  const value = toJs(doc, root);
+  const { root, diagnostics } = parseYaml(file, text);
+  const value = toJs(root);
   if (!isObject(value)) {
     if (!diagnostics.some((d) => d.severity === 'error')) {
       diagnostics.push({ file, range: rangeOf(root), severity: 'error', message: 'pipeline.yml must be a map with at least `name:`', code: 'bad-config-file' });
@@ -62,23 +60,23 @@ export function parsePipelineConfig(file: string, text: string): Result<ParsedCo
 
   const sources: SourceTable[] = [];
   for (const p of pairsOf(get(root, 'sources'))) {
-    const src = toJs(doc, p.value);
+    const src = toJs(p.value);
     if (!isObject(src)) continue;
-    sources.push(pipelineSource(file, doc, p.key, p.keyRange, p.value, src, diagnostics));
+    sources.push(pipelineSource(file, p.key, p.keyRange, p.value, src, diagnostics));
   }
   const ok = !diagnostics.some((d) => d.code === 'yaml-syntax' && d.severity === 'error');
   return { value: { config, sources, ok }, diagnostics };
 }
 
-function pipelineSource(file: string, doc: Document, key: string, keyRange: Range, node: YamlNode, src: Record<string, unknown>, diagnostics: Diagnostic[]): SourceTable {
+function pipelineSource(file: string, key: string, keyRange: Range, node: YamlNode, src: Record<string, unknown>, diagnostics: Diagnostic[]): SourceTable {
   const columns: ColumnSpec[] = [];
   for (const c of pairsOf(get(node, 'columns'))) {
-    const col = toJs(doc, c.value);
+    const col = toJs(c.value);
     const spec = isObject(col) ? col : {};
     const location = { file, range: c.keyRange };
     const tests = [
-      ...parseTests(file, doc, get(c.value, 'tests'), c.key, diagnostics),
-      ...parseTests(file, doc, get(c.value, 'data_tests'), c.key, diagnostics),
+      ...parseTests(file, get(c.value, 'tests'), c.key, diagnostics),
+      ...parseTests(file, get(c.value, 'data_tests'), c.key, diagnostics),
     ];
     columns.push({
       name: c.key,
@@ -102,7 +100,7 @@ function pipelineSource(file: string, doc: Document, key: string, keyRange: Rang
     columns,
     dedupeOn: asList(src.dedupe_on),
     options: isObject(src.options) ? src.options : {},
-    tests: [...parseTests(file, doc, get(node, 'tests'), undefined, diagnostics), ...parseTests(file, doc, get(node, 'data_tests'), undefined, diagnostics)],
+    tests: [...parseTests(file, get(node, 'tests'), undefined, diagnostics), ...parseTests(file, get(node, 'data_tests'), undefined, diagnostics)],
     relation: relationName('bronze', key),
     location: { file, range: keyRange },
   };
@@ -149,10 +147,10 @@ function walkFolderConfigs(file: string, node: YamlNode, path: string, out: Fold
   const ranges: Record<string, Range> = {};
   const subfolders: Array<{ key: string; value: YamlNode }> = [];
   for (const p of pairsOf(node)) {
-    const isMapValue = p.value !== null && p.value !== undefined && pairsOf(p.value).length > 0;
+    const isMapValue = p.value?.kind === 'map';
     if (p.key.startsWith('+') || (CONFIG_KEYS_WITHOUT_PLUS.has(p.key) && (!isMapValue || p.key === 'contract' || p.key === 'column_types' || p.key === 'meta'))) {
       const key = p.key.replace(/^\+/, '');
-      config[key] = p.value ? (p.value as { toJSON(): unknown }).toJSON() : null;
+      config[key] = p.value ? toJs(p.value) : null;
       ranges[key] = rangeOf(p.value);
     } else {
       subfolders.push({ key: p.key, value: p.value });
@@ -167,9 +165,8 @@ function walkFolderConfigs(file: string, node: YamlNode, path: string, out: Fold
 
 export function parseDbtProject(file: string, text: string): Result<ParsedConfig> {
   const config = defaultConfig(file, 'dbt');
-  const { doc, diagnostics } = parseYaml(file, text);
-  const root = doc.contents as YamlNode;
-  const value = toJs(doc, root);
+  const { root, diagnostics } = parseYaml(file, text);
+  const value = toJs(root);
   if (!isObject(value)) {
     if (!diagnostics.some((d) => d.severity === 'error')) {
       diagnostics.push({ file, range: rangeOf(root), severity: 'error', message: 'dbt_project.yml must be a map with at least `name:`', code: 'bad-config-file' });
@@ -195,7 +192,7 @@ export function parseDbtProject(file: string, text: string): Result<ParsedConfig
     }
     // Project-wide '+key' entries directly under models:/seeds: apply to every folder.
     const top: Record<string, unknown> = {};
-    for (const p of pairsOf(sectionNode)) if (p.key.startsWith('+')) top[p.key.slice(1)] = p.value ? (p.value as { toJSON(): unknown }).toJSON() : null;
+    for (const p of pairsOf(sectionNode)) if (p.key.startsWith('+')) top[p.key.slice(1)] = p.value ? toJs(p.value) : null;
     if (Object.keys(top).length > 0) for (const base of paths) config.folderConfigs.unshift({ path: base, config: top });
   }
   const ok = !diagnostics.some((d) => d.code === 'yaml-syntax' && d.severity === 'error');

@@ -1,6 +1,5 @@
 // Parses a dbt schema YAML file (models/seeds/sources/macros with columns, types, contracts,
 // constraints and data tests) into specs that keep the range of every name. Never throws.
-import type { Document } from 'yaml';
 import { checkConfig, isObject, relationName } from './config.js';
 import type { SchemaFile } from './summary.js';
 import type { ColumnConstraint, ColumnSpec, Diagnostic, ModelSpec, Range, Result, SourceTable, TestSpec } from './types.js';
@@ -8,18 +7,17 @@ import { get, getPair, itemsOf, pairsOf, parseYaml, rangeOf, str, toJs, type Yam
 
 export function parseSchemaFile(file: string, text: string): Result<SchemaFile> {
   const value: SchemaFile = { kind: 'schema', file, models: [], seeds: [], sources: [], macros: [] };
-  const { doc, diagnostics } = parseYaml(file, text);
-  const root = doc.contents as YamlNode;
+  const { root, diagnostics } = parseYaml(file, text);
   try {
     for (const n of itemsOf(get(root, 'models'))) {
-      const spec = modelSpec(file, doc, n, diagnostics);
+      const spec = modelSpec(file, n, diagnostics);
       if (spec) value.models.push(spec);
     }
     for (const n of itemsOf(get(root, 'seeds'))) {
-      const spec = modelSpec(file, doc, n, diagnostics);
+      const spec = modelSpec(file, n, diagnostics);
       if (spec) value.seeds.push(spec);
     }
-    for (const n of itemsOf(get(root, 'sources'))) value.sources.push(...sourceTables(file, doc, n, diagnostics));
+    for (const n of itemsOf(get(root, 'sources'))) value.sources.push(...sourceTables(file, n, diagnostics));
     for (const n of itemsOf(get(root, 'macros'))) {
       const name = str(get(n, 'name'));
       if (name) value.macros.push({ name, description: str(get(n, 'description')), file });
@@ -30,7 +28,7 @@ export function parseSchemaFile(file: string, text: string): Result<SchemaFile> 
   return { value, diagnostics };
 }
 
-function modelSpec(file: string, doc: Document, node: YamlNode, diagnostics: Diagnostic[]): ModelSpec | undefined {
+function modelSpec(file: string, node: YamlNode, diagnostics: Diagnostic[]): ModelSpec | undefined {
   const namePair = getPair(node, 'name');
   const name = str(namePair?.value);
   if (!name) {
@@ -38,26 +36,26 @@ function modelSpec(file: string, doc: Document, node: YamlNode, diagnostics: Dia
     return undefined;
   }
   const configNode = get(node, 'config');
-  const rawConfig = toJs(doc, configNode);
+  const rawConfig = toJs(configNode);
   const config = isObject(rawConfig) ? { ...rawConfig } : {};
   diagnostics.push(...checkConfig(file, config, (k) => rangeOf(get(configNode, k))));
   // `contract:` may sit on the entry itself (older dbt) or under `config:`.
-  const contract = toJs(doc, get(node, 'contract')) ?? config.contract;
+  const contract = toJs(get(node, 'contract')) ?? config.contract;
   if (contract !== undefined) config.contract = contract;
   const description = str(get(node, 'description'));
   return {
     name,
     description,
-    columns: itemsOf(get(node, 'columns')).map((c) => columnSpec(file, doc, c, diagnostics)).filter((c): c is ColumnSpec => c !== undefined),
+    columns: itemsOf(get(node, 'columns')).map((c) => columnSpec(file, c, diagnostics)).filter((c): c is ColumnSpec => c !== undefined),
     contractEnforced: isObject(contract) && contract.enforced === true,
     config,
-    tests: [...parseTests(file, doc, get(node, 'data_tests'), undefined, diagnostics), ...parseTests(file, doc, get(node, 'tests'), undefined, diagnostics)],
-    constraints: constraints(doc, get(node, 'constraints')),
+    tests: [...parseTests(file, get(node, 'data_tests'), undefined, diagnostics), ...parseTests(file, get(node, 'tests'), undefined, diagnostics)],
+    constraints: constraints(get(node, 'constraints')),
     location: { file, range: rangeOf(namePair!.value) },
   };
 }
 
-function columnSpec(file: string, doc: Document, node: YamlNode, diagnostics: Diagnostic[]): ColumnSpec | undefined {
+function columnSpec(file: string, node: YamlNode, diagnostics: Diagnostic[]): ColumnSpec | undefined {
   const namePair = getPair(node, 'name');
   const name = str(namePair?.value);
   if (!name) {
@@ -68,22 +66,22 @@ function columnSpec(file: string, doc: Document, node: YamlNode, diagnostics: Di
     name,
     dataType: str(get(node, 'data_type')) ?? str(get(node, 'type')),
     description: str(get(node, 'description')),
-    constraints: constraints(doc, get(node, 'constraints')),
-    tests: [...parseTests(file, doc, get(node, 'data_tests'), name, diagnostics), ...parseTests(file, doc, get(node, 'tests'), name, diagnostics)],
+    constraints: constraints(get(node, 'constraints')),
+    tests: [...parseTests(file, get(node, 'data_tests'), name, diagnostics), ...parseTests(file, get(node, 'tests'), name, diagnostics)],
     location: { file, range: rangeOf(namePair!.value) },
   };
 }
 
-function constraints(doc: Document, node: YamlNode): ColumnConstraint[] {
+function constraints(node: YamlNode): ColumnConstraint[] {
   const out: ColumnConstraint[] = [];
   for (const item of itemsOf(node)) {
-    const c = toJs(doc, item);
+    const c = toJs(item);
     if (isObject(c) && typeof c.type === 'string') out.push({ type: c.type, expression: typeof c.expression === 'string' ? c.expression : undefined });
   }
   return out;
 }
 
-function sourceTables(file: string, doc: Document, node: YamlNode, diagnostics: Diagnostic[]): SourceTable[] {
+function sourceTables(file: string, node: YamlNode, diagnostics: Diagnostic[]): SourceTable[] {
   const source = str(get(node, 'name'));
   if (!source) {
     diagnostics.push({ file, range: rangeOf(node), severity: 'error', message: "Source has no 'name'", code: 'schema-no-name' });
@@ -104,10 +102,10 @@ function sourceTables(file: string, doc: Document, node: YamlNode, diagnostics: 
       source,
       table,
       description: str(get(t, 'description')),
-      columns: itemsOf(get(t, 'columns')).map((c) => columnSpec(file, doc, c, diagnostics)).filter((c): c is ColumnSpec => c !== undefined),
+      columns: itemsOf(get(t, 'columns')).map((c) => columnSpec(file, c, diagnostics)).filter((c): c is ColumnSpec => c !== undefined),
       dedupeOn: [],
       options: {},
-      tests: [...parseTests(file, doc, get(t, 'data_tests'), undefined, diagnostics), ...parseTests(file, doc, get(t, 'tests'), undefined, diagnostics)],
+      tests: [...parseTests(file, get(t, 'data_tests'), undefined, diagnostics), ...parseTests(file, get(t, 'tests'), undefined, diagnostics)],
       relation: relationName(schema, str(get(t, 'identifier')) ?? table),
       location: { file, range: rangeOf(namePair!.value) },
     });
@@ -121,7 +119,7 @@ const TEST_META = new Set(['config', 'name', 'severity', 'where', 'description',
  * A `tests:`/`data_tests:` list. Items are a test name (`unique`) or a one-key map
  * (`accepted_values: { values: [...], config: { severity: warn } }`); dbt 1.10's `arguments:` is read too.
  */
-export function parseTests(file: string, doc: Document, node: YamlNode, column: string | undefined, diagnostics: Diagnostic[]): TestSpec[] {
+export function parseTests(file: string, node: YamlNode, column: string | undefined, diagnostics: Diagnostic[]): TestSpec[] {
   const out: TestSpec[] = [];
   for (const item of itemsOf(node)) {
     const name = str(item);
@@ -136,7 +134,7 @@ export function parseTests(file: string, doc: Document, node: YamlNode, column: 
       diagnostics.push({ file, range: rangeOf(item), severity: 'error', message: 'A test is a name or a map with one key (the test name)', code: 'bad-test' });
       continue;
     }
-    const body = toJs(doc, head.value);
+    const body = toJs(head.value);
     const spec = isObject(body) ? body : {};
     const cfg = isObject(spec.config) ? spec.config : {};
     const args = isObject(spec.arguments) ? { ...spec.arguments } : Object.fromEntries(Object.entries(spec).filter(([k]) => !TEST_META.has(k) && k !== 'test_name'));

@@ -1,87 +1,195 @@
-// YAML with positions: parse errors as diagnostics, and small helpers to read maps, sequences and
-// scalars while keeping each key's and value's range. Built on the `yaml` package; never throws.
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+// YAML with positions: a small tree of nodes keeping every key's and value's range. Valid files are
+// read with js-yaml (fast; positions from its parse events); files with errors are read with the
+// `yaml` package, which recovers partial content and reports every error. Never throws.
+import { load as jsYamlLoad, CORE_SCHEMA, type State } from 'js-yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { Diagnostic, Range } from './types.js';
 
-export type YamlNode = Node | null | undefined;
+export interface YNode {
+  kind: 'map' | 'seq' | 'scalar';
+  range: Range;
+  /** The plain JS value of the node. */
+  value: unknown;
+  /** Map entries in order; empty for sequences and scalars. */
+  pairs: YPair[];
+  /** Sequence items; empty for maps and scalars. */
+  items: YNode[];
+}
+
+export interface YPair {
+  key: string;
+  keyRange: Range;
+  value: YNode | undefined;
+}
+
+export type YamlNode = YNode | undefined;
 
 export interface ParsedYaml {
-  doc: Document;
+  root: YamlNode;
   diagnostics: Diagnostic[];
 }
 
 export function parseYaml(file: string, text: string): ParsedYaml {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: false });
+  return fastParse(text) ?? fullParse(file, text);
+}
+
+// ---------------------------------------------------------------------------
+// Fast path: js-yaml's open/close events give each node's start and end.
+
+interface Frame {
+  start: number;
+  children: YNode[];
+}
+
+function fastParse(text: string): ParsedYaml | undefined {
+  const stack: Frame[] = [];
+  let root: YNode | undefined;
+  let reliable = true;
+  try {
+    jsYamlLoad(text, {
+      schema: CORE_SCHEMA,
+      listener(type: 'open' | 'close', state: State & { kind?: string; result?: unknown }) {
+        if (type === 'open') {
+          stack.push({ start: state.position, children: [] });
+          return;
+        }
+        const frame = stack.pop();
+        if (!frame) return;
+        const node = fromEvents(text, frame, state.kind ?? '', state.result, state.position);
+        if (!node) reliable = false;
+        else if (stack.length > 0) stack[stack.length - 1].children.push(node);
+        else root = node;
+      },
+    } as Parameters<typeof jsYamlLoad>[1]);
+  } catch {
+    return undefined;
+  }
+  return reliable ? { root, diagnostics: [] } : undefined;
+}
+
+function fromEvents(text: string, frame: Frame, kind: string, result: unknown, closePos: number): YNode | undefined {
+  // js-yaml appends a newline to text without one: positions may run one past the end.
+  const endPos = Math.min(closePos, text.length);
+  const start = skipSpace(text, Math.min(frame.start, endPos), endPos);
+  let end = endPos;
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  const range = { start, end };
+  if (kind === 'mapping') {
+    const c = frame.children;
+    // Keys and values alternate; anything else (merge keys, keys without values) takes the full parser.
+    if (c.length % 2 !== 0 || typeof result !== 'object' || result === null) return undefined;
+    const pairs: YPair[] = [];
+    for (let i = 0; i < c.length; i += 2) {
+      if (c[i].kind !== 'scalar') return undefined;
+      const key = String(c[i].value);
+      if (!(key in (result as Record<string, unknown>))) return undefined;
+      const value = c[i + 1].value === null && c[i + 1].range.start >= c[i + 1].range.end ? { ...c[i + 1], range: { start: c[i].range.end, end: c[i].range.end } } : c[i + 1];
+      pairs.push({ key, keyRange: c[i].range, value });
+    }
+    return { kind: 'map', range, value: result, pairs, items: [] };
+  }
+  if (kind === 'sequence') return { kind: 'seq', range, value: result, pairs: [], items: frame.children };
+  if (frame.children.length > 0) return undefined;
+  return { kind: 'scalar', range, value: result === undefined ? null : result, pairs: [], items: [] };
+}
+
+/** Skips whitespace and comments between a js-yaml open event and the node's first character. */
+function skipSpace(text: string, pos: number, limit: number): number {
+  let p = pos;
+  while (p < limit) {
+    const ch = text[p];
+    if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') p++;
+    else if (ch === '#' && (p === 0 || /\s/.test(text[p - 1]))) {
+      const nl = text.indexOf('\n', p);
+      p = nl < 0 ? limit : nl + 1;
+    } else break;
+  }
+  return Math.min(p, limit);
+}
+
+// ---------------------------------------------------------------------------
+// Full path: the `yaml` package, for files with errors (partial content, every error).
+
+function fullParse(file: string, text: string): ParsedYaml {
   const diagnostics: Diagnostic[] = [];
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: false });
+  } catch (err) {
+    diagnostics.push({ file, range: { start: 0, end: 0 }, severity: 'error', message: `YAML: ${String(err)}`, code: 'yaml-syntax' });
+    return { root: undefined, diagnostics };
+  }
   for (const [list, severity] of [[doc.errors, 'error'], [doc.warnings, 'warning']] as const) {
     for (const e of list) {
       const start = Math.min(e.pos?.[0] ?? 0, text.length);
       const end = Math.min(Math.max(e.pos?.[1] ?? 0, start), text.length);
-      diagnostics.push({ file, range: { start, end }, severity, message: `YAML: ${firstLine(e.message)}`, code: 'yaml-syntax' });
+      diagnostics.push({ file, range: { start, end }, severity, message: `YAML: ${e.message.split('\n')[0]}`, code: 'yaml-syntax' });
     }
   }
-  return { doc, diagnostics };
+  return { root: convert(doc, doc.contents as Node | null), diagnostics };
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0];
-}
-
-/** The range of a node's value (without trailing comments); {0,0} when unknown. */
-export function rangeOf(node: YamlNode | Pair): Range {
-  if (node && isPair(node)) {
-    const k = rangeOf(node.key as Node);
-    const v = node.value ? rangeOf(node.value as Node) : k;
-    return { start: k.start, end: Math.max(k.end, v.end) };
+function convert(doc: Document, node: Node | null | undefined): YNode | undefined {
+  if (!node) return undefined;
+  const range = node.range ? { start: node.range[0], end: node.range[1] } : { start: 0, end: 0 };
+  if (isMap(node)) {
+    const pairs: YPair[] = [];
+    for (const p of node.items) {
+      const keyNode = p.key as Node | null;
+      const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+      const keyRange = keyNode?.range ? { start: keyNode.range[0], end: keyNode.range[1] } : range;
+      pairs.push({ key, keyRange, value: convert(doc, p.value as Node | null) });
+    }
+    return { kind: 'map', range, value: Object.fromEntries(pairs.map((p) => [p.key, p.value?.value ?? null])), pairs, items: [] };
   }
-  const r = node?.range;
-  return r ? { start: r[0], end: r[1] } : { start: 0, end: 0 };
+  if (isSeq(node)) {
+    const items = (node.items as Array<Node | null>).map((n) => convert(doc, n)).filter((n): n is YNode => n !== undefined);
+    return { kind: 'seq', range, value: items.map((i) => i.value), pairs: [], items };
+  }
+  if (isAlias(node)) {
+    let value: unknown = null;
+    try {
+      value = node.resolve(doc)?.toJS(doc) ?? null;
+    } catch {
+      value = null;
+    }
+    return { kind: 'scalar', range, value, pairs: [], items: [] };
+  }
+  return { kind: 'scalar', range, value: isScalar(node) ? (node.value ?? null) : null, pairs: [], items: [] };
 }
 
-/** The pairs of a map node, with string keys; anything else gives none. */
-export function pairsOf(node: YamlNode): Array<{ key: string; keyRange: Range; value: YamlNode; pair: Pair }> {
-  if (!isMap(node)) return [];
-  return (node as YAMLMap).items.map((pair) => ({
-    key: isScalar(pair.key) ? String(pair.key.value) : String(pair.key),
-    keyRange: rangeOf(pair.key as Node),
-    value: pair.value as YamlNode,
-    pair,
-  }));
+// ---------------------------------------------------------------------------
+// Reading the tree.
+
+/** The range of a node's value; {0,0} when there is no node. */
+export function rangeOf(node: YamlNode): Range {
+  return node ? node.range : { start: 0, end: 0 };
 }
 
-export function getPair(node: YamlNode, key: string): { keyRange: Range; value: YamlNode } | undefined {
-  return pairsOf(node).find((p) => p.key === key);
+export function pairsOf(node: YamlNode): YPair[] {
+  return node?.kind === 'map' ? node.pairs : [];
+}
+
+export function getPair(node: YamlNode, key: string): YPair | undefined {
+  return node?.kind === 'map' ? node.pairs.find((p) => p.key === key) : undefined;
 }
 
 export function get(node: YamlNode, key: string): YamlNode {
   return getPair(node, key)?.value;
 }
 
-export function itemsOf(node: YamlNode): YamlNode[] {
-  return isSeq(node) ? (node.items as YamlNode[]) : [];
+export function itemsOf(node: YamlNode): YNode[] {
+  return node?.kind === 'seq' ? node.items : [];
 }
 
-/** The plain JS value of a node (aliases resolved against the document). */
-export function toJs(doc: Document, node: YamlNode): unknown {
-  if (!node) return node === null ? null : undefined;
-  try {
-    return (node as Node).toJS(doc);
-  } catch {
-    return undefined;
-  }
+export function toJs(node: YamlNode): unknown {
+  return node?.value;
 }
 
+/** A scalar's value as a string (numbers and booleans included); undefined for null, maps and lists. */
 export function str(node: YamlNode): string | undefined {
-  if (!isScalar(node) || node.value === null || node.value === undefined) return undefined;
-  return typeof node.value === 'object' ? undefined : String(node.value);
-}
-
-export function isYamlMap(node: YamlNode): boolean {
-  return isMap(node);
-}
-
-export function isYamlSeq(node: YamlNode): boolean {
-  return isSeq(node);
+  if (node?.kind !== 'scalar' || node.value === null || node.value === undefined || typeof node.value === 'object') return undefined;
+  return String(node.value);
 }
 
 /** Walks a JSON-pointer-like path ('/sources/app_logs/format') through maps and sequences. */
@@ -89,8 +197,8 @@ export function nodeAt(root: YamlNode, segments: string[]): { node: YamlNode; ke
   let node = root;
   let keyRange: Range | undefined;
   for (const seg of segments) {
-    if (isSeq(node)) {
-      node = (node.items as YamlNode[])[Number(seg)];
+    if (node?.kind === 'seq') {
+      node = node.items[Number(seg)];
       keyRange = undefined;
     } else {
       const p = getPair(node, seg);
