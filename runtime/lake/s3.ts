@@ -43,7 +43,7 @@ export interface S3LakeOptions {
   cacheDir: string;
   /** Where the credential variables are read; process.env by default. */
   env?: Record<string, string | undefined>;
-  /** Bounds, so an unreachable or stalled endpoint fails in seconds instead of hanging. */
+  /** Bounds, so an unreachable or stalled endpoint fails in seconds instead of hanging (defaults below). */
   connectionTimeoutMs?: number;
   socketTimeoutMs?: number;
   maxAttempts?: number;
@@ -257,8 +257,8 @@ export class S3Lake implements Lake {
       region: this.options.region,
       forcePathStyle: this.options.forcePathStyle,
       credentials: { accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey! },
-      maxAttempts: this.options.maxAttempts ?? 3,
-      requestHandler: { connectionTimeout: this.options.connectionTimeoutMs ?? 2000, socketTimeout: this.options.socketTimeoutMs ?? 30000 },
+      maxAttempts: this.options.maxAttempts ?? MAX_ATTEMPTS,
+      requestHandler: { connectionTimeout: this.options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS, socketTimeout: this.options.socketTimeoutMs ?? SOCKET_TIMEOUT_MS },
     });
     return this.s3;
   }
@@ -270,10 +270,18 @@ export class S3Lake implements Lake {
     const code = e.Code ?? e.code ?? (e.cause as { code?: string } | undefined)?.code ?? e.name ?? 'Error';
     const status = e.$metadata?.httpStatusCode;
     const { bucket, accessKeyEnv, secretKeyEnv } = this.options;
-    if (NETWORK_CODES.has(code) || e.name === 'TimeoutError' || /socket hang up|ECONNREFUSED|ECONNRESET/.test(e.message ?? '')) {
+    if (NETWORK_CODES.has(code) || /socket hang up|ECONNREFUSED|ECONNRESET/.test(e.message ?? '')) {
       return new LakeError(
         `Cannot reach the S3 endpoint ${this.endpointName} while ${action} (${code}).`,
         'Is MinIO running? Start a local one with `medallion lake up`, or check lake.s3.endpoint in pipeline.yml.',
+      );
+    }
+    // The SDK also names a reset connection TimeoutError; that case has its code and is handled above.
+    if (e.name === 'TimeoutError' || code === 'ETIMEDOUT') {
+      const { socketTimeoutMs = SOCKET_TIMEOUT_MS, maxAttempts = MAX_ATTEMPTS } = this.options;
+      return new LakeError(
+        `The S3 endpoint ${this.endpointName} did not answer while ${action} (${maxAttempts} attempts, ${socketTimeoutMs / 1000} s each).`,
+        'Is MinIO overloaded or paused? Check the endpoint, then run again.',
       );
     }
     if (code === 'NoSuchBucket') {
@@ -309,7 +317,14 @@ export class S3Lake implements Lake {
   }
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'TimeoutError', 'RequestTimeout']);
+/**
+ * Bounds: a refused or unroutable endpoint fails in about 3 × 2 s; a server that accepts but stalls,
+ * in 3 × 10 s of silence (an idle timeout, so long uploads that keep moving are never cut).
+ */
+const MAX_ATTEMPTS = 3;
+const CONNECTION_TIMEOUT_MS = 2000;
+const SOCKET_TIMEOUT_MS = 10_000;
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
 const CREDENTIAL_CODES = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'InvalidToken', 'ExpiredToken']);
 
 function isUnderPublished(key: string, pointers: Map<string, string>): boolean {

@@ -3,6 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { LakeError } from '../../../runtime/lake/lake.js';
@@ -67,6 +68,18 @@ describe('S3 lake faults', () => {
     assert.match(message, /Cannot reach the S3 endpoint http:\/\/127\.0\.0\.1:9 /);
     // A hang guard, not a speed test: the retry budget is a few attempts with short backoff.
     assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
+  });
+
+  it('gives up on an endpoint that accepts connections but never answers', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const message = await lakeError(() => lakeFor({ endpoint, socketTimeoutMs: 300 }).list('bronze/'));
+      assert.equal(message, `The S3 endpoint ${endpoint} did not answer while listing bronze/ (3 attempts, 0.3 s each).`);
+    } finally {
+      silent.close();
+    }
   });
 
   it('names the endpoint and the variables, not the values, for wrong credentials', async () => {
