@@ -175,9 +175,25 @@ function uuid(rng: Random): string {
 
 /** ISO 8601 in UTC; a few clients send a local offset instead (the same instant). */
 function timestamp(ms: number, rng: Random): string {
-  if (!rng.chance(0.02)) return new Date(ms).toISOString();
+  if (!rng.chance(0.02)) return isoUtc(ms);
   const local = new Date(ms + 3_600_000).toISOString().slice(0, 23);
   return `${local}+01:00`;
+}
+
+const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+let cachedDay = NaN;
+let cachedPrefix = '';
+
+/** Date.prototype.toISOString, without a Date per call (the generator writes millions). */
+function isoUtc(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+  }
+  const t = ms - day * DAY_MS;
+  const millis = t % 1000;
+  return `${cachedPrefix}${PAD2[Math.floor(t / 3_600_000)]}:${PAD2[Math.floor(t / 60_000) % 60]}:${PAD2[Math.floor(t / 1000) % 60]}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
 
 function breakRecord(event: RawEvent, kind: MalformedKind, rng: Random): string {
