@@ -96,18 +96,18 @@ export class Client {
   }
 
   /** Resolves when `check` holds, re-checked after every notification; fails after WAIT_MS. */
-  waitFor(check: () => boolean, what: string): Promise<void> {
+  waitFor(check: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
     if (check()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}\nserver stderr:\n${this.stderr}`)), WAIT_MS);
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}\nserver stderr:\n${this.stderr}`)), timeoutMs);
       this.waiters.push({ check, resolve: () => { clearTimeout(timer); resolve(); } });
     });
   }
 
   /** The diagnostics of a file once `check` accepts them. */
-  async diagnosticsOf(file: string, check: (list: Diagnostic[]) => boolean, what = `diagnostics of ${file}`): Promise<Diagnostic[]> {
+  async diagnosticsOf(file: string, check: (list: Diagnostic[]) => boolean, what = `diagnostics of ${file}`, timeoutMs = WAIT_MS): Promise<Diagnostic[]> {
     const uri = this.uri(file);
-    await this.waitFor(() => this.diagnostics.has(uri) && check(this.diagnostics.get(uri)!), what);
+    await this.waitFor(() => this.diagnostics.has(uri) && check(this.diagnostics.get(uri)!), what, timeoutMs);
     return this.diagnostics.get(uri)!;
   }
 

@@ -49,8 +49,27 @@ export class Binder {
   private readonly lock = new Lock();
   private backgroundRunning = false;
   private backgroundAgain = false;
+  /** The background pass waits while the editor is busy (requests in the last moments). */
+  private quietUntil = 0;
+  /** Models whose result is known to match the current project; everything else is checked again. */
+  private readonly fresh = new Set<string>();
 
   constructor(private readonly ws: Workspace) {}
+
+  /** The project was relinked: every result must be checked again (most keys will still match). */
+  relinked(): void {
+    this.fresh.clear();
+  }
+
+  /** Editor activity: the background pass steps aside for `ms`. */
+  busy(ms = 150): void {
+    this.quietUntil = Math.max(this.quietUntil, Date.now() + ms);
+  }
+
+  /** One model changed in place. */
+  changed(id: string): void {
+    this.fresh.delete(id);
+  }
 
   /** Output columns of a bound model, when it has been bound. */
   columns(id: string): ColumnInfo[] | undefined {
@@ -112,9 +131,12 @@ export class Binder {
         const order = this.ws.snapshot().graph.order;
         for (const id of order) {
           const node = this.ws.snapshot().graph.nodes.get(id);
-          if (node?.kind !== 'model') continue;
+          if (node?.kind !== 'model' || this.fresh.has(id)) continue;
+          while (Date.now() < this.quietUntil) await new Promise((r) => setTimeout(r, this.quietUntil - Date.now()));
           const files = await this.bindOne(id, false);
           if (files.length) onFiles(files);
+          // Let requests that arrived meanwhile run before the next model's compile.
+          await new Promise((r) => setImmediate(r));
         }
       } while (this.backgroundAgain);
     } finally {
@@ -133,18 +155,20 @@ export class Binder {
     return this.modelsOfFile(file);
   }
 
-  /** Binds a model's upstream closure in DAG order, then the model. */
+  /** Binds a model after the inputs it needs that are not known to be up to date, in DAG order. */
   private async bindWithInputs(id: string, urgent: boolean): Promise<string[]> {
     const snap = this.ws.snapshot();
-    const closure = new Set<string>();
+    const todo = new Set<string>();
+    // A parent whose columns are all declared with types is stubbed from its declaration, so the
+    // walk stops there: on a documented project the open model binds after a handful of others.
     const visit = (n: string): void => {
-      if (closure.has(n)) return;
-      closure.add(n);
-      for (const p of snap.graph.parents.get(n) ?? []) visit(p);
+      if (todo.has(n) || this.fresh.has(n)) return;
+      todo.add(n);
+      for (const p of snap.graph.parents.get(n) ?? []) if (!this.declaredStub(p)) visit(p);
     };
     visit(id);
-    const order = snap.graph.order.filter((n) => closure.has(n) && snap.graph.nodes.get(n)?.kind === 'model');
-    if (!order.includes(id)) order.push(id);
+    const index = snap.orderIndex();
+    const order = [...todo].filter((n) => snap.graph.nodes.get(n)?.kind === 'model').sort((a, b) => (index.get(a) ?? 0) - (index.get(b) ?? 0));
     const touched: string[] = [];
     for (const n of order) touched.push(...(await this.bindOne(n, urgent)));
     return touched;
@@ -152,6 +176,7 @@ export class Binder {
 
   /** Binds one model when its inputs changed; returns the files whose diagnostics changed. */
   private async bindOne(id: string, urgent: boolean): Promise<string[]> {
+    if (this.fresh.has(id)) return [];
     const snap = this.ws.snapshot();
     const model = snap.graph.nodes.get(id);
     if (model?.kind !== 'model' || model.config.materialized === 'ephemeral' && !model.spec) return [];
@@ -160,13 +185,29 @@ export class Binder {
     const inputs = this.inputStubs(id);
     const key = hash(`${compiled.sql}\0${inputs ? inputs.map((s) => s.signature).join('\0') : 'unbindable'}`);
     const previous = this.results.get(id);
-    if (previous?.key === key) return [];
+    if (previous?.key === key) {
+      this.fresh.add(id);
+      return [];
+    }
+    const revision = this.ws.revision;
     const result = await this.lock.run(() => this.bind(model, compiled, inputs, key), urgent);
+    // The project may have changed while DuckDB worked: keep the result, but check it again next time.
+    if (this.ws.revision === revision) this.fresh.add(id);
     this.results.set(id, result);
+    if (JSON.stringify(previous?.columns) !== JSON.stringify(result.columns)) for (const child of snap.graph.children.get(id) ?? []) this.fresh.delete(child);
     const files = new Set<string>([model.file]);
     if (model.spec) files.add(model.spec.location.file);
     for (const d of [...(previous?.diagnostics ?? []), ...result.diagnostics]) files.add(d.file);
     return [...files];
+  }
+
+  /** True when a node's stub can come from declared, typed columns alone. */
+  private declaredStub(id: string): boolean {
+    const snap = this.ws.snapshot();
+    const node = snap.node(id);
+    if (!node || node.kind !== 'model') return true;
+    const declared = snap.declaredColumns(node);
+    return declared.length > 0 && declared.every((c) => c.type !== undefined);
   }
 
   /** The stub tables a model needs, or undefined when an input's columns are unknown. */

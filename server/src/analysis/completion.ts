@@ -8,12 +8,44 @@ import { completeYaml } from './yamlCompletion.js';
 import { CONFIG_KEYS, JINJA_EXPRESSIONS, JINJA_STATEMENTS } from './vocabulary.js';
 import type { Column } from './snapshot.js';
 
-export function complete(ws: Workspace, file: string, offset: number): Completion[] {
+/** Lists longer than this are cut to the best matches of the typed prefix and marked incomplete. */
+const MAX_ITEMS = 200;
+
+export interface CompletionResult {
+  items: Completion[];
+  /** More items match than were sent: the editor asks again as the user types. */
+  incomplete: boolean;
+}
+
+export function complete(ws: Workspace, file: string, offset: number): CompletionResult {
   const text = ws.text(file);
-  if (text === undefined) return [];
-  if (/\.ya?ml$/.test(file)) return completeYaml(ws, file, text, offset);
-  if (!file.endsWith('.sql')) return [];
-  return completeSql(ws, file, text, offset);
+  if (text === undefined) return { items: [], incomplete: false };
+  const items = /\.ya?ml$/.test(file) ? completeYaml(ws, file, text, offset) : file.endsWith('.sql') ? completeSql(ws, file, text, offset) : [];
+  return cut(items, text, offset);
+}
+
+/**
+ * On a 10,000-model project a full list would be megabytes per keystroke: keep the items whose
+ * label contains the typed characters in order, prefix matches first, up to MAX_ITEMS.
+ */
+function cut(items: Completion[], text: string, offset: number): CompletionResult {
+  if (items.length <= MAX_ITEMS) return { items, incomplete: false };
+  const typed = text.slice(items[0].range.start, offset).toLowerCase();
+  const ranked: Array<{ item: Completion; rank: number }> = [];
+  for (const item of items) {
+    const label = item.label.toLowerCase();
+    const rank = label.startsWith(typed) ? 0 : subsequence(label, typed) ? 1 : -1;
+    if (rank >= 0) ranked.push({ item, rank });
+  }
+  if (ranked.length <= MAX_ITEMS) return { items: ranked.map((r) => r.item), incomplete: false };
+  ranked.sort((a, b) => a.rank - b.rank || a.item.label.length - b.item.label.length || (a.item.label < b.item.label ? -1 : 1));
+  return { items: ranked.slice(0, MAX_ITEMS).map((r) => r.item), incomplete: true };
+}
+
+function subsequence(label: string, typed: string): boolean {
+  let i = 0;
+  for (const ch of label) if (ch === typed[i]) i++;
+  return i === typed.length;
 }
 
 function completeSql(ws: Workspace, file: string, text: string, offset: number): Completion[] {

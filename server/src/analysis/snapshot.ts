@@ -22,12 +22,19 @@ export interface RefSite {
 export class Snapshot {
   private byFile?: Map<string, ModelNode>;
   private refSites?: Map<string, RefSite[]>;
+  private orderIndexes?: Map<string, number>;
 
   constructor(readonly project: Project, readonly graph: Graph, readonly epoch: number) {}
 
   /** Drops lookups that depend on model texts (after a model was patched in place). */
   invalidate(): void {
     this.refSites = undefined;
+  }
+
+  /** Each node's position in the topological order. */
+  orderIndex(): Map<string, number> {
+    this.orderIndexes ??= new Map(this.graph.order.map((id, i) => [id, i]));
+    return this.orderIndexes;
   }
 
   modelOfFile(file: string): ModelNode | undefined {

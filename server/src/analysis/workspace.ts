@@ -10,6 +10,7 @@ import { linkProject } from '../../../runtime/project/link.js';
 import { buildGraph } from '../../../runtime/graph/dag.js';
 import { scanTemplate } from '../../../runtime/template/scan.js';
 import { Binder } from './binder.js';
+import { relinkModel } from './relink.js';
 import { Snapshot, type Column } from './snapshot.js';
 import { readRunResults, type LastRun, type RunHistory, type RunSummary } from './runResults.js';
 
@@ -27,6 +28,8 @@ export class Workspace {
   readonly binder: Binder;
   /** Bumped when anything every compilation reads changes: macros, vars, the project config. */
   compileEpoch = 0;
+  /** Bumped on every change to any file. */
+  revision = 0;
   private readonly texts = new Map<string, string>();
   private readonly open = new Set<string>();
   private readonly parsed = new Map<string, Result<ParsedFile>>();
@@ -80,6 +83,7 @@ export class Workspace {
     if (!this.current) {
       const project = linkProject(this.root, this.config, [...this.parsed.values()]);
       this.current = new Snapshot(project, buildGraph(project), ++this.epoch);
+      this.binder.relinked();
     }
     return this.current;
   }
@@ -128,6 +132,7 @@ export class Workspace {
 
   private remove(file: string): void {
     if (!this.texts.delete(file)) return;
+    this.revision++;
     this.scans.delete(file);
     if (file === RUN_RESULTS) {
       this.runs = { byId: new Map() };
@@ -146,6 +151,7 @@ export class Workspace {
 
   private update(file: string, text: string): void {
     if (this.texts.get(file) === text && (this.parsed.has(file) || file === this.configFile)) return;
+    this.revision++;
     const kind = this.kindOf(file);
     if (!kind) {
       this.texts.set(file, text);
@@ -174,23 +180,14 @@ export class Workspace {
   }
 
   /**
-   * When only a model's body changed (same refs, sources, configs, macro calls, vars), the linked
-   * project stays valid: swap the model's text and scan in place instead of relinking everything.
+   * An edited model keeps the linked project when its name and config() did not change: the model
+   * is patched in place (relink.ts) instead of relinking every file.
    */
   private patchModel(old: Result<ParsedFile> | undefined, next: Result<ParsedFile>): boolean {
     const snap = this.current;
     if (!snap || old?.value.kind !== 'model' || next.value.kind !== 'model') return false;
-    if (linkShape(old.value.scan) !== linkShape(next.value.scan) || diagnosticShape(old) !== diagnosticShape(next)) return false;
-    const model = snap.project.models.get(next.value.name);
-    if (!model || model.file !== next.value.file) return false;
-    // Linker and graph diagnostics (unknown refs, cycles) carry ranges in this file: relink instead.
-    const file = next.value.file;
-    const ownDiagnostics = snap.project.diagnostics.filter((d) => d.file === file).length;
-    if (ownDiagnostics !== old.diagnostics.length || snap.graph.diagnostics.some((d) => d.file === file)) return false;
-    model.text = next.value.text;
-    model.scan = next.value.scan;
-    snap.project.diagnostics = [...snap.project.diagnostics.filter((d) => d.file !== file), ...next.diagnostics];
-    snap.invalidate();
+    if (!relinkModel(snap, next.value, next.diagnostics, old.value.scan)) return false;
+    this.binder.changed(`model.${next.value.name}`);
     return true;
   }
 
@@ -238,20 +235,4 @@ export class Workspace {
 
 function parseConfig(file: string, text: string): Result<ParsedConfig> {
   return file.startsWith('dbt_project') ? parseDbtProject(file, text) : parsePipelineConfig(file, text);
-}
-
-/** What linking reads from a model's scan: every name it calls, and its config() arguments. */
-function linkShape(scan: TemplateScan): string {
-  return JSON.stringify([
-    scan.refs.map((r) => [r.package, r.name]),
-    scan.sources.map((s) => [s.source, s.table]),
-    scan.configs.map((c) => c.args),
-    scan.macroCalls.map((c) => c.name),
-    scan.vars.map((v) => [v.name, v.hasDefault]),
-    scan.macroDefs.map((m) => m.name),
-  ]);
-}
-
-function diagnosticShape(r: Result<ParsedFile>): string {
-  return JSON.stringify(r.diagnostics.map((d) => [d.code, d.message]));
 }

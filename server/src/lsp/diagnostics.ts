@@ -33,6 +33,10 @@ export class DiagnosticsPublisher {
     const all = staticDiagnostics(this.ws);
     for (const [file, list] of all) this.send(file, list);
     void this.refresh(undefined);
+  }
+
+  /** Binds whatever is not up to date in the background (a running pass picks up the new work). */
+  private background(): void {
     void this.ws.binder.bindAll((files) => {
       if (!this.disposed) for (const file of files) this.sendMerged(file);
     }).catch((err) => this.log(`background binding failed: ${String(err)}`));
@@ -58,6 +62,7 @@ export class DiagnosticsPublisher {
       const focus = [...affected].filter((f) => f === edited || this.isOpen(f));
       const touched = await this.ws.binder.bindFiles(focus);
       for (const file of new Set([...focus, ...touched])) this.sendMerged(file);
+      this.background();
     } catch (err) {
       this.log(`diagnostics failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }

@@ -4,8 +4,8 @@
 import * as lsp from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
-import { NodeFileSystem } from '../../../runtime/project/fs.js';
 import { Workspace } from '../analysis/workspace.js';
+import { DiskFileSystem } from './diskFs.js';
 import { complete } from '../analysis/completion.js';
 import { hover } from '../analysis/hover.js';
 import { definition, references } from '../analysis/navigation.js';
@@ -50,6 +50,7 @@ export function startServer(connection: lsp.Connection): void {
       try {
         await ready;
         if (!workspace) return fallback;
+        workspace.binder.busy();
         return await handler(workspace, params, token);
       } catch (err) {
         log(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -92,7 +93,7 @@ export function startServer(connection: lsp.Connection): void {
   connection.onInitialized(async () => {
     try {
       const started = performance.now();
-      workspace = await Workspace.open(new NodeFileSystem(), paths!.root, { log });
+      workspace = await Workspace.open(new DiskFileSystem(), paths!.root, { log });
       for (const doc of documents.all()) {
         const file = paths!.file(doc.uri);
         if (file !== undefined) workspace.setText(file, doc.getText());
@@ -115,6 +116,7 @@ export function startServer(connection: lsp.Connection): void {
     const file = paths?.file(e.document.uri);
     if (!workspace || file === undefined) return;
     try {
+      workspace.binder.busy();
       workspace.setText(file, e.document.getText());
       publisher?.changed(file);
     } catch (err) {
@@ -149,7 +151,8 @@ export function startServer(connection: lsp.Connection): void {
   connection.onCompletion(guard('completion', null, (ws, p: lsp.CompletionParams) => {
     const where = at(p);
     if (!where) return null;
-    return { isIncomplete: false, items: complete(ws, where.file, where.offset).map((c) => to.completion(where.doc, c)) };
+    const result = complete(ws, where.file, where.offset);
+    return { isIncomplete: result.incomplete, items: result.items.map((c) => to.completion(where.doc, c)) };
   }));
 
   connection.onHover(guard('hover', null, async (ws, p: lsp.HoverParams) => {

@@ -6,7 +6,7 @@ import { open, SHOP, withFile } from './support.js';
 
 async function labels(fixtureText: string): Promise<Map<string, { detail?: string; documentation?: string; kind: string }>> {
   const { ws, file, offset } = await open(fixtureText);
-  return new Map(complete(ws, file, offset).map((c) => [c.label, c]));
+  return new Map(complete(ws, file, offset).items.map((c) => [c.label, c]));
 }
 
 test('ref() offers models with layer, materialization and description, not the model itself', async () => {
@@ -79,6 +79,20 @@ test('schema YAML: keys under a model and a column, model names, data types and 
 test('schema YAML: column names of the enclosing model come from its contract or binding', async () => {
   const { ws, file, offset } = await open(withFile(SHOP, 'models/gold/schema.yml', 'version: 2\nmodels:\n  - name: revenue\n    columns:\n      - name: user_id\n      - name: $0'));
   await ws.binder.bindFiles(['models/gold/revenue.sql']);
-  const items = complete(ws, file, offset).map((c) => `${c.label}:${c.detail}`);
+  const items = complete(ws, file, offset).items.map((c) => `${c.label}:${c.detail}`);
   assert.deepEqual(items, ['user_id:INTEGER', 'revenue:DOUBLE']);
+});
+
+test('long lists are cut to the best matches of what was typed, and marked incomplete', async () => {
+  const models = Array.from({ length: 300 }, (_, i) => `//- /models/silver/stg_${i}.sql\nselect ${i} as id\n`).join('');
+  const { ws, file, offset } = await open(`${models}//- /models/gold/x.sql\nselect * from {{ ref('stg_2$0') }}\n`);
+  const all = complete(ws, file, offset);
+  assert.equal(all.incomplete, false, '138 models match stg_2 (111 as a prefix): under the cap');
+  assert.equal(all.items.length, 138);
+  assert.ok(all.items.some((i) => i.label === 'stg_12'), 'in-order characters match too');
+  const { ws: ws2, file: f2, offset: o2 } = await open(`${models}//- /models/gold/x.sql\nselect * from {{ ref('$0') }}\n`);
+  const cut = complete(ws2, f2, o2);
+  assert.equal(cut.incomplete, true);
+  assert.equal(cut.items.length, 200);
+  assert.equal(cut.items[0].label, 'stg_0', 'shortest names first');
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { staticDiagnostics } from '../../../server/src/analysis/diagnostics.js';
 import { open, SHOP } from './support.js';
 
-test('editing a model body patches the linked project in place; changing its refs relinks', async () => {
+test('editing a model patches the linked project in place: body, refs and their diagnostics', async () => {
   const { ws } = await open(SHOP);
   const before = ws.snapshot();
   const other = before.model('events');
@@ -12,10 +12,23 @@ test('editing a model body patches the linked project in place; changing its ref
   assert.equal(ws.snapshot(), before, 'no relink for a body edit');
   assert.equal(ws.snapshot().model('events'), other, 'other models untouched');
   assert.match(ws.snapshot().model('revenue')!.text, /\* 2/);
-  ws.setText('models/gold/revenue.sql', "select * from {{ source('bronze', 'app_logs') }}");
-  const after = ws.snapshot();
-  assert.notEqual(after, before);
-  assert.deepEqual([...after.graph.parents.get('model.revenue')!], ['source.bronze.app_logs']);
+  ws.setText('models/gold/revenue.sql', "select * from {{ source('bronze', 'app_logs') }} join {{ ref('evnts') }}");
+  assert.equal(ws.snapshot(), before, 'no relink for new calls either');
+  assert.deepEqual([...before.graph.parents.get('model.revenue')!], ['source.bronze.app_logs']);
+  assert.equal(before.graph.children.get('model.events')!.has('model.revenue'), false);
+  assert.match(staticDiagnostics(ws).get('models/gold/revenue.sql')![0].message, /did you mean 'events'/);
+});
+
+test('an edit that closes a cycle or changes config() relinks the whole project', async () => {
+  const { ws } = await open(SHOP);
+  const before = ws.snapshot();
+  ws.setText('models/silver/events.sql', "select * from {{ ref('revenue') }}");
+  const cyclic = ws.snapshot();
+  assert.notEqual(cyclic, before);
+  assert.equal(cyclic.graph.cycles.length, 1);
+  ws.setText('models/silver/events.sql', "{{ config(materialized='view') }}\nselect 1 as x");
+  assert.notEqual(ws.snapshot(), cyclic);
+  assert.equal(ws.snapshot().model('events')!.config.materialized, 'view');
 });
 
 test('ref ranges follow a patched body (references use the new offsets)', async () => {
