@@ -118,9 +118,17 @@ export class S3Lake implements Lake {
   }
 
   async get(key: string): Promise<Buffer | undefined> {
-    return this.send(`reading ${key}`, async (s3) => {
+    const stored = await this.getStored(this.physical(key), `reading ${key}`);
+    if (stored) return stored;
+    // A file of a published prefix lives under its current version.
+    const published = (await this.list(key)).find((o) => o.key === key && o.location);
+    return published ? this.getStored(published.location!, `reading ${key}`) : undefined;
+  }
+
+  private async getStored(physicalKey: string, action: string): Promise<Buffer | undefined> {
+    return this.send(action, async (s3) => {
       try {
-        const response = await s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.physical(key) }));
+        const response = await s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: physicalKey }));
         return Buffer.from(await response.Body!.transformToByteArray());
       } catch (err) {
         if ((err as { name?: string }).name === 'NoSuchKey') return undefined;
@@ -190,7 +198,7 @@ export class S3Lake implements Lake {
   }
 
   private async readPointer(published: string): Promise<Pointer | undefined> {
-    const body = await this.get(`${published}/${POINTER}`);
+    const body = await this.getStored(this.physical(`${published}/${POINTER}`), `reading ${published}/${POINTER}`);
     if (!body) return undefined;
     try {
       const pointer = JSON.parse(body.toString('utf8')) as Pointer;

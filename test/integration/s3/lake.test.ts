@@ -109,6 +109,8 @@ describe('S3 lake', () => {
       'gold/daily/date=2026-01-01/part-1.parquet': 'v1-1',
       'gold/daily/part-0.parquet': 'v1-0',
     });
+    assert.equal((await lake.get('gold/daily/part-0.parquet'))?.toString(), 'v1-0');
+    assert.equal(await lake.get('gold/daily/part-9.parquet'), undefined);
     // A prefix inside the published folder resolves through the pointer above it.
     assert.deepEqual(await read(lake, 'gold/daily/date=2026-01-01/'), { 'gold/daily/date=2026-01-01/part-1.parquet': 'v1-1' });
 
