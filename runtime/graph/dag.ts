@@ -27,8 +27,9 @@ export function buildGraph(project: Project): Graph {
   };
   for (const s of project.sources.values()) add(s);
   for (const s of project.seeds.values()) add(s);
-  for (const m of project.models.values()) add(m);
-  for (const t of project.tests.values()) add(t);
+  // Disabled models (enabled: false) and their tests are left out, as dbt does.
+  for (const m of project.models.values()) if (m.config.enabled) add(m);
+  for (const t of project.tests.values()) if (!t.attachedTo || !t.attachedTo.startsWith('model.') || project.models.get(t.attachedTo.slice(6))?.config.enabled) add(t);
   const edge = (parent: string | undefined, child: string): void => {
     if (parent === undefined || !g.nodes.has(parent)) return;
     g.parents.get(child)!.add(parent);
@@ -38,8 +39,9 @@ export function buildGraph(project: Project): Graph {
     for (const r of scan.refs) edge(refTarget(project, r.name), id);
     for (const s of scan.sources) edge(project.sources.get(`${s.source}.${s.table}`)?.id, id);
   };
-  for (const m of project.models.values()) scanEdges(m.id, m.scan);
+  for (const m of project.models.values()) if (g.nodes.has(m.id)) scanEdges(m.id, m.scan);
   for (const t of project.tests.values()) {
+    if (!g.nodes.has(t.id)) continue;
     if (t.scan) scanEdges(t.id, t.scan);
     if (t.attachedTo) edge(t.attachedTo, t.id);
     if (t.spec?.name === 'relationships' && typeof t.spec.args.to === 'string') edge(relationshipTarget(project, t.spec.args.to), t.id);
@@ -91,8 +93,8 @@ function topologicalOrder(g: Graph): string[] {
 function findCycles(project: Project, g: Graph): void {
   const seen = new Set<string>();
   for (const scc of stronglyConnected(g)) {
-    const members = new Set(scc);
     if (scc.length === 1 && !g.parents.get(scc[0])!.has(scc[0])) continue;
+    const members = new Set(scc);
     for (const child of [...scc].sort()) {
       for (const parent of [...g.parents.get(child)!].sort()) {
         if (!members.has(parent)) continue;

@@ -56,7 +56,7 @@ export function linkProject(root: string, parsed: Result<ParsedConfig>, files: A
   }
   for (const t of byKind.test) addTest(project, { kind: 'test', id: '', name: t.name, file: t.file, text: t.text, scan: t.scan, severity: 'error', tags: [] });
   instantiateGenericTests(project, err);
-  for (const m of project.models.values()) checkScan(project, m.file, m.scan, err);
+  for (const m of project.models.values()) if (m.config.enabled) checkScan(project, m.file, m.scan, err);
   for (const t of project.tests.values()) if (t.scan) checkScan(project, t.file, t.scan, err);
   return project;
 }
@@ -212,7 +212,12 @@ function checkRelationshipTarget(project: Project, t: TestSpec, err: Report): vo
 /** Unknown refs, sources, macros and vars in one template. */
 export function checkScan(project: Project, file: string, scan: TemplateScan, err: Report): void {
   for (const r of scan.refs) {
-    if (project.models.has(r.name) || project.seeds.has(r.name)) continue;
+    const model = project.models.get(r.name);
+    if (model && !model.config.enabled) {
+      err(file, r.nameRange, `Model '${r.name}' is disabled (enabled: false)`, 'disabled-ref');
+      continue;
+    }
+    if (model || project.seeds.has(r.name)) continue;
     const s = suggest(r.name, [...project.models.keys(), ...project.seeds.keys()]);
     err(file, r.nameRange, `Unknown model '${r.name}' in ref()${didYouMean(s)}`, 'unknown-ref', s ? { suggestion: s } : undefined);
   }

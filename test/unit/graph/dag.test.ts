@@ -105,3 +105,24 @@ select * from {{ ref('hub') }}
   assert.deepEqual(g.cycles.map((c) => c.join(' ')).sort(), ['model.x model.hub model.x', 'model.y model.hub model.y']);
   assert.equal(g.diagnostics.length, 4);
 });
+
+test('disabled models and their tests are left out; a ref to one is an error', async () => {
+  const { f, project } = await load(`
+//- /pipeline.yml
+name: shop
+//- /models/old.sql
+{{ config(enabled=false) }}
+select * from {{ ref('also_old') }}
+//- /models/also_old.sql
+{{ config(enabled=false) }}
+select 1 as id
+//- /models/new.sql
+select * from {{ ref('old') }}
+//- /models/schema.yml
+models:
+  - name: old
+    columns: [{ name: id, tests: [unique] }]
+`);
+  assert.deepEqual(describeAll(f, project.diagnostics), [`models/new.sql: "old": Model 'old' is disabled (enabled: false)`]);
+  assert.deepEqual(buildGraph(project).order, ['model.new']);
+});
