@@ -72,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
   async function previewData(arg?: unknown): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     if (arg === undefined && editor && !editor.selection.isEmpty && /\.sql$/i.test(editor.document.uri.path)) {
-      await preview({ sql: editor.document.getText(editor.selection), uri: editor.document.uri.toString() }, 'selection');
+      await preview({ sql: editor.document.getText(editor.selection) }, 'selection');
       return;
     }
     const target = requireTarget(arg);

@@ -34,6 +34,7 @@ async function step(name: string, run: () => Promise<void>): Promise<void> {
 
 describe('Medallion in VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
   before(async () => {
+    rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     const vsix = ensureVsix();
     workspace = path.join(mkdtempSync(path.join(tmpdir(), 'medallion-ws-')), 'sample-workspace');
@@ -130,6 +131,20 @@ describe('Medallion in VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
       assert.match(first[0], /^\d{4}-\d{2}-\d{2}/);
       assert.ok(Number(first[1]) > 0, `active_users of the first day: ${first[1]}`);
       assert.match(await grid.locator('[data-testid=stats]').innerText(), /^[1-9]\d*\+? rows? · /);
+    });
+  });
+
+  test('Preview Data on selected SQL runs just the selection', async () => {
+    await step('preview-selection', async () => {
+      writeFileSync(path.join(workspace, 'scratch.sql'), '-- ad hoc\nselect count(*) as n_events from events where false\n');
+      await wb.openFile('scratch.sql');
+      await wb.select(read('scratch.sql'), 'select count(*) as n_events from events');
+      await wb.command('Medallion: Preview Data');
+      const grid = await wb.webview('grid');
+      await grid.locator('[role=columnheader][data-column="n_events"]').waitFor({ timeout: 60_000 });
+      const cells = await grid.locator('[role=row][aria-rowindex="1"] [role=gridcell]').allInnerTexts();
+      // The whole line would count nothing (`where false`): only the selection ran.
+      assert.ok(Number(cells[0]) > 0, `n_events: ${cells[0]}`);
     });
   });
 
