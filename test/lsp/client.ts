@@ -24,7 +24,7 @@ interface Waiter {
 export class Client {
   readonly connection: ProtocolConnection;
   readonly diagnostics = new Map<string, Diagnostic[]>();
-  readonly notifications: Array<{ method: string; params: unknown }> = [];
+  readonly notifications: Array<{ method: string; params: unknown; at: number }> = [];
   private readonly waiters: Waiter[] = [];
   private readonly versions = new Map<string, number>();
   stderr = '';
@@ -38,7 +38,7 @@ export class Client {
     });
     for (const method of ['medallion/projectChanged', 'medallion/runEvent', 'window/logMessage']) {
       this.connection.onNotification(method, (params: unknown) => {
-        this.notifications.push({ method, params });
+        this.notifications.push({ method, params, at: performance.now() });
         this.wake();
       });
     }
@@ -70,10 +70,15 @@ export class Client {
       workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
       capabilities: { window: { workDoneProgress: true }, ...capabilities },
     });
-    const indexed = client.waitFor(() => client.notifications.some((n) => n.method === 'medallion/projectChanged'), 'the first index');
+    const indexed = client.waitFor(() => client.indexed(), 'the first index');
     await client.connection.sendNotification('initialized', {});
     await indexed;
     return client;
+  }
+
+  /** The server said the whole project is indexed (schema YAML included). */
+  indexed(): boolean {
+    return this.notifications.some((n) => n.method === 'medallion/projectChanged' && (n.params as { complete?: boolean }).complete === true);
   }
 
   uri(file: string): string {

@@ -16,7 +16,15 @@ import { readRunResults, type LastRun, type RunHistory, type RunSummary } from '
 
 export interface WorkspaceOptions {
   log?: (message: string) => void;
+  /**
+   * Leave schema YAML files for completeIndex(): models, sources and the DAG are ready first (YAML
+   * parsing is most of a cold index), descriptions and contracts follow moments later.
+   */
+  deferSchemas?: boolean;
 }
+
+/** Parsing work done between two yields to the event loop while completing the index. */
+const SLICE_MS = 15;
 
 const RUN_RESULTS = 'target/run_results.json';
 /** Files read at once during the cold index. */
@@ -39,6 +47,9 @@ export class Workspace {
   private epoch = 0;
   private readonly scans = new Map<string, { text: string; scan: TemplateScan }>();
   private runs: RunHistory = { byId: new Map() };
+  /** Schema files read but not parsed yet (deferSchemas). */
+  private readonly pending = new Set<string>();
+  private deferSchemas = false;
 
   private constructor(readonly fs: FileSystem, readonly root: string, readonly log: (m: string) => void) {
     this.binder = new Binder(this);
@@ -48,8 +59,31 @@ export class Workspace {
   /** The cold index: finds the project file, reads and summarizes every project file, links. */
   static async open(fs: FileSystem, root: string, options: WorkspaceOptions = {}): Promise<Workspace> {
     const ws = new Workspace(fs, root.replace(/\/$/, ''), options.log ?? (() => {}));
+    ws.deferSchemas = options.deferSchemas ?? false;
     await ws.loadAll();
+    ws.deferSchemas = false;
     return ws;
+  }
+
+  /** True while schema files wait to be parsed (see deferSchemas). */
+  get indexing(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Parses the deferred schema files, yielding to the event loop between slices, then relinks. */
+  async completeIndex(): Promise<void> {
+    let slice = performance.now();
+    for (const file of [...this.pending]) {
+      if (!this.pending.delete(file)) continue;
+      const text = this.texts.get(file);
+      if (text !== undefined) this.parsed.set(file, parseFile('schema', file, text));
+      if (performance.now() - slice > SLICE_MS) {
+        await new Promise((r) => setImmediate(r));
+        slice = performance.now();
+      }
+    }
+    this.current = undefined;
+    this.revision++;
   }
 
   /** The project file in use ('pipeline.yml' or 'dbt_project.yml'), if any. */
@@ -132,6 +166,7 @@ export class Workspace {
 
   private remove(file: string): void {
     if (!this.texts.delete(file)) return;
+    this.pending.delete(file);
     this.revision++;
     this.scans.delete(file);
     if (file === RUN_RESULTS) {
@@ -172,6 +207,11 @@ export class Workspace {
       if (JSON.stringify(this.pathsOf()) !== before) void this.rescan();
       return;
     }
+    if (kind === 'schema' && this.deferSchemas) {
+      this.pending.add(file);
+      return;
+    }
+    this.pending.delete(file);
     const parsed = parseFile(kind, file, text);
     const old = this.parsed.get(file);
     this.parsed.set(file, parsed);

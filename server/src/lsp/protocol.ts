@@ -36,6 +36,8 @@ export interface NodeRunResult {
   rows?: number;
   elapsedMs: number;
   message?: string;
+  /** Where an error is: a project-relative file and UTF-16 offsets into its text (the editor turns them into a position). */
+  errorAt?: { file: string; start?: number; end?: number };
 }
 
 export interface RunResult {
@@ -173,6 +175,14 @@ export interface ProjectInfoResult {
 
 /** The server sends this after (re)indexing, so the client can refresh its status bar and views. */
 export const ProjectChangedNotificationMethod = 'medallion/projectChanged';
+
+export interface ProjectChangedParams {
+  /**
+   * False right after the first, fast pass (models, sources, DAG): schema YAML (descriptions,
+   * contracts) is still being read. True once everything is indexed.
+   */
+  complete: boolean;
+}
 
 // ---------------------------------------------------------------------------
 // Code lens commands: the server emits lenses with these command ids; the client registers them.

@@ -66,7 +66,7 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
             void connection.sendNotification(P.RunEventNotificationMethod, { kind: 'start', id: event.id, done: event.index, total: event.total } satisfies P.RunEvent);
             progress.report(Math.round((100 * event.index) / Math.max(1, event.total)), event.name);
           } else if (event.type === 'node-finish') {
-            const result: P.NodeRunResult = { id: event.result.id, status: event.result.status, elapsedMs: event.result.ms, ...(event.result.rows !== undefined ? { rows: event.result.rows } : {}), ...(event.result.message ? { message: event.result.message } : {}) };
+            const result: P.NodeRunResult = { id: event.result.id, status: event.result.status, elapsedMs: event.result.ms, ...(event.result.rows !== undefined ? { rows: event.result.rows } : {}), ...(event.result.message ? { message: event.result.message } : {}), ...(event.result.error ? { errorAt: { file: event.result.error.file, ...event.result.error.range } } : {}) };
             nodes.push(result);
             void connection.sendNotification(P.RunEventNotificationMethod, { kind: 'finish', id: result.id, result, done: event.index + 1, total: event.total } satisfies P.RunEvent);
           }
@@ -76,13 +76,13 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
       return {
         status: abort.signal.aborted ? 'cancelled' : run.success ? 'success' : 'error',
         elapsedMs: run.elapsedMs,
-        nodes: run.results.map((r) => ({ id: r.id, status: r.status, elapsedMs: r.ms, ...(r.rows !== undefined ? { rows: r.rows } : {}), ...(r.message ? { message: r.message } : {}) })),
+        nodes: run.results.map((r) => ({ id: r.id, status: r.status, elapsedMs: r.ms, ...(r.rows !== undefined ? { rows: r.rows } : {}), ...(r.message ? { message: r.message } : {}), ...(r.error ? { errorAt: { file: r.error.file, ...r.error.range } } : {}) })),
         ...(error ? { error } : {}),
       };
     } finally {
       progress.done();
       await ws.reload('target/run_results.json');
-      void connection.sendNotification(P.ProjectChangedNotificationMethod, {});
+      void connection.sendNotification(P.ProjectChangedNotificationMethod, { complete: !ws.indexing } satisfies P.ProjectChangedParams);
     }
   });
 

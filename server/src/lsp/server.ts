@@ -16,7 +16,7 @@ import { quickFixes } from '../analysis/quickFix.js';
 import * as to from './toLsp.js';
 import { DiagnosticsPublisher } from './diagnostics.js';
 import { registerCustomRequests } from './requests.js';
-import { ProjectChangedNotificationMethod } from './protocol.js';
+import { ProjectChangedNotificationMethod, type ProjectChangedParams } from './protocol.js';
 
 export function startServer(connection: lsp.Connection): void {
   const documents = new lsp.TextDocuments(TextDocument);
@@ -93,7 +93,7 @@ export function startServer(connection: lsp.Connection): void {
   connection.onInitialized(async () => {
     try {
       const started = performance.now();
-      workspace = await Workspace.open(new DiskFileSystem(), paths!.root, { log });
+      workspace = await Workspace.open(new DiskFileSystem(), paths!.root, { log, deferSchemas: true });
       for (const doc of documents.all()) {
         const file = paths!.file(doc.uri);
         if (file !== undefined) workspace.setText(file, doc.getText());
@@ -105,10 +105,19 @@ export function startServer(connection: lsp.Connection): void {
     } finally {
       resolveReady();
     }
-    if (publisher) {
+    if (!publisher || !workspace) return;
+    publisher.publishAll();
+    void connection.sendNotification(ProjectChangedNotificationMethod, { complete: !workspace.indexing } satisfies ProjectChangedParams);
+    if (!workspace.indexing) return;
+    try {
+      const started = performance.now();
+      await workspace.completeIndex();
+      log(`schema files indexed in ${Math.round(performance.now() - started)} ms`);
       publisher.publishAll();
-      void connection.sendNotification(ProjectChangedNotificationMethod, {});
+    } catch (err) {
+      log(`indexing schema files failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
+    void connection.sendNotification(ProjectChangedNotificationMethod, { complete: true } satisfies ProjectChangedParams);
   });
 
   documents.onDidChangeContent(async (e) => {
@@ -145,7 +154,7 @@ export function startServer(connection: lsp.Connection): void {
         log(`reload of ${file} failed: ${String(err)}`);
       }
     }
-    void connection.sendNotification(ProjectChangedNotificationMethod, {});
+    void connection.sendNotification(ProjectChangedNotificationMethod, { complete: !workspace.indexing } satisfies ProjectChangedParams);
   });
 
   connection.onCompletion(guard('completion', null, (ws, p: lsp.CompletionParams) => {

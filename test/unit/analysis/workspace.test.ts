@@ -65,3 +65,18 @@ test('no project file: the workspace still opens and reports it', async () => {
   assert.equal(ws.snapshot().project.state, 'failed');
   assert.ok(ws.snapshot().model('a'));
 });
+
+test('deferred schema files: models first, descriptions and contracts after completeIndex', async () => {
+  const { fixture } = await import('../../support/fixture.js');
+  const { Workspace } = await import('../../../server/src/analysis/workspace.js');
+  const f = fixture(SHOP);
+  const ws = await Workspace.open(f.fs, f.root, { deferSchemas: true });
+  assert.equal(ws.indexing, true);
+  assert.ok(ws.snapshot().model('revenue'));
+  assert.equal(ws.snapshot().model('revenue')!.spec, undefined);
+  ws.setText('models/silver/schema.yml', 'version: 2\nmodels:\n  - name: events\n    description: edited\n');
+  await ws.completeIndex();
+  assert.equal(ws.indexing, false);
+  assert.equal(ws.snapshot().model('revenue')!.config.contractEnforced, true);
+  assert.equal(ws.snapshot().model('events')!.description, 'edited', 'an edit made meanwhile is kept');
+});
