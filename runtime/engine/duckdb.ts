@@ -30,6 +30,7 @@ const openInProcess = new Set<string>();
 
 /** Opens (creating when missing, unless read-only) a DuckDB database file. Never waits for a lock. */
 export async function openWarehouse(file: string, options: OpenOptions = {}): Promise<Warehouse> {
+  if (file === ':memory:') return openMemory();
   const absolute = path.resolve(file);
   const readOnly = options.readOnly ?? false;
   if (openInProcess.has(absolute)) throw new WarehouseLockedError(absolute, process.pid, 'this process');

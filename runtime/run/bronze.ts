@@ -100,10 +100,8 @@ export async function loadSource(db: EngineSession, lake: Lake, source: SourceTa
 
   const keep = columns.length ? columns.map((c) => ident(c.name)).join(', ') : '* EXCLUDE (__file, __reason, __record)';
   const dedupe = source.dedupeOn.length ? ` QUALIFY row_number() OVER (PARTITION BY ${source.dedupeOn.map(ident).join(', ')} ORDER BY __file) = 1` : '';
-  await db.exec(`BEGIN; CREATE OR REPLACE TABLE ${source.relation} AS SELECT ${keep} FROM ${staged} WHERE __reason IS NULL${dedupe}; COMMIT`).catch(async (err) => {
-    await db.exec('ROLLBACK').catch(() => undefined);
-    throw err;
-  });
+  // One statement, so the previous table stays until the new one is complete.
+  await db.exec(`CREATE OR REPLACE TABLE ${source.relation} AS SELECT ${keep} FROM ${staged} WHERE __reason IS NULL${dedupe}`);
   const accepted = Number((await db.query(`SELECT count(*) AS n FROM ${source.relation}`)).rows[0].n);
 
   let rejectedKey: string | undefined;

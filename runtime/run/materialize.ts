@@ -1,5 +1,6 @@
-// Materializations: view, table and incremental (merge, append, delete+insert). Every write happens in
-// one transaction on a staging table that is checked (contract, constraints) before it replaces the old.
+// Materializations: view, table and incremental (merge, append, delete+insert). A table is built into a
+// staging table, checked (contract, constraints) and published before it replaces the old one; an
+// incremental change happens in one transaction that is rolled back on any failure.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { ColumnInfo, EngineSession } from '../engine/adapter.js';
@@ -91,18 +92,26 @@ export async function materialize(ctx: MaterializeContext, model: ModelNode, com
     return { rows, message: `incremental (${strategy})`, published: prefix };
   }
 
-  // table, or the first (or full-refresh) run of an incremental model: build aside, check, swap.
+  // table, or the first (or full-refresh) run of an incremental model: build aside, check, publish,
+  // then swap in a short transaction. Until the swap the old table is untouched; any failure drops
+  // the staging table. (Building inside the transaction would keep a large write uncommitted.)
   const stage = rel(schema, `__medallion_stage_${name}`);
   let rows = 0;
-  await transaction(db, async () => {
-    await db.exec(`DROP TABLE IF EXISTS ${stage}; CREATE TABLE ${stage} AS ${select}`);
+  await db.exec(`DROP TABLE IF EXISTS ${stage}`);
+  try {
+    await db.exec(`CREATE TABLE ${stage} AS ${select}`);
     rows = await count(db, stage);
     await checkConstraints(db, model, stage);
     if (prefix) await publishParquet(ctx, stage, prefix, config.partitionBy);
-    if (existing === 'view') await db.exec(`DROP VIEW ${model.relation}`);
-    if (existing === 'table') await db.exec(`DROP TABLE ${model.relation}`);
-    await db.exec(`ALTER TABLE ${stage} RENAME TO ${ident(name)}`);
-  });
+    await transaction(db, async () => {
+      if (existing === 'view') await db.exec(`DROP VIEW ${model.relation}`);
+      if (existing === 'table') await db.exec(`DROP TABLE ${model.relation}`);
+      await db.exec(`ALTER TABLE ${stage} RENAME TO ${ident(name)}`);
+    });
+  } catch (err) {
+    await db.exec(`DROP TABLE IF EXISTS ${stage}`).catch(() => undefined);
+    throw err;
+  }
   return { rows, message: config.materialized === 'incremental' ? 'incremental (full build)' : 'table', published: prefix };
 }
 
