@@ -30,7 +30,7 @@ export interface ParsedYaml {
 }
 
 export function parseYaml(file: string, text: string): ParsedYaml {
-  return fastParse(text) ?? fullParse(file, text);
+  return parseYamlFast(text) ?? fullParse(file, text);
 }
 
 // ---------------------------------------------------------------------------
@@ -41,7 +41,8 @@ interface Frame {
   children: YNode[];
 }
 
-function fastParse(text: string): ParsedYaml | undefined {
+/** The fast path alone: undefined when the text has an error or a shape it does not map (merge keys). */
+export function parseYamlFast(text: string): ParsedYaml | undefined {
   const stack: Frame[] = [];
   let root: YNode | undefined;
   let reliable = true;
@@ -74,6 +75,8 @@ function fromEvents(text: string, frame: Frame, kind: string, result: unknown, c
   let end = endPos;
   while (end > start && /\s/.test(text[end - 1])) end--;
   const range = { start, end };
+  // js-yaml may open a node twice at one position (a sequence item, then its content): keep the inner one.
+  if (frame.children.length === 1 && frame.children[0].value === result) return frame.children[0];
   if (kind === 'mapping') {
     const c = frame.children;
     // Keys and values alternate; anything else (merge keys, keys without values) takes the full parser.
@@ -126,24 +129,26 @@ function fullParse(file: string, text: string): ParsedYaml {
       diagnostics.push({ file, range: { start, end }, severity, message: `YAML: ${e.message.split('\n')[0]}`, code: 'yaml-syntax' });
     }
   }
-  return { root: convert(doc, doc.contents as Node | null), diagnostics };
+  return { root: convert(text, doc, doc.contents as Node | null), diagnostics };
 }
 
-function convert(doc: Document, node: Node | null | undefined): YNode | undefined {
+function convert(text: string, doc: Document, node: Node | null | undefined): YNode | undefined {
   if (!node) return undefined;
   const range = node.range ? { start: node.range[0], end: node.range[1] } : { start: 0, end: 0 };
+  // Like the fast path, a collection's range ends at its last character, not after its trailing newline.
+  while (range.end > range.start && /\s/.test(text[range.end - 1])) range.end--;
   if (isMap(node)) {
     const pairs: YPair[] = [];
     for (const p of node.items) {
       const keyNode = p.key as Node | null;
       const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
       const keyRange = keyNode?.range ? { start: keyNode.range[0], end: keyNode.range[1] } : range;
-      pairs.push({ key, keyRange, value: convert(doc, p.value as Node | null) });
+      pairs.push({ key, keyRange, value: convert(text, doc, p.value as Node | null) });
     }
     return { kind: 'map', range, value: Object.fromEntries(pairs.map((p) => [p.key, p.value?.value ?? null])), pairs, items: [] };
   }
   if (isSeq(node)) {
-    const items = (node.items as Array<Node | null>).map((n) => convert(doc, n)).filter((n): n is YNode => n !== undefined);
+    const items = (node.items as Array<Node | null>).map((n) => convert(text, doc, n)).filter((n): n is YNode => n !== undefined);
     return { kind: 'seq', range, value: items.map((i) => i.value), pairs: [], items };
   }
   if (isAlias(node)) {

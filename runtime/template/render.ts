@@ -68,6 +68,8 @@ class MacroReturn {
   constructor(readonly value: unknown) {}
 }
 
+const MAX_SHAPES = 20_000;
+
 // Private-use characters around each literal and each expression's output while rendering.
 const LIT_OPEN = '\uE000';
 const LIT_MID = '\uE001';
@@ -102,6 +104,8 @@ export class Renderer {
       let template = this.cache.get(shape.skeleton);
       if (!template) {
         template = new nunjucks.Template(shape.skeleton, this.env, file, true);
+        // Bounded, oldest first out: an editor session keeps producing new shapes as the user types.
+        if (this.cache.size >= MAX_SHAPES) this.cache.delete(this.cache.keys().next().value!);
         this.cache.set(shape.skeleton, template);
       }
       const marked = template.render({

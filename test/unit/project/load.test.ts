@@ -428,7 +428,7 @@ models:
   assert.deepEqual(describeAll(f, project.diagnostics), [
     `models/schema.yml: "accepted_values": accepted_values needs 'values:' (a list)`,
     `models/schema.yml: "{ unique: {}, not_null: {} }": A test is a name or a map with one key (the test name)`,
-    `models/schema.yml: "description: no name\\n": Entry has no 'name'`,
+    `models/schema.yml: "description: no name": Entry has no 'name'`,
     `models/schema.yml: "ghost": No model named 'ghost' for this entry`,
     `models/schema.yml: "relationships": relationships: 'ref('nope')' does not name a model, seed or source`,
   ]);

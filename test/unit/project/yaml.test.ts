@@ -2,7 +2,7 @@
 // give the same tree shape, and every range covers exactly the key or value it belongs to.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { get, itemsOf, nodeAt, pairsOf, parseYaml, str, toJs, type YamlNode } from '../../../runtime/project/yamlDoc.js';
+import { get, itemsOf, nodeAt, pairsOf, parseYaml, parseYamlFast, str, toJs, type YamlNode } from '../../../runtime/project/yamlDoc.js';
 
 const TEXT = `# leading comment
 version: 2
@@ -10,6 +10,11 @@ models:
   - name: orders   # trailing comment
     description: "quoted: value"
     tags: [a, 'b']
+    data_tests:
+      - unique
+      - accepted_values:
+          values: [x, y]
+
     config: { materialized: table, n: 3 }
     empty:
     folded: >
@@ -30,8 +35,11 @@ function check(text: string): void {
   assert.equal(models.length, 2);
   const [orders, users] = models;
   assert.deepEqual(pairsOf(orders).map((p) => [p.key, text.slice(p.keyRange.start, p.keyRange.end)]), [
-    ['name', 'name'], ['description', 'description'], ['tags', 'tags'], ['config', 'config'], ['empty', 'empty'], ['folded', 'folded'],
+    ['name', 'name'], ['description', 'description'], ['tags', 'tags'], ['data_tests', 'data_tests'], ['config', 'config'], ['empty', 'empty'], ['folded', 'folded'],
   ]);
+  const tests = itemsOf(get(orders, 'data_tests'));
+  assert.deepEqual(tests.map((t) => cover(text, t)), ['unique', 'accepted_values:\n          values: [x, y]']);
+  assert.equal(cover(text, get(get(tests[1], 'accepted_values'), 'values')), '[x, y]');
   assert.equal(cover(text, get(orders, 'name')), 'orders');
   assert.equal(cover(text, get(orders, 'description')), '"quoted: value"');
   assert.equal(str(get(orders, 'description')), 'quoted: value');
@@ -48,9 +56,10 @@ function check(text: string): void {
   assert.equal(text.slice(nodeAt(root, ['models', '0', 'config']).keyRange!.start, nodeAt(root, ['models', '0', 'config']).keyRange!.end), 'config');
 }
 
-test('a valid file: every key and value range', () => {
+test('a valid file: every key and value range, read by the fast path', () => {
   const r = parseYaml('s.yml', TEXT);
   assert.deepEqual(r.diagnostics, []);
+  assert.notEqual(parseYamlFast(TEXT), undefined);
   check(TEXT);
 });
 
