@@ -21,7 +21,23 @@ export function complete(ws: Workspace, file: string, offset: number): Completio
   const text = ws.text(file);
   if (text === undefined) return { items: [], incomplete: false };
   const items = /\.ya?ml$/.test(file) ? completeYaml(ws, file, text, offset) : file.endsWith('.sql') ? completeSql(ws, file, text, offset) : [];
-  return cut(items, text, offset);
+  return Array.isArray(items) ? cut(items, text, offset) : items;
+}
+
+/** Up to MAX_ITEMS names matching what was typed, prefix matches first, in the given order otherwise. */
+function best(sorted: string[], typedText: string): { names: string[]; incomplete: boolean } {
+  const typed = typedText.toLowerCase();
+  const prefix: string[] = [];
+  const other: string[] = [];
+  for (const name of sorted) {
+    const lower = name.toLowerCase();
+    if (lower.startsWith(typed)) {
+      prefix.push(name);
+      if (prefix.length > MAX_ITEMS) break;
+    } else if (other.length <= MAX_ITEMS && subsequence(lower, typed)) other.push(name);
+  }
+  const names = [...prefix, ...other];
+  return { names: names.slice(0, MAX_ITEMS), incomplete: names.length > MAX_ITEMS };
 }
 
 /**
@@ -48,24 +64,25 @@ function subsequence(label: string, typed: string): boolean {
   return i === typed.length;
 }
 
-function completeSql(ws: Workspace, file: string, text: string, offset: number): Completion[] {
+function completeSql(ws: Workspace, file: string, text: string, offset: number): Completion[] | CompletionResult {
   const snap = ws.snapshot();
   const ctx = templateContext(text, offset);
   switch (ctx.kind) {
     case 'ref': {
+      // Built only for the names that will be sent: a 10,000-model list is cut before any item exists.
       const self = snap.modelOfFile(file)?.name;
-      const items: Completion[] = [];
-      for (const m of snap.project.models.values()) {
-        if (m.name === self) continue;
-        items.push({
+      const { names, incomplete } = best(snap.sortedRefNames().filter((n) => n !== self), text.slice(ctx.range.start, offset));
+      const items = names.map((name): Completion => {
+        const m = snap.model(name);
+        if (!m) return { label: name, kind: 'table', detail: 'seed', range: ctx.range, sortText: `9${name}` };
+        return {
           label: m.name, kind: 'model', range: ctx.range,
           detail: [m.layer, m.config.materialized].filter(Boolean).join(' · '),
           ...(m.description ? { documentation: m.description } : {}),
           sortText: `${layerRank(m.layer)}${m.name}`,
-        });
-      }
-      for (const s of snap.project.seeds.values()) items.push({ label: s.name, kind: 'table', detail: 'seed', range: ctx.range, sortText: `9${s.name}` });
-      return items;
+        };
+      });
+      return incomplete ? { items, incomplete } : items;
     }
     case 'source': {
       const counts = new Map<string, number>();

@@ -23,12 +23,19 @@ export class Snapshot {
   private byFile?: Map<string, ModelNode>;
   private refSites?: Map<string, RefSite[]>;
   private orderIndexes?: Map<string, number>;
+  private refNames?: string[];
 
   constructor(readonly project: Project, readonly graph: Graph, readonly epoch: number) {}
 
   /** Drops lookups that depend on model texts (after a model was patched in place). */
   invalidate(): void {
     this.refSites = undefined;
+  }
+
+  /** Every name ref() accepts (models, then seeds), shortest first: the order completion offers them in. */
+  sortedRefNames(): string[] {
+    this.refNames ??= [...this.project.models.keys(), ...this.project.seeds.keys()].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+    return this.refNames;
   }
 
   /** Each node's position in the topological order. */

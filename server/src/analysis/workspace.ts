@@ -23,6 +23,8 @@ export interface WorkspaceOptions {
   deferSchemas?: boolean;
 }
 
+export type SchemaParser = (files: Array<{ file: string; text: string }>) => Promise<Array<Result<ParsedFile>>>;
+
 /** Parsing work done between two yields to the event loop while completing the index. */
 const SLICE_MS = 15;
 
@@ -70,10 +72,24 @@ export class Workspace {
     return this.pending.size > 0;
   }
 
-  /** Parses the deferred schema files, yielding to the event loop between slices, then relinks. */
-  async completeIndex(): Promise<void> {
+  /**
+   * Parses the deferred schema files, then relinks. `parseAll` parses them elsewhere (the server
+   * uses a worker thread); without it they are parsed here, yielding to the event loop between slices.
+   */
+  async completeIndex(parseAll?: SchemaParser): Promise<void> {
+    const files = [...this.pending].flatMap((file) => {
+      const text = this.texts.get(file);
+      return text === undefined ? [] : [{ file, text }];
+    });
+    if (parseAll && files.length) {
+      const results = await parseAll(files);
+      // A file edited or removed meanwhile was parsed from its new text already: keep that.
+      results.forEach((r, i) => {
+        if (this.pending.delete(files[i].file) && this.texts.get(files[i].file) === files[i].text) this.parsed.set(files[i].file, r);
+      });
+    }
     let slice = performance.now();
-    for (const file of [...this.pending]) {
+    for (const { file } of files) {
       if (!this.pending.delete(file)) continue;
       const text = this.texts.get(file);
       if (text !== undefined) this.parsed.set(file, parseFile('schema', file, text));

@@ -6,6 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { Workspace } from '../analysis/workspace.js';
 import { DiskFileSystem } from './diskFs.js';
+import { parseSchemasOnWorker } from './schemaWorker.js';
 import { complete } from '../analysis/completion.js';
 import { hover } from '../analysis/hover.js';
 import { definition, references } from '../analysis/navigation.js';
@@ -111,7 +112,9 @@ export function startServer(connection: lsp.Connection): void {
     if (!workspace.indexing) return;
     try {
       const started = performance.now();
-      await workspace.completeIndex();
+      // The bundle (dist/server.js) is also the worker's entry; from source, parse in this thread.
+      const bundled = __filename.endsWith('.js');
+      await workspace.completeIndex(bundled ? (files) => parseSchemasOnWorker(__filename, files) : undefined);
       log(`schema files indexed in ${Math.round(performance.now() - started)} ms`);
       publisher.publishAll();
     } catch (err) {
