@@ -39,7 +39,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const results = new Panel<ToRunResults>(host, 'medallion.runResults', 'runResults');
   const lineage = new Panel<ToLineage>(host, 'medallion.lineage', 'lineage');
   const compiled = new CompiledSqlProvider(() => languageClient);
-  const runner = new Runner(() => languageClient, results, status, output);
+  const runner = new Runner(() => languageClient, results, status, output, (path) => {
+    const root = projectRoot();
+    return root && vscode.Uri.joinPath(root, path);
+  });
 
   async function refreshProject(): Promise<void> {
     try {

@@ -22,6 +22,8 @@ export class Runner implements vscode.Disposable {
     private readonly panel: Panel<ToRunResults>,
     private readonly status: ProjectStatus,
     private readonly output: vscode.LogOutputChannel,
+    /** Resolves a project-relative path to a file URI. */
+    private readonly resolvePath: (path: string) => vscode.Uri | undefined,
   ) {
     this.subscription = this.client().onNotification(RunEventNotificationMethod, (event: RunEvent) => this.active?.onEvent(event));
   }
@@ -81,7 +83,7 @@ export class Runner implements vscode.Disposable {
     );
 
     await located;
-    const finalRows = result.nodes.map((n) => this.row(n, uris));
+    const finalRows = await Promise.all(result.nodes.map(async (n) => ({ ...this.row(n, uris), location: await this.locate(n) })));
     this.panel.post({ type: 'finish', title, result, rows: finalRows });
     this.status.setLastRun(result);
     this.log(title, result, finalRows);
@@ -98,12 +100,31 @@ export class Runner implements vscode.Disposable {
     return { ...result, kind, name: result.id.slice(dot + 1), uri: uris.get(result.id) };
   }
 
+  /** The 1-based line and column of a node's error, from the offsets the server reports. */
+  private async locate(result: NodeRunResult): Promise<RunRow['location']> {
+    const at = result.errorAt;
+    const uri = at && this.resolvePath(at.file);
+    if (!at || !uri) return undefined;
+    let position = new vscode.Position(0, 0);
+    if (at.start !== undefined) {
+      try {
+        position = (await vscode.workspace.openTextDocument(uri)).positionAt(at.start);
+      } catch {
+        // The file is gone: link to its start.
+      }
+    }
+    const line = position.line + 1;
+    const column = position.character + 1;
+    return { uri: uri.toString(), label: `${at.file}:${line}:${column}`, line, column };
+  }
+
   private log(title: string, result: RunResult, rows: RunRow[]): void {
     const line = `${title}: ${result.status} in ${(result.elapsedMs / 1000).toFixed(2)} s`;
     if (result.status === 'success') this.output.info(line);
     else this.output.error(line + (result.error ? ` — ${result.error}` : ''));
     for (const r of rows) {
-      const text = `  ${r.status.padEnd(9)} ${r.kind} ${r.name}${r.rows !== undefined ? ` (${r.rows} rows)` : ''} ${r.elapsedMs} ms${r.message ? `\n    ${r.message.replace(/\n/g, '\n    ')}` : ''}`;
+      const at = r.location ? `\n    at ${r.location.label}` : '';
+      const text = `  ${r.status.padEnd(9)} ${r.kind} ${r.name}${r.rows !== undefined ? ` (${r.rows} rows)` : ''} ${r.elapsedMs} ms${r.message ? `\n    ${r.message.replace(/\n/g, '\n    ')}` : ''}${at}`;
       if (r.status === 'error' || r.status === 'fail') this.output.error(text);
       else this.output.info(text);
     }

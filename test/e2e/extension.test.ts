@@ -165,6 +165,31 @@ describe('Medallion in VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
     });
   });
 
+  test('a failing model shows its error in the run results, linked to the file and line', async () => {
+    const file = 'models/gold/top_pages.sql';
+    await step('run-error', async () => {
+      await wb.openFile(file);
+      await wb.select(read(file), 'r.page_views,');
+      await wb.page.keyboard.type('r.page_viewz,');
+      await wb.save();
+      const line = read(file).split('\n').findIndex((l) => l.includes('page_viewz')) + 1;
+      assert.ok(line > 0, 'the edit was saved');
+      await wb.command('Medallion: Run Model');
+      const view = await wb.webview('runResults');
+      await view.locator('#app[data-state="error"]').waitFor({ timeout: RUN_TIMEOUT });
+      assert.equal(await view.locator('tr[data-node="model.top_pages"]').getAttribute('data-status'), 'error');
+      const link = view.locator('[data-testid=error-location]').first();
+      assert.match(await link.innerText(), new RegExp(`^models/gold/top_pages\\.sql:${line}:\\d+$`));
+      await link.click();
+      await wb.page.locator('.editor-group-container.active .tab.active', { hasText: 'top_pages.sql' }).waitFor();
+      await wb.page.locator('.statusbar-item', { hasText: new RegExp(`^Ln ${line}, Col \\d+`) }).waitFor();
+    });
+    await wb.openFile(file);
+    await wb.select(read(file), 'r.page_viewz,');
+    await wb.page.keyboard.type('r.page_views,');
+    await wb.save();
+  });
+
   test('Ingest Files lands a file in the bronze zone of the lake', async () => {
     await step('ingest', async () => {
       const event = { event_id: 'e2e-1', user_id: 100011, session_id: 's_e2e', action: 'page_view', page: '/', country: 'US', device: 'desktop', ts: '2026-01-04T10:00:00.000Z' };

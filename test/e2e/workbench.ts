@@ -49,9 +49,10 @@ export class Workbench {
   async command(title: string, { asksMore = false } = {}): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     await this.quickInput(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor();
-    await this.page.keyboard.press('Enter');
-    if (asksMore) await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'detached' });
+    const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exact }) }).first();
+    await row.click();
+    if (asksMore) await row.waitFor({ state: 'detached' });
     else await input.waitFor({ state: 'hidden' });
   }
 
@@ -70,6 +71,12 @@ export class Workbench {
   async editorText(): Promise<string> {
     const text = await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText();
     return text.replace(/\u00a0/g, ' ');
+  }
+
+  /** Saves the active editor and waits until its tab is no longer dirty. */
+  async save(): Promise<void> {
+    await this.command('File: Save');
+    await this.page.locator('.editor-group-container.active .tab.active.dirty').waitFor({ state: 'detached' });
   }
 
   /** Moves the cursor of the active editor to a 1-based line and column (Quick Open's `:line:column`). */

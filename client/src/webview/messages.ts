@@ -20,6 +20,8 @@ export interface RunRow extends NodeRunResult {
   uri?: string;
   /** 'running' while a node has started and not finished. */
   running?: boolean;
+  /** Where its error is, resolved by the extension (1-based line and column). */
+  location?: { uri: string; label: string; line: number; column: number };
 }
 
 /** Extension → run results. */

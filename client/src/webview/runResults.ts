@@ -48,9 +48,16 @@ function render(rows: RunRow[]): void {
       h('td', { class: 'muted' }, row.kind),
       h('td', { class: 'num' }, row.rows === undefined ? '' : String(row.rows)),
       h('td', { class: 'num' }, row.running ? '' : formatMs(row.elapsedMs)));
-    if (!row.message) return [line];
+    if (!row.message && !row.location) return [line];
     const failed = status === 'error' || status === 'fail';
-    return [line, h('tr', { class: failed ? 'message failed' : 'message' }, h('td', {}), h('td', { colspan: 4 }, h('pre', {}, ...messageWithLinks(row.message))))];
+    const details: Node[] = [h('pre', {}, ...messageWithLinks(row.message ?? ''))];
+    const at = row.location;
+    if (at) {
+      const link = h('a', { 'data-testid': 'error-location', title: `Open ${at.label}` }, at.label);
+      link.addEventListener('click', () => post({ type: 'open', uri: at.uri, line: at.line, column: at.column }));
+      details.push(h('div', {}, 'at ', link));
+    }
+    return [line, h('tr', { class: failed ? 'message failed' : 'message' }, h('td', {}), h('td', { colspan: 4 }, ...details))];
   }));
 }
 
