@@ -131,6 +131,21 @@ describe('Medallion in VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
       assert.match(first[0], /^\d{4}-\d{2}-\d{2}/);
       assert.ok(Number(first[1]) > 0, `active_users of the first day: ${first[1]}`);
       assert.match(await grid.locator('[data-testid=stats]').innerText(), /^[1-9]\d*\+? rows? · /);
+      // Sort by active_users, descending (the second click), and read the top value back.
+      const column = async (i: number) => (await grid.locator(`[role=row][aria-rowindex] [role=gridcell]:nth-child(${i + 2})`).allInnerTexts()).map(Number);
+      const users = await column(1);
+      const header = grid.locator('[role=columnheader][data-column="active_users"]');
+      await header.click();
+      await grid.locator('[role=columnheader][data-column="active_users"][aria-sort="ascending"]').waitFor();
+      await header.click();
+      await grid.locator('[role=columnheader][data-column="active_users"][aria-sort="descending"]').waitFor();
+      assert.deepEqual(await column(1), [...users].sort((a, b) => b - a));
+      // Copy as CSV goes through the extension to the clipboard.
+      await grid.locator('[data-testid=copy-csv]').click();
+      await wb.page.locator('.statusbar-item', { hasText: `copied ${users.length} rows as CSV` }).waitFor();
+      const csv = await wb.page.evaluate(() => navigator.clipboard.readText());
+      assert.match(csv, /^activity_date,active_users,mobile_users,/);
+      assert.equal(csv.trim().split(/\r?\n/).length, users.length + 1);
     });
   });
 
@@ -162,6 +177,9 @@ describe('Medallion in VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
       await view.locator('g.node[data-node="model.daily_active_users"] g.column[data-column="active_users"]').click();
       await view.locator('g.column.lit').nth(1).waitFor();
       assert.match(await view.locator('[data-testid=lineage-info]').innerText(), /active_users: [1-9]\d* related column/);
+      // A model's name opens its file.
+      await view.locator('g.node[data-node="model.sessions"] text.name').click();
+      await wb.page.locator('.tab.active', { hasText: 'sessions.sql' }).first().waitFor();
     });
   });
 
