@@ -70,6 +70,7 @@ export async function runCommand(command: 'run' | 'build', options: RunCommandOp
     io.err('');
     await opened.report(diagnostics);
   }
+  for (const r of run.results) if (r.kind === 'test' && (r.status === 'fail' || r.status === 'warn')) for (const line of failingRows(r)) io.out(line);
   for (const line of summary(run)) io.out(line);
   return run.success ? 0 : 1;
 }
@@ -124,6 +125,20 @@ class Progress {
     if (this.tty && this.width) process.stdout.write('\r\x1b[K');
     this.width = 0;
   }
+}
+
+/** A failed test's count and its first failing rows as a small table. */
+export function failingRows(r: NodeResult): string[] {
+  const details = r.details as { sampleRows?: Array<Record<string, unknown>>; columns?: Array<{ name: string }> } | undefined;
+  const head = `\n${r.status === 'fail' ? pc.red('FAIL') : pc.yellow('WARN')} ${r.name}: ${plural(r.rows ?? 0, 'failing row')}`;
+  const sample = details?.sampleRows ?? [];
+  if (sample.length === 0) return [head];
+  const columns = details?.columns?.map((c) => c.name) ?? Object.keys(sample[0]);
+  const cells = sample.map((row) => columns.map((c) => (row[c] === null || row[c] === undefined ? 'null' : String(row[c]))));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
+  const line = (values: string[]): string => `  ${values.map((v, i) => v.padEnd(widths[i])).join('  ')}`.trimEnd();
+  const more = (r.rows ?? 0) > sample.length ? [pc.dim(`  … ${plural((r.rows ?? 0) - sample.length, 'more row')}`)] : [];
+  return [head, line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line), ...more];
 }
 
 /** The closing lines: counts by kind and status, rows written, dead letters, time. */

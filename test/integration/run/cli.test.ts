@@ -75,3 +75,14 @@ test('--select runs the chosen models and the sources they read', async (t) => {
   assert.match(io.stdout[0], /^Running 2 nodes/);
   assert.doesNotMatch(io.stdout.join('\n'), /page_counts/);
 });
+
+test('a failing test shows its count and first failing rows, and the build exits 1', async (t) => {
+  const p = tempProject(PROJECT);
+  t.after(() => p.dispose());
+  p.write('lake/bronze/visits/a.json', jsonl([{ id: 1, page: '/A' }, { id: 2 }, { id: 3 }]));
+  const io = capture(p.root);
+  assert.equal(await runCommand('build', { threads: 1 }, io), 1);
+  const text = io.stdout.join('\n');
+  assert.match(text, /FAIL +test not_null_page_counts_page/);
+  assert.match(text, /FAIL not_null_page_counts_page: 1 failing row\n {2}page +visits\n {2}-+ +-+\n {2}null +2$/m);
+});
