@@ -27,6 +27,8 @@ export class Client {
   readonly notifications: Array<{ method: string; params: unknown; at: number }> = [];
   private readonly waiters: Waiter[] = [];
   private readonly versions = new Map<string, number>();
+  /** Methods the server registered dynamically. */
+  readonly registrations: string[] = [];
   stderr = '';
 
   private constructor(readonly root: string, readonly child: ChildProcess, private readonly owned: boolean) {
@@ -43,26 +45,29 @@ export class Client {
       });
     }
     this.connection.onRequest('window/workDoneProgress/create', () => null);
-    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('client/registerCapability', (p: { registrations: Array<{ method: string }> }) => {
+      this.registrations.push(...p.registrations.map((r) => r.method));
+      return null;
+    });
     this.connection.onRequest('workspace/configuration', () => []);
     this.connection.listen();
   }
 
-  /** Writes the fixture to a temporary folder, starts the server there and initializes it. */
-  static async start(fixtureText: string, capabilities: Record<string, unknown> = {}): Promise<Client> {
+  /** Writes the fixture to a temporary folder, starts the server there (`command`: node arguments) and initializes it. */
+  static async start(fixtureText: string, capabilities: Record<string, unknown> = {}, command?: string[]): Promise<Client> {
     const root = mkdtempSync(path.join(tmpdir(), 'medallion-lsp-')).replace(/\\/g, '/');
     const f = fixture(fixtureText);
     for (const [file, text] of Object.entries(f.files)) {
       mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
       writeFileSync(path.join(root, file), text);
     }
-    return Client.launch(root, capabilities, true);
+    return Client.launch(root, capabilities, true, command);
   }
 
   /** Starts the server on an existing project folder; `owned` folders are deleted by stop(). */
-  static async launch(root: string, capabilities: Record<string, unknown> = {}, owned = false): Promise<Client> {
-    if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build`);
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  static async launch(root: string, capabilities: Record<string, unknown> = {}, owned = false, command = [SERVER, '--stdio']): Promise<Client> {
+    if (!existsSync(command[0])) throw new Error(`${command[0]} is missing: run npm run build`);
+    const child = spawn(process.execPath, command, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new Client(root, child, owned);
     await client.connection.sendRequest('initialize', {
       processId: process.pid,

@@ -2,6 +2,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkDoneProgress, type CodeAction, type CodeLens, type CompletionList, type DocumentSymbol, type Hover, type Location, type SymbolInformation, type WorkspaceEdit, type TextDocumentEdit } from 'vscode-languageserver-protocol/node';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Client } from './client.js';
 import type { CompiledResult, LineageResult, ProjectInfoResult, PreviewResult, RunResult } from '../../server/src/lsp/protocol.js';
 
@@ -120,6 +122,15 @@ describe('language server over stdio', () => {
     assert.ok(found.some((s) => s.name === 'events'));
     const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: c.uri('models/gold/revenue.sql') } });
     assert.deepEqual(lenses.map((l) => l.command?.command), ['medallion.runModel', 'medallion.previewModel', 'medallion.showLineage']);
+  });
+
+  test('a model created on disk is indexed after workspace/didChangeWatchedFiles', async () => {
+    writeFileSync(path.join(c.root, 'models/gold/fresh.sql'), "select * from {{ ref('events') }}\n");
+    const before = c.notifications.length;
+    await c.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: c.uri('models/gold/fresh.sql'), type: 1 }] });
+    await c.waitFor(() => c.notifications.slice(before).some((n) => n.method === 'medallion/projectChanged'), 'the reindex');
+    const found = await c.request<SymbolInformation[]>('workspace/symbol', { query: 'fresh' });
+    assert.deepEqual(found.map((s) => s.name), ['fresh']);
   });
 
   test('medallion/compiled and medallion/lineage with column edges', async () => {

@@ -148,7 +148,7 @@ export class Binder {
     const snap = this.ws.snapshot();
     const own = snap.modelOfFile(file);
     if (own) return [own.id];
-    return [...snap.project.models.values()].filter((m) => m.spec?.location.file === file).map((m) => m.id);
+    return snap.modelsSpecifiedIn(file).map((m) => m.id);
   }
 
   private idsTouching(file: string): string[] {

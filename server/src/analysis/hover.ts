@@ -40,8 +40,8 @@ export async function hover(ws: Workspace, file: string, offset: number): Promis
     return undefined;
   }
   if (/\.ya?ml$/.test(file)) {
-    for (const m of snap.project.models.values()) {
-      if (m.spec?.location.file !== file) continue;
+    for (const m of snap.modelsSpecifiedIn(file)) {
+      if (!m.spec) continue;
       if (inside(m.spec.location.range)) return { markdown: describeNode(ws, m), range: m.spec.location.range };
       for (const c of m.spec.columns) {
         if (c.location.file === file && inside(c.location.range)) {

@@ -25,8 +25,8 @@ export function targetAt(ws: Workspace, file: string, offset: number): Target | 
     for (const d of scan.macroDefs) if (inside(d.nameRange)) return { kind: 'macro', name: d.name, range: d.nameRange };
     return undefined;
   }
-  for (const m of snap.project.models.values()) {
-    if (m.spec?.location.file === file && inside(m.spec.location.range)) return { kind: 'model', name: m.name, range: m.spec.location.range };
+  for (const m of snap.modelsSpecifiedIn(file)) {
+    if (m.spec && inside(m.spec.location.range)) return { kind: 'model', name: m.name, range: m.spec.location.range };
   }
   for (const s of snap.project.sources.values()) {
     if (s.location.file === file && inside(s.location.range)) return { kind: 'source', source: s.source, table: s.table, range: s.location.range };

@@ -24,6 +24,7 @@ export class Snapshot {
   private refSites?: Map<string, RefSite[]>;
   private orderIndexes?: Map<string, number>;
   private refNames?: string[];
+  private specFiles?: Map<string, ModelNode[]>;
 
   constructor(readonly project: Project, readonly graph: Graph, readonly epoch: number) {}
 
@@ -50,6 +51,20 @@ export class Snapshot {
       for (const m of this.project.models.values()) this.byFile.set(m.file, m);
     }
     return this.byFile.get(file);
+  }
+
+  /** The models a schema YAML file describes. */
+  modelsSpecifiedIn(file: string): ModelNode[] {
+    if (!this.specFiles) {
+      this.specFiles = new Map();
+      for (const m of this.project.models.values()) {
+        if (!m.spec) continue;
+        const list = this.specFiles.get(m.spec.location.file) ?? [];
+        list.push(m);
+        this.specFiles.set(m.spec.location.file, list);
+      }
+    }
+    return this.specFiles.get(file) ?? [];
   }
 
   model(name: string): ModelNode | undefined {

@@ -22,8 +22,8 @@ export function documentSymbols(ws: Workspace, file: string): Symbol[] {
     return [{ name: model.name, kind: 'model', detail: [model.layer, model.config.materialized].filter(Boolean).join(' · '), file, range: whole, selectionRange: { start: 0, end: 0 }, children: [...ctes, ...macros] }];
   }
   const out: Symbol[] = [];
-  for (const m of snap.project.models.values()) {
-    if (m.spec?.location.file !== file) continue;
+  for (const m of snap.modelsSpecifiedIn(file)) {
+    if (!m.spec) continue;
     const children: Symbol[] = m.spec.columns
       .filter((c) => c.location.file === file)
       .map((c) => ({ name: c.name, kind: 'column', file, range: c.location.range, selectionRange: c.location.range, ...(c.dataType ? { detail: c.dataType } : {}) }));

@@ -24,6 +24,7 @@ export function startServer(connection: lsp.Connection): void {
   let workspace: Workspace | undefined;
   let paths: to.Paths | undefined;
   let canMoveFiles = false;
+  let canWatchFiles = false;
   let resolveReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
   const closedDocs = new Map<string, { text: string; doc: TextDocument }>();
@@ -74,6 +75,7 @@ export function startServer(connection: lsp.Connection): void {
     const root = folder ? fileURLToPath(folder).replace(/\\/g, '/').replace(/\/$/, '') : process.cwd().replace(/\\/g, '/');
     paths = new to.Paths(root);
     canMoveFiles = params.capabilities.workspace?.workspaceEdit?.resourceOperations?.includes('rename') ?? false;
+    canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration ?? false;
     return {
       capabilities: {
         textDocumentSync: lsp.TextDocumentSyncKind.Incremental,
@@ -92,6 +94,12 @@ export function startServer(connection: lsp.Connection): void {
   });
 
   connection.onInitialized(async () => {
+    // Editors without their own watcher setup (Neovim, Helix) learn here which files matter.
+    if (canWatchFiles) {
+      void connection.client.register(lsp.DidChangeWatchedFilesNotification.type, {
+        watchers: ['**/*.sql', '**/*.yml', '**/*.yaml', '**/*.csv', '**/target/run_results.json'].map((globPattern) => ({ globPattern })),
+      });
+    }
     try {
       const started = performance.now();
       workspace = await Workspace.open(new DiskFileSystem(), paths!.root, { log, deferSchemas: true });
