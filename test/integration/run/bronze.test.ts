@@ -168,3 +168,28 @@ select event_id, user_id from {{ source('bronze', 'app_logs') }}
   assert.match(source.message!, /^2 read, 1 rejected → _rejected\/app_logs\/.+\.jsonl$/);
   assert.deepEqual(run.results.map((r) => [r.id, r.status]), [['source.bronze.app_logs', 'success'], ['model.events', 'success']]);
 });
+
+test('a source without declared columns is read as the files say, every record accepted', async (t) => {
+  const p = tempProject(`
+//- /pipeline.yml
+name: loose
+sources:
+  raw_json:
+    format: json
+    path: bronze/raw/*.json
+    dedupe_on: [id]
+  raw_csv:
+    format: csv
+    path: bronze/raw/*.csv
+`);
+  t.after(() => p.dispose());
+  p.write('lake/bronze/raw/a.json', jsonl([{ id: 1, v: 'x' }, { id: 1, v: 'x' }, { id: 2, v: 'y' }]));
+  p.write('lake/bronze/raw/a.csv', 'k,n\na,1\nb,2\n');
+  const json = await load(p, 'raw_json');
+  invariant(json.result);
+  assert.deepEqual(json.rows, [{ id: '1', v: 'x' }, { id: '2', v: 'y' }]);
+  assert.equal(json.result.duplicates, 1);
+  const csv = await load(p, 'raw_csv');
+  invariant(csv.result);
+  assert.deepEqual(csv.rows, [{ k: 'a', n: '1' }, { k: 'b', n: '2' }]);
+});
