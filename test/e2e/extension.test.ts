@@ -149,6 +149,20 @@ describe('Medallion in VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
     });
   });
 
+  test('the results grid renders only the visible part of a long result', async () => {
+    await step('preview-virtualized', async () => {
+      await wb.openFile('models/silver/events.sql');
+      await wb.command('Medallion: Preview Data');
+      const grid = await wb.webview('grid');
+      await grid.locator('[data-testid=stats]', { hasText: /^100\+ rows · / }).waitFor({ timeout: 60_000 });
+      const rendered = await grid.locator('[role=row][aria-rowindex]').count();
+      assert.ok(rendered > 0 && rendered < 100, `${rendered} of 100 rows in the DOM`);
+      await grid.locator('[data-testid=grid]').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+      await grid.locator('[role=row][aria-rowindex="100"]').waitFor();
+      assert.equal(await grid.locator('[role=row][aria-rowindex="1"]').count(), 0);
+    });
+  });
+
   test('Preview Data on selected SQL runs just the selection', async () => {
     await step('preview-selection', async () => {
       writeFileSync(path.join(workspace, 'scratch.sql'), '-- ad hoc\nselect count(*) as n_events from events where false\n');
