@@ -156,6 +156,9 @@ describe('language server over stdio', () => {
     const preview = await c.request<PreviewResult>('medallion/preview', { model: 'revenue' });
     assert.equal(preview.error, undefined);
     assert.deepEqual(preview.rows.map((r) => r.user_id).sort(), [1, 2]);
+    const selection = await c.request<PreviewResult>('medallion/preview', { sql: "select count(*) as n from {{ ref('events') }}" });
+    assert.equal(selection.sql, 'select count(*) as n from "main"."events"');
+    assert.equal(String(selection.rows[0]?.n), '3');
     const info = await c.request<ProjectInfoResult>('medallion/projectInfo', {});
     assert.equal(info.name, 'shop');
     assert.equal(info.modelCount >= 2, true);

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { runPipeline } from '../../../runtime/run/runner.js';
 import { previewNode, previewSql } from '../../../runtime/run/preview.js';
-import { compileNode } from '../../../runtime/compile/compile.js';
+import { compileNode, relationOf, rendererFor } from '../../../runtime/compile/compile.js';
 import { selectNodes } from '../../../runtime/graph/select.js';
 import { openMemory, openWarehouse, type Warehouse } from '../../../runtime/engine/duckdb.js';
 import type { Workspace } from '../analysis/workspace.js';
@@ -100,8 +100,9 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
     try {
       const options = { limit: params.limit, signal: abort.signal };
       if (params.sql !== undefined && !params.model && !params.uri) {
-        const result = await previewSql(db, params.sql, options);
-        return { ...result, sql: params.sql };
+        const sql = renderSelection(ws, params.sql);
+        const result = await previewSql(db, sql, options);
+        return { ...result, sql };
       }
       const id = targetId(ws, paths, params);
       if (!id) return { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error: 'No model to preview here' };
@@ -141,4 +142,23 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
       ...(last ? { lastRun: last } : {}),
     };
   });
+}
+
+/** A piece of templated SQL (an editor selection) rendered with the project's refs, sources and macros. */
+function renderSelection(ws: Workspace, text: string): string {
+  if (!/\{[{%]/.test(text)) return text;
+  const snap = ws.snapshot();
+  const rendered = rendererFor(snap.project).render('<selection>', text, {
+    ref: (name) => {
+      const node = snap.refTarget(name);
+      return node ? relationOf(node.relation) : undefined;
+    },
+    source: (source, table) => {
+      const node = snap.source(source, table);
+      return node ? relationOf(node.relation) : undefined;
+    },
+  });
+  const error = rendered.diagnostics.find((d) => d.severity === 'error');
+  if (error) throw new Error(error.message);
+  return rendered.sql;
 }

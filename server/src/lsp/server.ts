@@ -148,8 +148,12 @@ export function startServer(connection: lsp.Connection): void {
     await ready;
     const file = paths?.file(e.document.uri);
     if (!workspace || file === undefined) return;
-    await workspace.revert(file);
-    publisher?.changed(file);
+    try {
+      await workspace.revert(file);
+      publisher?.changed(file);
+    } catch (err) {
+      log(`close of ${file} failed: ${String(err)}`);
+    }
   });
 
   connection.onDidChangeWatchedFiles(async (params) => {
