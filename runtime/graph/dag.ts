@@ -46,8 +46,9 @@ export function buildGraph(project: Project): Graph {
     if (t.attachedTo) edge(t.attachedTo, t.id);
     if (t.spec?.name === 'relationships' && typeof t.spec.args.to === 'string') edge(relationshipTarget(project, t.spec.args.to), t.id);
   }
-  g.order = topologicalOrder(g);
-  findCycles(project, g);
+  const { order, rest } = topologicalOrder(g);
+  g.order = order.concat(rest);
+  if (rest.length > 0) findCycles(project, g, new Set(rest));
   return g;
 }
 
@@ -61,38 +62,40 @@ export function refTarget(project: Project, name: string): string | undefined {
   return project.models.get(name)?.id ?? project.seeds.get(name)?.id;
 }
 
-/** Kahn's algorithm with a min-heap on ids, so the order never depends on insertion order. */
-function topologicalOrder(g: Graph): string[] {
-  const indegree = new Map<string, number>();
-  const heap = new MinHeap();
-  for (const [id, ps] of g.parents) {
-    indegree.set(id, ps.size);
-    if (ps.size === 0) heap.push(id);
+/**
+ * Kahn's algorithm with a min-heap on ids, so the order never depends on insertion order. Works on
+ * integer ranks (ids sorted once). Nodes it cannot order are on a cycle or below one: returned in `rest`.
+ */
+function topologicalOrder(g: Graph): { order: string[]; rest: string[] } {
+  const ids = [...g.nodes.keys()].sort();
+  const rank = new Map<string, number>();
+  ids.forEach((id, i) => rank.set(id, i));
+  const indegree = new Int32Array(ids.length);
+  const heap = new RankHeap();
+  for (let i = 0; i < ids.length; i++) {
+    indegree[i] = g.parents.get(ids[i])!.size;
+    if (indegree[i] === 0) heap.push(i);
   }
   const order: string[] = [];
   while (heap.size > 0) {
-    const id = heap.pop();
+    const id = ids[heap.pop()];
     order.push(id);
     for (const c of g.children.get(id)!) {
-      const d = indegree.get(c)! - 1;
-      indegree.set(c, d);
-      if (d === 0) heap.push(c);
+      const r = rank.get(c)!;
+      if (--indegree[r] === 0) heap.push(r);
     }
   }
-  if (order.length < g.nodes.size) {
-    const done = new Set(order);
-    order.push(...[...g.nodes.keys()].filter((id) => !done.has(id)).sort());
-  }
-  return order;
+  const rest = order.length < ids.length ? ids.filter((_, i) => indegree[i] > 0) : [];
+  return { order, rest };
 }
 
 /**
- * Strongly connected components (Tarjan, iterative); for every edge inside a component, the
- * shortest cycle through it is reported on the ref that makes the edge.
+ * Strongly connected components (Tarjan, iterative) among the nodes Kahn could not order; for every
+ * edge inside a component, the shortest cycle through it is reported on the ref that makes the edge.
  */
-function findCycles(project: Project, g: Graph): void {
+function findCycles(project: Project, g: Graph, within: Set<string>): void {
   const seen = new Set<string>();
-  for (const scc of stronglyConnected(g)) {
+  for (const scc of stronglyConnected(g, within)) {
     if (scc.length === 1 && !g.parents.get(scc[0])!.has(scc[0])) continue;
     const members = new Set(scc);
     for (const child of [...scc].sort()) {
@@ -149,14 +152,14 @@ function canonical(cycle: string[]): string {
   return [...ring.slice(best), ...ring.slice(0, best)].join('|');
 }
 
-function stronglyConnected(g: Graph): string[][] {
+function stronglyConnected(g: Graph, within: Set<string>): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
   const stack: string[] = [];
   const out: string[][] = [];
   let counter = 0;
-  for (const start of g.nodes.keys()) {
+  for (const start of within) {
     if (index.has(start)) continue;
     const work: Array<{ id: string; it: Iterator<string> }> = [];
     const visit = (id: string): void => {
@@ -172,6 +175,7 @@ function stronglyConnected(g: Graph): string[][] {
       const next = top.it.next();
       if (!next.done) {
         const c = next.value;
+        if (!within.has(c)) continue;
         if (!index.has(c)) visit(c);
         else if (onStack.has(c)) low.set(top.id, Math.min(low.get(top.id)!, index.get(c)!));
         continue;
@@ -196,14 +200,15 @@ function stronglyConnected(g: Graph): string[][] {
   return out;
 }
 
-class MinHeap {
-  private items: string[] = [];
+/** A binary min-heap of integer ranks. */
+class RankHeap {
+  private items: number[] = [];
 
   get size(): number {
     return this.items.length;
   }
 
-  push(v: string): void {
+  push(v: number): void {
     const a = this.items;
     a.push(v);
     let i = a.length - 1;
@@ -215,7 +220,7 @@ class MinHeap {
     }
   }
 
-  pop(): string {
+  pop(): number {
     const a = this.items;
     const top = a[0];
     const last = a.pop()!;

@@ -195,13 +195,20 @@ function genericTestName(prefix: string, target: string, t: TestSpec): string {
 
 /** The node a relationships test's `to:` points at ('model.x', 'seed.y', 'source.s.t'), if it resolves. */
 export function relationshipTarget(project: Project, to: string): string | undefined {
-  const scan = scanTemplate(`{{ ${to} }}`);
-  const ref = scan.refs[0];
-  if (ref) return project.models.get(ref.name)?.id ?? project.seeds.get(ref.name)?.id;
-  const src = scan.sources[0];
-  if (src) return project.sources.get(`${src.source}.${src.table}`)?.id;
+  let target = targets.get(to);
+  if (!target) {
+    const scan = scanTemplate(`{{ ${to} }}`);
+    target = { ref: scan.refs[0]?.name, source: scan.sources[0] ? `${scan.sources[0].source}.${scan.sources[0].table}` : undefined };
+    if (targets.size > 100_000) targets.clear();
+    targets.set(to, target);
+  }
+  if (target.ref !== undefined) return project.models.get(target.ref)?.id ?? project.seeds.get(target.ref)?.id;
+  if (target.source !== undefined) return project.sources.get(target.source)?.id;
   return undefined;
 }
+
+/** Parsed `to:` strings: the same few are written on many tests. */
+const targets = new Map<string, { ref?: string; source?: string }>();
 
 function checkRelationshipTarget(project: Project, t: TestSpec, err: Report): void {
   if (relationshipTarget(project, String(t.args.to)) === undefined) {

@@ -38,8 +38,12 @@ export function parseYaml(file: string, text: string): ParsedYaml {
 
 interface Frame {
   start: number;
-  children: YNode[];
+  /** Allocated on the first child: most nodes are scalars. */
+  children: YNode[] | undefined;
 }
+
+const NO_PAIRS: YPair[] = [];
+const NO_ITEMS: YNode[] = [];
 
 /** The fast path alone: undefined when the text has an error or a shape it does not map (merge keys). */
 export function parseYamlFast(text: string): ParsedYaml | undefined {
@@ -51,14 +55,14 @@ export function parseYamlFast(text: string): ParsedYaml | undefined {
       schema: CORE_SCHEMA,
       listener(type: 'open' | 'close', state: State & { kind?: string; result?: unknown }) {
         if (type === 'open') {
-          stack.push({ start: state.position, children: [] });
+          stack.push({ start: state.position, children: undefined });
           return;
         }
         const frame = stack.pop();
         if (!frame) return;
         const node = fromEvents(text, frame, state.kind ?? '', state.result, state.position);
         if (!node) reliable = false;
-        else if (stack.length > 0) stack[stack.length - 1].children.push(node);
+        else if (stack.length > 0) (stack[stack.length - 1].children ??= []).push(node);
         else root = node;
       },
     } as Parameters<typeof jsYamlLoad>[1]);
@@ -73,36 +77,43 @@ function fromEvents(text: string, frame: Frame, kind: string, result: unknown, c
   const endPos = Math.min(closePos, text.length);
   const start = skipSpace(text, Math.min(frame.start, endPos), endPos);
   let end = endPos;
-  while (end > start && /\s/.test(text[end - 1])) end--;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
   const range = { start, end };
+  const c = frame.children;
   // js-yaml may open a node twice at one position (a sequence item, then its content): keep the inner one.
-  if (frame.children.length === 1 && frame.children[0].value === result) return frame.children[0];
+  if (c !== undefined && c.length === 1 && c[0].value === result) return c[0];
   if (kind === 'mapping') {
-    const c = frame.children;
+    if (c === undefined) return { kind: 'map', range, value: result, pairs: NO_PAIRS, items: NO_ITEMS };
     // Keys and values alternate; anything else (merge keys, keys without values) takes the full parser.
     if (c.length % 2 !== 0 || typeof result !== 'object' || result === null) return undefined;
     const pairs: YPair[] = [];
     for (let i = 0; i < c.length; i += 2) {
-      if (c[i].kind !== 'scalar') return undefined;
-      const key = String(c[i].value);
+      const k = c[i];
+      const v = c[i + 1];
+      if (k.kind !== 'scalar') return undefined;
+      const key = String(k.value);
       if (!(key in (result as Record<string, unknown>))) return undefined;
-      const value = c[i + 1].value === null && c[i + 1].range.start >= c[i + 1].range.end ? { ...c[i + 1], range: { start: c[i].range.end, end: c[i].range.end } } : c[i + 1];
-      pairs.push({ key, keyRange: c[i].range, value });
+      const value = v.value === null && v.range.start >= v.range.end ? { ...v, range: { start: k.range.end, end: k.range.end } } : v;
+      pairs.push({ key, keyRange: k.range, value });
     }
-    return { kind: 'map', range, value: result, pairs, items: [] };
+    return { kind: 'map', range, value: result, pairs, items: NO_ITEMS };
   }
-  if (kind === 'sequence') return { kind: 'seq', range, value: result, pairs: [], items: frame.children };
-  if (frame.children.length > 0) return undefined;
-  return { kind: 'scalar', range, value: result === undefined ? null : result, pairs: [], items: [] };
+  if (kind === 'sequence') return { kind: 'seq', range, value: result, pairs: NO_PAIRS, items: c ?? NO_ITEMS };
+  if (c !== undefined) return undefined;
+  return { kind: 'scalar', range, value: result === undefined ? null : result, pairs: NO_PAIRS, items: NO_ITEMS };
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 10 || code === 13 || code === 9;
 }
 
 /** Skips whitespace and comments between a js-yaml open event and the node's first character. */
 function skipSpace(text: string, pos: number, limit: number): number {
   let p = pos;
   while (p < limit) {
-    const ch = text[p];
-    if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') p++;
-    else if (ch === '#' && (p === 0 || /\s/.test(text[p - 1]))) {
+    const code = text.charCodeAt(p);
+    if (isSpace(code)) p++;
+    else if (code === 35 /* # */ && (p === 0 || isSpace(text.charCodeAt(p - 1)))) {
       const nl = text.indexOf('\n', p);
       p = nl < 0 ? limit : nl + 1;
     } else break;
