@@ -1,4 +1,4 @@
-// `medallion lsp --stdio` (the CLI other editors run) starts the same server.
+// `medallion lsp --stdio` (the CLI other editors run) starts the same server; the project folder is found.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -23,6 +23,25 @@ test('medallion lsp --stdio answers LSP requests and registers file watchers', a
     const text = "select * from {{ ref('') }}\n";
     await c.open('models/gold/x.sql', text);
     const list = await c.request<CompletionList>('textDocument/completion', { textDocument: { uri: c.uri('models/gold/x.sql') }, position: { line: 0, character: 22 } });
+    assert.deepEqual(list.items.map((i) => i.label), ['events']);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('a project in a subfolder of the workspace is found', async () => {
+  const c = await Client.start(`
+    //- /README.md
+    a repository with the project below
+    //- /analytics/pipeline.yml
+    name: nested
+    //- /analytics/models/silver/events.sql
+    select 1 as id
+  `);
+  try {
+    const text = "select * from {{ ref('') }}\n";
+    await c.open('analytics/models/gold/x.sql', text);
+    const list = await c.request<CompletionList>('textDocument/completion', { textDocument: { uri: c.uri('analytics/models/gold/x.sql') }, position: { line: 0, character: 22 } });
     assert.deepEqual(list.items.map((i) => i.label), ['events']);
   } finally {
     await c.stop();

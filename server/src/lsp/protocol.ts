@@ -1,6 +1,15 @@
 // The custom requests and notifications Medallion's server answers beyond standard LSP. The extension
 // (client/) imports these shapes; this file imports nothing, so a type-only import costs nothing.
 
+/** `initializationOptions` of the initialize request. */
+export interface InitializationOptions {
+  /**
+   * Absolute path of the project folder. Default: the first workspace folder when it holds
+   * pipeline.yml or dbt_project.yml, else the shallowest folder below it (3 levels) that does.
+   */
+  projectRoot?: string;
+}
+
 /** A model is addressed either by a file it is written in or by its name. */
 export interface ModelTarget {
   /** A document URI (a model's .sql file). */

@@ -17,7 +17,8 @@ import { quickFixes } from '../analysis/quickFix.js';
 import * as to from './toLsp.js';
 import { DiagnosticsPublisher } from './diagnostics.js';
 import { registerCustomRequests } from './requests.js';
-import { ProjectChangedNotificationMethod, type ProjectChangedParams } from './protocol.js';
+import { ProjectChangedNotificationMethod, type InitializationOptions, type ProjectChangedParams } from './protocol.js';
+import { findProjectRoot } from './projectRoot.js';
 
 export function startServer(connection: lsp.Connection): void {
   const documents = new lsp.TextDocuments(TextDocument);
@@ -71,9 +72,11 @@ export function startServer(connection: lsp.Connection): void {
   let publisher: DiagnosticsPublisher | undefined;
 
   connection.onInitialize((params) => {
-    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
-    const root = folder ? fileURLToPath(folder).replace(/\\/g, '/').replace(/\/$/, '') : process.cwd().replace(/\\/g, '/');
-    paths = new to.Paths(root);
+    const options = (params.initializationOptions ?? {}) as InitializationOptions;
+    const folderUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
+    const folder = folderUri ? fileURLToPath(folderUri) : process.cwd();
+    const root = options.projectRoot ?? findProjectRoot(folder);
+    paths = new to.Paths(root.replace(/\\/g, '/').replace(/\/$/, ''));
     canMoveFiles = params.capabilities.workspace?.workspaceEdit?.resourceOperations?.includes('rename') ?? false;
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration ?? false;
     return {
