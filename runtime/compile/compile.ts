@@ -89,8 +89,8 @@ function compileTemplate(ctx: Ctx, node: ModelNode | TestNode, text: string, sca
   const rendered = ctx.renderer.render(node.file, text, renderOptions(ctx, node, deps, node.kind === 'model' && ctx.opts.isIncremental === true));
   const diagnostics = [...rendered.diagnostics, ...macroFileDiagnostics(ctx, scan)];
   const ctes = collectEphemerals(ctx, deps, diagnostics);
-  const firstEphemeralRef = scan?.refs.find((r) => deps.includes(`model.${r.name}`))?.range ?? { start: 0, end: 0 };
-  const { sql, map } = injectCtes(rendered.sql, rendered.map, ctes, firstEphemeralRef);
+  const firstEphemeralRef = ctes.length === 0 ? undefined : scan?.refs.find((r) => deps.includes(`model.${r.name}`))?.range;
+  const { sql, map } = injectCtes(rendered.sql, rendered.map, ctes, firstEphemeralRef ?? { start: 0, end: 0 });
   return { compiled: { id: node.id, sql, map, diagnostics }, configs: rendered.configs };
 }
 
@@ -119,6 +119,7 @@ function renderOptions(ctx: Ctx, node: ModelNode | TestNode, deps: string[], isI
 
 /** Every ephemeral model reachable from `deps`, deepest first, as `__dbt__cte__<name> as (...)`. */
 function collectEphemerals(ctx: Ctx, deps: string[], diagnostics: Diagnostic[]): string[] {
+  if (deps.length === 0) return [];
   const order: string[] = [];
   const visit = (id: string): void => {
     if (order.includes(id)) return;
@@ -205,9 +206,16 @@ function rawConfig(c: ModelConfig): Record<string, unknown> {
   };
 }
 
-/** A Relation from its quoted form "schema"."name". */
+/** A Relation from its quoted form "schema"."name" (immutable, so shared). */
 export function relationOf(relation: string): Relation {
+  let r = relations.get(relation);
+  if (r) return r;
   const m = /^"((?:[^"]|"")*)"\."((?:[^"]|"")*)"$/.exec(relation);
   const unq = (s: string): string => s.replace(/""/g, '"');
-  return m ? new Relation(unq(m[1]), unq(m[2]), relation) : new Relation('main', relation, relation);
+  r = m ? new Relation(unq(m[1]), unq(m[2]), relation) : new Relation('main', relation, relation);
+  if (relations.size > 100_000) relations.clear();
+  relations.set(relation, r);
+  return r;
 }
+
+const relations = new Map<string, Relation>();
