@@ -55,8 +55,8 @@ export function parsePipelineConfig(file: string, text: string): Result<ParsedCo
   readPaths(config, value);
   config.target = { name: 'dev', type: 'duckdb', schema: 'main', threads: config.threads };
   config.folderConfigs = [];
-  for (const mp of config.modelPaths) walkFolderConfigs(file, get(root, 'models'), mp, config.folderConfigs, diagnostics);
-  for (const sp of config.seedPaths) walkFolderConfigs(file, get(root, 'seeds'), sp, config.folderConfigs, diagnostics);
+  for (const mp of config.modelPaths) walkFolderConfigs(file, unscoped(get(root, 'models'), config.name), mp, config.folderConfigs, diagnostics);
+  for (const sp of config.seedPaths) walkFolderConfigs(file, unscoped(get(root, 'seeds'), config.name), sp, config.folderConfigs, diagnostics);
 
   const sources: SourceTable[] = [];
   for (const p of pairsOf(get(root, 'sources'))) {
@@ -134,6 +134,12 @@ function readPaths(config: ProjectConfig, value: Record<string, unknown>): void 
   config.seedPaths = paths('seed-paths', ['seeds']);
   config.macroPaths = paths('macro-paths', ['macros']);
   config.testPaths = paths('test-paths', ['tests']);
+}
+
+/** pipeline.yml folder configs may be written dbt's way, under the project's name: `models: { shop: { silver: ... } }`. */
+function unscoped(node: YamlNode, name: string): YamlNode {
+  const pairs = pairsOf(node);
+  return pairs.length === 1 && pairs[0].key === name && pairs[0].value?.kind === 'map' ? pairs[0].value : node;
 }
 
 const CONFIG_KEYS_WITHOUT_PLUS = new Set(['materialized', 'tags', 'schema', 'enabled', 'unique_key', 'incremental_strategy', 'layer', 'partition_by', 'contract', 'column_types', 'alias', 'persist_docs', 'full_refresh', 'meta', 'docs', 'grants', 'on_schema_change', 'quote_columns', 'delimiter']);

@@ -443,3 +443,18 @@ select 1
   assert.deepEqual(project.diagnostics.map((d) => [d.file, d.code]), [['pipeline.yml', 'no-project']]);
   assert.ok(project.models.has('a'));
 });
+
+test('pipeline.yml folder configs may be scoped by the project name, as in dbt_project.yml', async () => {
+  const { project } = await load(`
+//- /pipeline.yml
+name: shop
+models:
+  shop:
+    gold:
+      +materialized: table
+//- /models/gold/a.sql
+select 1
+`);
+  assert.deepEqual(project.diagnostics, []);
+  assert.equal(project.models.get('a')!.config.materialized, 'table');
+});
