@@ -87,3 +87,11 @@ test('an unknown method is an error; a selector matching nothing is a warning wi
     ['warning', 'select-nothing', "No node matches 'daus'; did you mean 'dau'?", { suggestion: 'dau' }],
   ]);
 });
+
+test('odd selector strings never throw', async () => {
+  const graph = await g();
+  for (const s of ['', ' ', ',', '+', '++', '@', '1+', '+1', ':', 'tag:', 'path:', '[', 'a[', '@+x+', '3+@y', 'source:.', 'x,,y', '*']) {
+    const r = selectNodes(graph, { select: [s], exclude: [s] });
+    assert.ok(Array.isArray(r.value), s);
+  }
+});
