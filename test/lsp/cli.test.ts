@@ -1,6 +1,7 @@
 // `medallion lsp --stdio` (the CLI other editors run) starts the same server; the project folder is found.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CompletionList } from 'vscode-languageserver-protocol/node';
 import { Client } from './client.js';
@@ -45,5 +46,32 @@ test('a project in a subfolder of the workspace is found', async () => {
     assert.deepEqual(list.items.map((i) => i.label), ['events']);
   } finally {
     await c.stop();
+  }
+});
+
+test('the index cache under target/ lets a restart skip schema YAML', async () => {
+  const first = await Client.start(`
+    //- /pipeline.yml
+    name: cached
+    //- /models/silver/events.sql
+    select 1 as id
+    //- /models/silver/schema.yml
+    version: 2
+    models:
+      - name: events
+        description: From YAML
+  `);
+  const root = first.root;
+  const firstPass = first.notifications.find((n) => n.method === 'medallion/projectChanged')?.params;
+  assert.deepEqual(firstPass, { complete: false }, 'schema YAML deferred on the first start');
+  await first.stop(false);
+  assert.ok(existsSync(path.join(root, 'target/medallion-index.json')));
+  const second = await Client.launch(root, {}, true);
+  try {
+    assert.deepEqual(second.notifications.find((n) => n.method === 'medallion/projectChanged')?.params, { complete: true });
+    const found = await second.request<Array<{ name: string }>>('workspace/symbol', { query: 'events' });
+    assert.deepEqual(found.map((s) => s.name), ['events']);
+  } finally {
+    await second.stop();
   }
 });

@@ -129,7 +129,8 @@ export class Client {
     }
   }
 
-  async stop(): Promise<void> {
+  /** Stops the server; `cleanup: false` keeps a folder this client created (to start again on it). */
+  async stop(cleanup = true): Promise<void> {
     try {
       await this.connection.sendRequest('shutdown');
       await this.connection.sendNotification('exit');
@@ -140,6 +141,6 @@ export class Client {
     if (this.child.exitCode === null) this.child.kill();
     await exited;
     this.connection.dispose();
-    if (this.owned) rmSync(this.root, { recursive: true, force: true });
+    if (this.owned && cleanup) rmSync(this.root, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 // The workspace index: one summary per file, parsed once per text (open buffers override the disk),
 // linked into a Project and its DAG on demand. Editing a model re-summarizes only that model; when
 // its refs, sources and config() calls are unchanged, the linked project is patched in place.
+import { createHash } from 'node:crypto';
 import type { FileSystem } from '../../../runtime/project/fs.js';
 import type { ParsedConfig, ParsedFile } from '../../../runtime/project/summary.js';
 import type { Result, TemplateScan } from '../../../runtime/project/types.js';
@@ -21,6 +22,17 @@ export interface WorkspaceOptions {
    * parsing is most of a cold index), descriptions and contracts follow moments later.
    */
   deferSchemas?: boolean;
+  /** Parsed schema files from an earlier session, reused when a file's text is unchanged. */
+  cache?: SummaryCache;
+}
+
+/** Summaries of schema files keyed by file, each with the hash of the text it was parsed from. */
+export type CachedSummaries = Map<string, { hash: string; result: Result<ParsedFile> }>;
+
+/** Where summaries persist between sessions (the server keeps them under target/). */
+export interface SummaryCache {
+  load(): Promise<CachedSummaries | undefined>;
+  save(entries: CachedSummaries): Promise<void>;
 }
 
 export type SchemaParser = (files: Array<{ file: string; text: string }>) => Promise<Array<Result<ParsedFile>>>;
@@ -52,6 +64,10 @@ export class Workspace {
   /** Schema files read but not parsed yet (deferSchemas). */
   private readonly pending = new Set<string>();
   private deferSchemas = false;
+  private cache: SummaryCache | undefined;
+  private cached: CachedSummaries | undefined;
+  /** True when a schema summary was parsed (not taken from the cache) since the cache was read. */
+  private cacheStale = false;
 
   private constructor(readonly fs: FileSystem, readonly root: string, readonly log: (m: string) => void) {
     this.binder = new Binder(this);
@@ -62,9 +78,25 @@ export class Workspace {
   static async open(fs: FileSystem, root: string, options: WorkspaceOptions = {}): Promise<Workspace> {
     const ws = new Workspace(fs, root.replace(/\/$/, ''), options.log ?? (() => {}));
     ws.deferSchemas = options.deferSchemas ?? false;
+    ws.cache = options.cache;
+    ws.cached = await options.cache?.load().catch(() => undefined);
     await ws.loadAll();
     ws.deferSchemas = false;
+    ws.cached = undefined;
+    if (!ws.indexing) await ws.saveCache();
     return ws;
+  }
+
+  /** Stores the schema summaries for the next session when any was parsed in this one. */
+  private async saveCache(): Promise<void> {
+    if (!this.cache || !this.cacheStale) return;
+    this.cacheStale = false;
+    const entries: CachedSummaries = new Map();
+    for (const [file, result] of this.parsed) {
+      const text = this.texts.get(file);
+      if (result.value.kind === 'schema' && text !== undefined) entries.set(file, { hash: hashText(text), result });
+    }
+    await this.cache.save(entries).catch((err) => this.log(`index cache not saved: ${String(err)}`));
   }
 
   /** True while schema files wait to be parsed (see deferSchemas). */
@@ -100,6 +132,8 @@ export class Workspace {
     }
     this.current = undefined;
     this.revision++;
+    this.cacheStale = true;
+    await this.saveCache();
   }
 
   /** The project file in use ('pipeline.yml' or 'dbt_project.yml'), if any. */
@@ -223,10 +257,17 @@ export class Workspace {
       if (JSON.stringify(this.pathsOf()) !== before) void this.rescan();
       return;
     }
+    const hit = kind === 'schema' ? this.cached?.get(file) : undefined;
+    if (hit && hit.hash === hashText(text)) {
+      this.parsed.set(file, hit.result);
+      this.current = undefined;
+      return;
+    }
     if (kind === 'schema' && this.deferSchemas) {
       this.pending.add(file);
       return;
     }
+    if (kind === 'schema') this.cacheStale = true;
     this.pending.delete(file);
     const parsed = parseFile(kind, file, text);
     const old = this.parsed.get(file);
@@ -287,6 +328,10 @@ export class Workspace {
     await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
     this.current = undefined;
   }
+}
+
+function hashText(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
 }
 
 function parseConfig(file: string, text: string): Result<ParsedConfig> {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Workspace } from '../analysis/workspace.js';
 import { DiskFileSystem } from './diskFs.js';
 import { parseSchemasOnWorker } from './schemaWorker.js';
+import { IndexCache } from './indexCache.js';
 import { complete } from '../analysis/completion.js';
 import { hover } from '../analysis/hover.js';
 import { definition, references } from '../analysis/navigation.js';
@@ -96,6 +97,9 @@ export function startServer(connection: lsp.Connection): void {
     };
   });
 
+  // The bundle (dist/server.js) is also the schema worker's entry and keys the index cache.
+  const bundled = __filename.endsWith('.js');
+
   connection.onInitialized(async () => {
     // Editors without their own watcher setup (Neovim, Helix) learn here which files matter.
     if (canWatchFiles) {
@@ -105,7 +109,9 @@ export function startServer(connection: lsp.Connection): void {
     }
     try {
       const started = performance.now();
-      workspace = await Workspace.open(new DiskFileSystem(), paths!.root, { log, deferSchemas: true });
+      // From source (tests under tsx) there is no bundle to key the cache on: no cache then.
+      const cache = bundled ? new IndexCache(paths!.root, __filename) : undefined;
+      workspace = await Workspace.open(new DiskFileSystem(), paths!.root, { log, deferSchemas: true, cache });
       for (const doc of documents.all()) {
         const file = paths!.file(doc.uri);
         if (file !== undefined) workspace.setText(file, doc.getText());
@@ -123,8 +129,6 @@ export function startServer(connection: lsp.Connection): void {
     if (!workspace.indexing) return;
     try {
       const started = performance.now();
-      // The bundle (dist/server.js) is also the worker's entry; from source, parse in this thread.
-      const bundled = __filename.endsWith('.js');
       await workspace.completeIndex(bundled ? (files) => parseSchemasOnWorker(__filename, files) : undefined);
       log(`schema files indexed in ${Math.round(performance.now() - started)} ms`);
       publisher.publishAll();

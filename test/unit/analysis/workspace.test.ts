@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { staticDiagnostics } from '../../../server/src/analysis/diagnostics.js';
+import type { CachedSummaries } from '../../../server/src/analysis/workspace.js';
 import { open, SHOP } from './support.js';
 
 test('editing a model patches the linked project in place: body, refs and their diagnostics', async () => {
@@ -79,4 +80,25 @@ test('deferred schema files: models first, descriptions and contracts after comp
   assert.equal(ws.indexing, false);
   assert.equal(ws.snapshot().model('revenue')!.config.contractEnforced, true);
   assert.equal(ws.snapshot().model('events')!.description, 'edited', 'an edit made meanwhile is kept');
+});
+
+test('the summary cache: unchanged schema files come from it, changed ones are parsed again', async () => {
+  const { fixture } = await import('../../support/fixture.js');
+  const { Workspace } = await import('../../../server/src/analysis/workspace.js');
+  let stored: CachedSummaries | undefined;
+  const cache = {
+    load: async () => stored,
+    save: async (entries: CachedSummaries) => {
+      stored = entries;
+    },
+  };
+  const f = fixture(SHOP);
+  await Workspace.open(f.fs, f.root, { cache });
+  assert.deepEqual([...stored!.keys()].sort(), ['models/gold/schema.yml', 'models/silver/schema.yml']);
+  const gold = stored!.get('models/gold/schema.yml')!.result;
+  f.fs.write('/project/models/silver/schema.yml', 'version: 2\nmodels:\n  - name: events\n    description: changed\n');
+  const ws = await Workspace.open(f.fs, f.root, { cache });
+  assert.equal(ws.snapshot().model('events')!.description, 'changed');
+  assert.equal(ws.snapshot().model('revenue')!.spec, (gold.value as { models: unknown[] }).models[0], 'reused, not parsed');
+  assert.equal(stored!.get('models/gold/schema.yml')!.result, gold);
 });
