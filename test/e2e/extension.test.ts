@@ -230,12 +230,13 @@ describe('Medallion in VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
       await wb.command('Medallion: Ingest Files', { asksMore: true });
       // code-server's file dialog is a quick input holding a path.
       const input = wb.page.locator('.quick-input-widget input');
-      await wb.page.locator('.quick-input-widget .monaco-button', { hasText: 'Ingest' }).waitFor();
+      const accept = wb.page.locator('.quick-input-widget .monaco-button', { hasText: 'Ingest' });
+      await accept.waitFor();
       await input.fill(path.join(workspace, 'incoming', 'late.json'));
       await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'late.json' }).first().waitFor();
-      await wb.page.keyboard.press('Enter');
-      await wb.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'app_logs' }).waitFor();
-      await wb.page.keyboard.press('Enter');
+      await accept.click();
+      await wb.page.locator('.quick-input-widget', { hasText: 'Ingest into which bronze source?' }).waitFor();
+      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'app_logs' }).first().click();
       await wb.page.locator('.notification-toast', { hasText: 'ingested 1 file(s) into app_logs' }).waitFor({ timeout: 60_000 });
       const landed = readdirSync(path.join(workspace, 'lake', 'bronze', 'app_logs'), { recursive: true }).map(String);
       assert.ok(landed.some((f) => /day=04/.test(f) && f.endsWith('.json')), landed.join(', '));
