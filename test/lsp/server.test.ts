@@ -183,6 +183,13 @@ describe('a broken project', () => {
     assert.equal(info.state, 'failed');
   });
 
+  test('rename is refused when the editor cannot move files', async () => {
+    await assert.rejects(
+      c.request('textDocument/rename', { textDocument: { uri: c.uri('models/gold/revenue.sql') }, position: position(REVENUE, "events'", 1), newName: 'x' }),
+      /does not support file renames/,
+    );
+  });
+
   test('garbage requests get empty answers, not a crash', async () => {
     const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: 'file:///elsewhere/x.sql' }, position: { line: 99, character: 99 } });
     assert.equal(h, null);

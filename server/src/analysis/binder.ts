@@ -253,6 +253,8 @@ export class Binder {
     } catch (err) {
       const error = parseSqlError(compiled.sql, err instanceof Error ? err.message : String(err));
       const d = this.sqlDiagnostic(model, compiled, `${error.kind === 'Parser' ? 'SQL syntax' : error.kind}: ${error.message}`, error.offset);
+      // A table outside the project may exist in the warehouse: worth a look, not an error.
+      if (error.kind === 'Catalog') d.severity = 'warning';
       if (error.unknownColumn) this.refineUnknownColumn(model, d, error.unknownColumn, inputs);
       diagnostics.push(d);
       return { key, diagnostics };

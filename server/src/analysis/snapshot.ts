@@ -112,6 +112,8 @@ export class Snapshot {
         if (known) known.type ??= type;
         else spec.push({ name, type });
       }
+      // The CSV header names the rest; DuckDB infers their types when the seed loads.
+      for (const name of node.columns ?? []) if (!spec.some((c) => c.name === name)) spec.push({ name });
       return spec;
     }
     return node.spec?.columns.map(fromSpec) ?? [];

@@ -219,7 +219,9 @@ export function startServer(connection: lsp.Connection): void {
     return target ? { range: to.range(where.doc, target.range), placeholder: target.name } : null;
   }));
 
-  connection.onRenameRequest(guard('rename', null, (ws, p: lsp.RenameParams) => {
+  connection.onRenameRequest(guard('rename', null, (ws, p: lsp.RenameParams): lsp.WorkspaceEdit | lsp.ResponseError | null => {
+    // A model's name is its file's name: renaming refs without moving the file would break them.
+    if (!canMoveFiles) return new lsp.ResponseError(lsp.ErrorCodes.InvalidRequest, 'Renaming a model moves its file; this editor does not support file renames in edits');
     const where = at(p);
     const result = where && rename(ws, where.file, where.offset, p.newName);
     return result ? to.workspaceEdit(docs, paths!, result, canMoveFiles) : null;

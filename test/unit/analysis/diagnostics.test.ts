@@ -93,3 +93,11 @@ test('an upstream change re-binds downstream: a renamed column breaks the gold m
   const d = boundDiagnostics(ws, 'models/gold/revenue.sql').find((x) => x.code === 'unknown-column');
   assert.equal(d?.message, 'column amount not found — did you mean amnt');
 });
+
+test('a table outside the project is a warning (it may exist in the warehouse); seeds bind from their CSV header', async () => {
+  const { list } = await bound(withFile(SHOP, 'models/gold/revenue.sql', 'select * from raw_orders'), 'models/gold/revenue.sql');
+  assert.equal(list[0]?.severity, 'warning');
+  assert.match(list[0]?.message ?? '', /raw_orders/);
+  const seeded = await bound(`${SHOP}//- /seeds/codes.csv\ncode,label\na,A\n//- /models/gold/labels.sql\nselect labl from {{ ref('codes') }}\n`, 'models/gold/labels.sql');
+  assert.equal(seeded.list[0]?.message, 'column labl not found — did you mean label');
+});
