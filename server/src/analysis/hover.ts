@@ -6,6 +6,7 @@ import type { Hover } from './types.js';
 import type { Node } from './snapshot.js';
 import { columnLineage, type ColumnEdge } from './lineage.js';
 import { templateContext } from './context.js';
+import { pipelineKeyHover } from './yamlCompletion.js';
 
 const MAX_NAMES = 12;
 
@@ -38,6 +39,10 @@ export async function hover(ws: Workspace, file: string, offset: number): Promis
       if (column && ctx.inSelectList) return { markdown: await describeColumn(ws, model.id, column.name, column.type), range: ctx.range };
     }
     return undefined;
+  }
+  if (file === ws.projectFile && file.startsWith('pipeline')) {
+    const key = pipelineKeyHover(text, offset);
+    if (key) return key;
   }
   if (/\.ya?ml$/.test(file)) {
     for (const m of snap.modelsSpecifiedIn(file)) {

@@ -1,6 +1,7 @@
 // Completion in YAML: pipeline.yml keys and values from its JSON Schema; dbt schema files' keys,
 // model and column names, generic test names and DuckDB types.
 import schema from '../../../runtime/project/pipeline.schema.json';
+import type { Range } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
 import type { Completion } from './types.js';
 import { yamlPath, type YamlPath } from './yamlPath.js';
@@ -89,6 +90,21 @@ function completePipeline(path: YamlPath): Completion[] {
     }
   }
   return items;
+}
+
+/** The JSON Schema's description of the pipeline.yml key under the cursor. */
+export function pipelineKeyHover(text: string, offset: number): { markdown: string; range: Range } | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineEnd = text.indexOf('\n', offset);
+  const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+  const m = /^(\s*(?:- +)?)([\w.-]+)\s*:/.exec(line);
+  if (!m) return undefined;
+  const start = lineStart + m[1].length;
+  const range = { start, end: start + m[2].length };
+  if (offset < range.start || offset > range.end) return undefined;
+  const path = yamlPath(text, range.start);
+  const description = at([...path.keys, m[2]]).map((s) => resolve(s).description).find((d) => d);
+  return description ? { markdown: `**${m[2]}** — ${description}`, range } : undefined;
 }
 
 // ---------------------------------------------------------------------------

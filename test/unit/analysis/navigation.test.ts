@@ -34,6 +34,12 @@ test('hover on a source shows its raw contract', async () => {
   assert.match(h?.markdown ?? '', /\| ts \| timestamptz \|/);
 });
 
+test('hover on a pipeline.yml key shows its JSON Schema description', async () => {
+  const { ws, file, offset } = await open(SHOP.replace('    format: json', '    for$0mat: json'));
+  const h = await hover(ws, file, offset);
+  assert.match(h?.markdown ?? '', /^\*\*format\*\* — How the files are read/);
+});
+
 test('hover on a column in a select list: its lineage back to bronze', async () => {
   const { ws, file, offset } = await open(withFile(SHOP, 'models/gold/revenue.sql', "select e.user_id, sum(e.amount) as reve$0nue from {{ ref('events') }} e group by 1"));
   await ws.binder.bindFiles([file]);
