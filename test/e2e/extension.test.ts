@@ -232,6 +232,8 @@ describe('Medallion in VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
       const input = wb.page.locator('.quick-input-widget input');
       const accept = wb.page.locator('.quick-input-widget .monaco-button', { hasText: 'Ingest' });
       await accept.waitFor();
+      // The dialog fills in its start folder once it has listed it; type over it only then.
+      await wb.page.waitForFunction((root) => document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value === `${root}/`, workspace);
       await input.fill(path.join(workspace, 'incoming', 'late.json'));
       await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'late.json' }).first().waitFor();
       await accept.click();
