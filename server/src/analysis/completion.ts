@@ -145,7 +145,7 @@ function completeSql(ws: Workspace, file: string, text: string, offset: number):
 }
 
 /** Columns a relation alias stands for: a model's or source's columns, or a CTE's inputs. */
-export function columnsOf(ws: Workspace, target: AliasTarget): Column[] {
+function columnsOf(ws: Workspace, target: AliasTarget): Column[] {
   const snap = ws.snapshot();
   if (target.kind === 'ref') {
     const node = snap.refTarget(target.name);

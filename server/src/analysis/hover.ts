@@ -62,7 +62,7 @@ export async function hover(ws: Workspace, file: string, offset: number): Promis
   return undefined;
 }
 
-export function describeNode(ws: Workspace, node: Node): string {
+function describeNode(ws: Workspace, node: Node): string {
   const snap = ws.snapshot();
   const lines: string[] = [];
   if (node.kind === 'model') {

@@ -1,37 +1,37 @@
 // Document symbols (a model and its CTEs; schema YAML models and columns; pipeline.yml sources)
 // and workspace symbols (models, sources, seeds, macros matching a query).
 import type { Workspace } from './workspace.js';
-import type { Symbol } from './types.js';
+import type { Outline } from './types.js';
 
 const MAX_WORKSPACE_SYMBOLS = 500;
 const CTE = /(?:\bwith|,)\s*(\w+)\s+as\s*\(/gi;
 
-export function documentSymbols(ws: Workspace, file: string): Symbol[] {
+export function documentSymbols(ws: Workspace, file: string): Outline[] {
   const snap = ws.snapshot();
   const text = ws.text(file) ?? '';
   const whole = { start: 0, end: text.length };
   if (file.endsWith('.sql')) {
     const model = snap.modelOfFile(file);
     const scan = ws.scan(file);
-    const macros: Symbol[] = scan.macroDefs.map((d) => ({ name: d.name, kind: 'macro', file, range: d.range, selectionRange: d.nameRange, detail: `(${d.params.join(', ')})` }));
+    const macros: Outline[] = scan.macroDefs.map((d) => ({ name: d.name, kind: 'macro', file, range: d.range, selectionRange: d.nameRange, detail: `(${d.params.join(', ')})` }));
     if (!model) return macros;
-    const ctes: Symbol[] = [...text.matchAll(CTE)].map((m) => {
+    const ctes: Outline[] = [...text.matchAll(CTE)].map((m) => {
       const start = m.index! + m[0].indexOf(m[1]);
       return { name: m[1], kind: 'cte', file, range: { start, end: start + m[1].length }, selectionRange: { start, end: start + m[1].length } };
     });
     return [{ name: model.name, kind: 'model', detail: [model.layer, model.config.materialized].filter(Boolean).join(' · '), file, range: whole, selectionRange: { start: 0, end: 0 }, children: [...ctes, ...macros] }];
   }
-  const out: Symbol[] = [];
+  const out: Outline[] = [];
   for (const m of snap.modelsSpecifiedIn(file)) {
     if (!m.spec) continue;
-    const children: Symbol[] = m.spec.columns
+    const children: Outline[] = m.spec.columns
       .filter((c) => c.location.file === file)
       .map((c) => ({ name: c.name, kind: 'column', file, range: c.location.range, selectionRange: c.location.range, ...(c.dataType ? { detail: c.dataType } : {}) }));
     out.push({ name: m.name, kind: 'model', file, range: m.spec.location.range, selectionRange: m.spec.location.range, children });
   }
   for (const s of snap.project.sources.values()) {
     if (s.location.file !== file) continue;
-    const children: Symbol[] = s.columns
+    const children: Outline[] = s.columns
       .filter((c) => c.location.file === file)
       .map((c) => ({ name: c.name, kind: 'column', file, range: c.location.range, selectionRange: c.location.range, ...(c.dataType ? { detail: c.dataType } : {}) }));
     out.push({ name: `${s.source}.${s.table}`, kind: 'source', file, range: s.location.range, selectionRange: s.location.range, children });
@@ -39,11 +39,11 @@ export function documentSymbols(ws: Workspace, file: string): Symbol[] {
   return out;
 }
 
-export function workspaceSymbols(ws: Workspace, query: string): Symbol[] {
+export function workspaceSymbols(ws: Workspace, query: string): Outline[] {
   const snap = ws.snapshot();
   const q = query.toLowerCase();
   const matches = (name: string): boolean => fuzzy(name.toLowerCase(), q);
-  const out: Symbol[] = [];
+  const out: Outline[] = [];
   const start = { start: 0, end: 0 };
   for (const m of snap.project.models.values()) {
     if (out.length >= MAX_WORKSPACE_SYMBOLS) return out;

@@ -34,7 +34,8 @@ export interface FileRange {
 
 export type SymbolKind = 'model' | 'source' | 'table' | 'column' | 'macro' | 'key' | 'cte' | 'seed' | 'test';
 
-export interface Symbol {
+/** A symbol: a named thing in a file (a model, a CTE, a column, a macro), for outlines and search. */
+export interface Outline {
   name: string;
   kind: SymbolKind;
   detail?: string;
@@ -43,7 +44,7 @@ export interface Symbol {
   range: Range;
   /** The name inside it. */
   selectionRange: Range;
-  children?: Symbol[];
+  children?: Outline[];
 }
 
 export interface TextEdit {

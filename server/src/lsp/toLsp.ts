@@ -4,7 +4,7 @@ import * as lsp from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Diagnostic, Range } from '../../../runtime/project/types.js';
-import type { Completion, CompletionKind, FileRange, Hover, Lens, QuickFix, Rename, Symbol, SymbolKind, TextEdit } from '../analysis/types.js';
+import type { Completion, CompletionKind, FileRange, Hover, Lens, QuickFix, Outline, Rename, SymbolKind, TextEdit } from '../analysis/types.js';
 import { LensCommands, type LensArgs } from './protocol.js';
 
 /** Positions need each file's text; open documents and files on disk both come through this. */
@@ -107,7 +107,7 @@ const symbolKinds: Record<SymbolKind, lsp.SymbolKind> = {
   test: lsp.SymbolKind.Event,
 };
 
-export function documentSymbol(doc: TextDocument, s: Symbol): lsp.DocumentSymbol {
+export function documentSymbol(doc: TextDocument, s: Outline): lsp.DocumentSymbol {
   return {
     name: s.name,
     kind: symbolKinds[s.kind],
@@ -118,7 +118,7 @@ export function documentSymbol(doc: TextDocument, s: Symbol): lsp.DocumentSymbol
   };
 }
 
-export function workspaceSymbol(docs: Documents, paths: Paths, s: Symbol): lsp.SymbolInformation | undefined {
+export function workspaceSymbol(docs: Documents, paths: Paths, s: Outline): lsp.SymbolInformation | undefined {
   const loc = location(docs, paths, { file: s.file, range: s.selectionRange });
   return loc ? { name: s.name, kind: symbolKinds[s.kind], location: loc, ...(s.detail ? { containerName: s.detail } : {}) } : undefined;
 }
