@@ -13,6 +13,7 @@ import type { RunRow, ToRunResults } from './webview/messages.js';
 const RequestCancelled = -32800;
 
 export class Runner implements vscode.Disposable {
+  private busy = false;
   private active?: { onEvent(event: RunEvent): void };
   private sequence = 0;
   private readonly subscription: vscode.Disposable;
@@ -29,10 +30,19 @@ export class Runner implements vscode.Disposable {
   }
 
   async run(params: Omit<RunParams, 'workDoneToken'>, title: string): Promise<RunResult | undefined> {
-    if (this.active) {
+    if (this.busy) {
       void vscode.window.showWarningMessage('Medallion: a run is already in progress.');
       return undefined;
     }
+    this.busy = true;
+    try {
+      return await this.runNow(params, title);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async runNow(params: Omit<RunParams, 'workDoneToken'>, title: string): Promise<RunResult> {
     const client = this.client();
     const token = `medallion-run-${process.pid}-${++this.sequence}`;
     const rows = new Map<string, RunRow>();
