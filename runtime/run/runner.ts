@@ -102,10 +102,12 @@ export function planNodes(graph: RunGraph, selected: string[], command: string):
 }
 
 /**
- * Dependencies among the nodes that run. Ephemeral models in between are looked through. In a
- * build, a model also waits for the tests of its parents, so a failing test stops the downstream.
+ * Dependencies among the nodes that run, in an order where parents come first. Ephemeral models in
+ * between are looked through. In a build, a node also waits for a test when everything the test
+ * reads is upstream of it (dbt's rule), so a failing test stops the downstream; a test that also
+ * reads a sibling (a relationships test) does not hold back the models between.
  */
-function schedule(graph: RunGraph, ids: Set<string>, build: boolean): { parents: Map<string, Set<string>>; order: string[] } {
+export function schedule(graph: RunGraph, ids: Set<string>, build: boolean): { parents: Map<string, Set<string>>; order: string[] } {
   const parents = new Map<string, Set<string>>();
   const upstream = (id: string, seen = new Set<string>()): Set<string> => {
     const out = new Set<string>();
@@ -119,19 +121,56 @@ function schedule(graph: RunGraph, ids: Set<string>, build: boolean): { parents:
   };
   for (const id of ids) parents.set(id, upstream(id));
   if (build) {
+    const ancestors = ancestorsOf(graph);
     for (const id of ids) {
-      const node = graph.nodes.get(id);
-      if (node?.kind !== 'test') continue;
-      const tested = parents.get(id)!;
+      if (graph.nodes.get(id)?.kind !== 'test') continue;
+      const reads = [...(graph.parents.get(id) ?? [])];
+      if (reads.length === 0) continue;
       for (const [other, ps] of parents) {
-        if (other === id || graph.nodes.get(other)?.kind === 'test' || tested.has(other)) continue;
-        if ([...tested].some((t) => ps.has(t))) ps.add(id);
+        if (other === id || graph.nodes.get(other)?.kind === 'test') continue;
+        const above = ancestors(other);
+        if (reads.every((r) => above.has(r))) ps.add(id);
       }
     }
   }
-  const order = graph.order.filter((id) => ids.has(id));
-  for (const id of ids) if (!order.includes(id)) order.push(id);
-  return { parents, order };
+  const ordered = graph.order.filter((id) => ids.has(id));
+  const inOrder = new Set(ordered);
+  const rest = [...ids].filter((id) => !inOrder.has(id));
+  return { parents, order: topological(ordered.concat(rest), parents) };
+}
+
+/** Memoized transitive parents of a node in the whole graph. */
+function ancestorsOf(graph: RunGraph): (id: string) => Set<string> {
+  const memo = new Map<string, Set<string>>();
+  const visit = (id: string): Set<string> => {
+    let out = memo.get(id);
+    if (out) return out;
+    out = new Set();
+    memo.set(id, out); // a cycle (already reported by the graph) ends here instead of recursing
+    for (const p of graph.parents.get(id) ?? []) {
+      out.add(p);
+      for (const q of visit(p)) out.add(q);
+    }
+    return out;
+  };
+  return visit;
+}
+
+/** Kahn's order over the scheduled edges, stable with respect to `preferred`; nodes left in a cycle come last. */
+function topological(preferred: string[], parents: Map<string, Set<string>>): string[] {
+  const placed = new Set<string>();
+  const order: string[] = [];
+  let progress = true;
+  while (progress && order.length < preferred.length) {
+    progress = false;
+    for (const id of preferred) {
+      if (placed.has(id) || [...(parents.get(id) ?? [])].some((p) => !placed.has(p))) continue;
+      placed.add(id);
+      order.push(id);
+      progress = true;
+    }
+  }
+  return order.concat(preferred.filter((id) => !placed.has(id)));
 }
 
 /** Creates every schema the run writes to before nodes run in parallel (concurrent creates would conflict). */

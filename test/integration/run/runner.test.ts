@@ -154,3 +154,64 @@ test('a warehouse held by another process fails the run at once, naming the PID'
   assert.match(run.errors[0].message, new RegExp(`in use by another process \\(PID ${holder.pid}`));
   holder.stdin.end();
 });
+
+test('build: a relationships test back to a grandparent does not hold back the models between (no false cycle)', async (t) => {
+  const p = tempProject(`
+//- /pipeline.yml
+name: rel
+//- /models/a.sql
+{{ config(materialized='table') }}
+select 1 as id
+//- /models/b.sql
+{{ config(materialized='table') }}
+select id from {{ ref('a') }}
+//- /models/c.sql
+{{ config(materialized='table') }}
+select id as a_id from {{ ref('b') }}
+//- /models/schema.yml
+models:
+  - name: a
+    columns:
+      - name: id
+        data_tests: [unique]
+  - name: c
+    columns:
+      - name: a_id
+        data_tests:
+          - relationships: { to: "ref('a')", field: id }
+`);
+  t.after(() => p.dispose());
+  const run = await p.run({ command: 'build' });
+  assert.deepEqual(run.results.filter((r) => r.status !== 'success').map((r) => `${r.id} ${r.status} ${r.message}`), []);
+  assert.equal(run.results.length, 5);
+  const at = (id: string): number => run.results.findIndex((r) => r.id.startsWith(id));
+  assert.ok(at('test.unique_a_id') < at('model.b'), 'b waits for the test on its parent');
+});
+
+test('build: a failed model skips its tests; a sibling that reads only the shared parent still runs (no false cycle)', async (t) => {
+  const p = tempProject(`
+//- /pipeline.yml
+name: skip
+//- /models/a.sql
+{{ config(materialized='table') }}
+select 1 as id
+//- /models/c.sql
+{{ config(materialized='table') }}
+select id as a_id, nope from {{ ref('a') }}
+//- /models/d.sql
+{{ config(materialized='table') }}
+select id from {{ ref('a') }}
+//- /models/schema.yml
+models:
+  - name: c
+    columns:
+      - name: a_id
+        data_tests:
+          - relationships: { to: "ref('a')", field: id }
+`);
+  t.after(() => p.dispose());
+  const run = await p.run({ command: 'build' });
+  const status = Object.fromEntries(run.results.map((r) => [r.kind === 'test' ? 'test' : r.name, r.status]));
+  assert.deepEqual(status, { a: 'success', c: 'error', d: 'success', test: 'skipped' });
+  assert.match(run.results.find((r) => r.kind === 'test')!.message!, /upstream model\.c error/);
+});
