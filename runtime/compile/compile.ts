@@ -5,7 +5,7 @@ import type { CompiledNode, Diagnostic, ModelConfig, ModelNode, OffsetMap, Proje
 import { nodeName, type Graph } from '../graph/dag.js';
 import { constantMap, spliceMap } from '../template/offsetMap.js';
 import { Relation, Renderer, type RenderOptions } from '../template/render.js';
-import { genericTestSql } from './tests.js';
+import { compileGenericTestSql } from './tests.js';
 
 export interface CompileOptions {
   /** What `is_incremental()` returns (the model exists and this is not a full refresh). */
@@ -164,7 +164,7 @@ export function injectCtes(sql: string, map: OffsetMap, ctes: string[], from: Ra
 
 function compileGenericTest(ctx: Ctx, test: TestNode): CompiledNode {
   const range = test.spec?.location.range ?? { start: 0, end: 0 };
-  const { sql, diagnostics, ephemerals } = genericTestSql(ctx.project, test);
+  const { sql, diagnostics, ephemerals } = compileGenericTestSql(ctx.project, test);
   const ctes = collectEphemerals(ctx, ephemerals, diagnostics);
   const injected = injectCtes(sql, constantMap(range), ctes, range);
   return { id: test.id, sql: injected.sql, map: injected.map, diagnostics };

@@ -1,20 +1,85 @@
-// Failing-rows queries for dbt's generic tests (unique, not_null, accepted_values, relationships):
-// a test passes when its query returns no rows.
+// Failing-rows queries for dbt's generic tests (unique, not_null, accepted_values, relationships),
+// with the SQL of dbt's default__test_* macros: a test passes when its query returns no rows.
 import { relationshipTarget } from '../project/link.js';
-import type { Diagnostic, Project, TestNode } from '../project/types.js';
+import type { Diagnostic, Project, TestNode, TestSpec } from '../project/types.js';
 
-export interface TestSql {
+export const GENERIC_TESTS = ['unique', 'not_null', 'accepted_values', 'relationships'] as const;
+
+export type GenericTestSql = { sql: string } | { error: string };
+
+/**
+ * The failing-rows query of a generic test. `model` is what the test runs on: a relation
+ * ("schema"."name") or a parenthesized subquery with an alias. `resolve` turns the `to:` of
+ * `relationships` (`ref('customers')`, `source('s', 't')`) into a relation, or undefined when it names nothing known.
+ */
+export function genericTestSql(spec: TestSpec, model: string, resolve: (to: string) => string | undefined): GenericTestSql {
+  const args = spec.args;
+  const column = spec.column ?? (typeof args.column_name === 'string' ? args.column_name : undefined);
+  // dbt applies a test's `where` config by replacing {{ model }} with a filtered subquery.
+  const where = spec.where?.trim() ? spec.where : undefined;
+  const on = where === undefined ? model : `(select * from ${model} where ${where}) dbt_subquery`;
+  const needColumn = (): string | undefined => (column === undefined ? `'${spec.name}' needs a column` : undefined);
+  switch (spec.name) {
+    case 'unique': {
+      const missing = needColumn();
+      if (missing) return { error: missing };
+      return {
+        sql: `select ${column} as unique_field, count(*) as n_records\nfrom ${on}\nwhere ${column} is not null\ngroup by ${column}\nhaving count(*) > 1`,
+      };
+    }
+    case 'not_null': {
+      const missing = needColumn();
+      if (missing) return { error: missing };
+      return { sql: `select *\nfrom ${on}\nwhere ${column} is null` };
+    }
+    case 'accepted_values': {
+      const missing = needColumn();
+      if (missing) return { error: missing };
+      const values = args.values;
+      if (!Array.isArray(values) || values.length === 0) return { error: `'accepted_values' needs a non-empty list 'values'` };
+      const quote = args.quote === undefined ? true : args.quote !== false;
+      const list = values.map((v) => (quote ? `'${String(v).replace(/'/g, "''")}'` : String(v))).join(', ');
+      return {
+        sql:
+          `with all_values as (\n  select ${column} as value_field, count(*) as n_records\n  from ${on}\n  group by ${column}\n)\n` +
+          `select *\nfrom all_values\nwhere value_field not in (${list})`,
+      };
+    }
+    case 'relationships': {
+      const missing = needColumn();
+      if (missing) return { error: missing };
+      if (typeof args.to !== 'string' || typeof args.field !== 'string') return { error: `'relationships' needs 'to' (e.g. ref('customers')) and 'field'` };
+      const parent = resolve(args.to);
+      if (parent === undefined) return { error: `'relationships' points at ${args.to}, which is not in the project` };
+      return {
+        sql:
+          `with child as (\n  select ${column} as from_field\n  from ${on}\n  where ${column} is not null\n),\n` +
+          `parent as (\n  select ${args.field} as to_field\n  from ${parent}\n)\n` +
+          `select from_field\nfrom child\nleft join parent on child.from_field = parent.to_field\nwhere parent.to_field is null`,
+      };
+    }
+    default:
+      return { error: `Unknown generic test '${spec.name}': expected one of ${GENERIC_TESTS.join(', ')}` };
+  }
+}
+
+export interface CompiledTestSql {
   sql: string;
   diagnostics: Diagnostic[];
   /** Ephemeral model ids the query reads through their CTE names. */
   ephemerals: string[];
 }
 
-export function genericTestSql(project: Project, test: TestNode): TestSql {
+/** A generic test compiled against the project: relations resolved, ephemeral models read as CTEs. */
+export function compileGenericTestSql(project: Project, test: TestNode): CompiledTestSql {
   const spec = test.spec!;
   const diagnostics: Diagnostic[] = [];
   const ephemerals: string[] = [];
-  const fail = (message: string): TestSql => {
+  if (!(GENERIC_TESTS as readonly string[]).includes(spec.name)) {
+    diagnostics.push({ file: spec.location.file, range: spec.location.range, severity: 'warning', message: `Generic test '${spec.name}' is not supported; it is skipped`, code: 'unsupported-test' });
+    return { sql: '', diagnostics, ephemerals };
+  }
+  const fail = (message: string): CompiledTestSql => {
     diagnostics.push({ file: spec.location.file, range: spec.location.range, severity: 'error', message, code: 'bad-test' });
     return { sql: '', diagnostics, ephemerals };
   };
@@ -34,51 +99,7 @@ export function genericTestSql(project: Project, test: TestNode): TestSql {
   };
   const target = relation(test.attachedTo);
   if (!target) return fail(`The test's model '${test.attachedTo ?? '?'}' does not exist`);
-  const from = spec.where ? `(select * from ${target} where ${spec.where})` : target;
-  const columnName = spec.column ?? (typeof spec.args.column_name === 'string' ? spec.args.column_name : undefined);
-  const col = columnName === undefined ? undefined : ident(columnName);
-  switch (spec.name) {
-    case 'not_null':
-      if (!col) return fail('not_null needs a column');
-      return { sql: `select *\nfrom ${from}\nwhere ${col} is null`, diagnostics, ephemerals };
-    case 'unique':
-      if (!col) return fail('unique needs a column');
-      return {
-        sql: `select ${col} as unique_field, count(*) as n_records\nfrom ${from}\nwhere ${col} is not null\ngroup by ${col}\nhaving count(*) > 1`,
-        diagnostics,
-        ephemerals,
-      };
-    case 'accepted_values': {
-      if (!col || !Array.isArray(spec.args.values)) return fail("accepted_values needs a column and 'values:'");
-      const quote = spec.args.quote !== false;
-      const values = spec.args.values.map((v) => (quote && typeof v === 'string' ? literal(v) : String(v))).join(', ');
-      return {
-        sql: `select ${col} as value_field, count(*) as n_records\nfrom ${from}\nwhere ${col} is not null and ${col} not in (${values})\ngroup by ${col}`,
-        diagnostics,
-        ephemerals,
-      };
-    }
-    case 'relationships': {
-      const parent = relation(typeof spec.args.to === 'string' ? relationshipTarget(project, spec.args.to) : undefined);
-      const field = typeof spec.args.field === 'string' ? ident(spec.args.field) : undefined;
-      if (!col || !parent || !field) return fail(`relationships: '${String(spec.args.to)}' does not name a model, seed or source`);
-      return {
-        sql: `select child.${col} as from_field\nfrom ${from} as child\nleft join ${parent} as parent on child.${col} = parent.${field}\nwhere child.${col} is not null and parent.${field} is null`,
-        diagnostics,
-        ephemerals,
-      };
-    }
-    default:
-      diagnostics.push({ file: spec.location.file, range: spec.location.range, severity: 'warning', message: `Generic test '${spec.name}' is not supported; it is skipped`, code: 'unsupported-test' });
-      return { sql: '', diagnostics, ephemerals };
-  }
+  const built = genericTestSql(spec, target, (to) => relation(relationshipTarget(project, to)));
+  return 'error' in built ? fail(built.error) : { sql: built.sql, diagnostics, ephemerals };
 }
 
-/** A column name as SQL: bare when it is a plain identifier, quoted otherwise. */
-function ident(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
-
-function literal(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}

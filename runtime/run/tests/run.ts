@@ -5,7 +5,8 @@ import { relationshipTarget } from '../../project/link.js';
 import type { Project, TestNode } from '../../project/types.js';
 import { previewSql, toSubquery, type CompileFn } from '../preview.js';
 import type { NodeContext, NodeOutcome, RunGraph } from '../types.js';
-import { failureCountSql, genericTestSql, type TestSql } from './sql.js';
+import { genericTestSql, type GenericTestSql } from '../../compile/tests.js';
+import { failureCountSql } from './sql.js';
 
 export type TestStatus = 'pass' | 'fail' | 'warn' | 'error';
 
@@ -41,7 +42,7 @@ export async function runTest(session: EngineSession, project: Project, graph: R
   });
   const node = graph.nodes.get(testId);
   if (node?.kind !== 'test') return result('error', `No test '${testId}' in the project`);
-  let built: TestSql;
+  let built: GenericTestSql;
   try {
     built = testSql(project, graph, node, compile);
   } catch (err) {
@@ -82,7 +83,7 @@ export function severityOf(node: TestNode): 'warn' | 'error' {
 }
 
 /** The failing-rows query of a test node, or why there is none. */
-export function testSql(project: Project, graph: RunGraph, node: TestNode, compile: CompileFn): TestSql {
+export function testSql(project: Project, graph: RunGraph, node: TestNode, compile: CompileFn): GenericTestSql {
   if (!node.spec) {
     const compiled = compile(node.id);
     const problem = compiled.diagnostics.find((d) => d.severity === 'error');

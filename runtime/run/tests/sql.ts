@@ -1,67 +1,6 @@
-// SQL for data tests, with dbt's semantics: each generic test becomes a query returning its failing
-// rows (dbt's default__test_* macros), and any failing-rows query becomes a count.
-import type { TestSpec } from '../../project/types.js';
+// Any failing-rows query of a data test becomes a count, as dbt's get_test_sql does. The failing-rows
+// queries of generic tests are built by the compiler (runtime/compile/tests.ts).
 import { toSubquery } from '../preview.js';
-
-export const GENERIC_TESTS = ['unique', 'not_null', 'accepted_values', 'relationships'] as const;
-
-export type TestSql = { sql: string } | { error: string };
-
-/**
- * The failing-rows query of a generic test. `model` is what the test runs on: a relation
- * ("schema"."name") or a parenthesized subquery with an alias. `resolve` turns the `to:` of
- * `relationships` (`ref('customers')`, `source('s', 't')`) into a relation, or undefined when it names nothing known.
- */
-export function genericTestSql(spec: TestSpec, model: string, resolve: (to: string) => string | undefined): TestSql {
-  const args = spec.args;
-  const column = spec.column ?? (typeof args.column_name === 'string' ? args.column_name : undefined);
-  // dbt applies a test's `where` config by replacing {{ model }} with a filtered subquery.
-  const where = spec.where?.trim() ? spec.where : undefined;
-  const on = where === undefined ? model : `(select * from ${model} where ${where}) dbt_subquery`;
-  const needColumn = (): string | undefined => (column === undefined ? `'${spec.name}' needs a column` : undefined);
-  switch (spec.name) {
-    case 'unique': {
-      const missing = needColumn();
-      if (missing) return { error: missing };
-      return {
-        sql: `select ${column} as unique_field, count(*) as n_records\nfrom ${on}\nwhere ${column} is not null\ngroup by ${column}\nhaving count(*) > 1`,
-      };
-    }
-    case 'not_null': {
-      const missing = needColumn();
-      if (missing) return { error: missing };
-      return { sql: `select *\nfrom ${on}\nwhere ${column} is null` };
-    }
-    case 'accepted_values': {
-      const missing = needColumn();
-      if (missing) return { error: missing };
-      const values = args.values;
-      if (!Array.isArray(values) || values.length === 0) return { error: `'accepted_values' needs a non-empty list 'values'` };
-      const quote = args.quote === undefined ? true : args.quote !== false;
-      const list = values.map((v) => (quote ? `'${String(v).replace(/'/g, "''")}'` : String(v))).join(', ');
-      return {
-        sql:
-          `with all_values as (\n  select ${column} as value_field, count(*) as n_records\n  from ${on}\n  group by ${column}\n)\n` +
-          `select *\nfrom all_values\nwhere value_field not in (${list})`,
-      };
-    }
-    case 'relationships': {
-      const missing = needColumn();
-      if (missing) return { error: missing };
-      if (typeof args.to !== 'string' || typeof args.field !== 'string') return { error: `'relationships' needs 'to' (e.g. ref('customers')) and 'field'` };
-      const parent = resolve(args.to);
-      if (parent === undefined) return { error: `'relationships' points at ${args.to}, which is not in the project` };
-      return {
-        sql:
-          `with child as (\n  select ${column} as from_field\n  from ${on}\n  where ${column} is not null\n),\n` +
-          `parent as (\n  select ${args.field} as to_field\n  from ${parent}\n)\n` +
-          `select from_field\nfrom child\nleft join parent on child.from_field = parent.to_field\nwhere parent.to_field is null`,
-      };
-    }
-    default:
-      return { error: `Unknown generic test '${spec.name}': expected one of ${GENERIC_TESTS.join(', ')}` };
-  }
-}
 
 /** The query counting a failing-rows query's rows (as dbt's get_test_sql does). */
 export function failureCountSql(failingSql: string): string {

@@ -3,7 +3,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openMemory, type Warehouse } from '../../../runtime/engine/duckdb.js';
-import { failureCountSql, genericTestSql } from '../../../runtime/run/tests/sql.js';
+import { genericTestSql } from '../../../runtime/compile/tests.js';
+import { failureCountSql } from '../../../runtime/run/tests/sql.js';
 import type { TestSpec } from '../../../runtime/project/types.js';
 
 const spec = (name: string, column: string | undefined, args: Record<string, unknown> = {}, where?: string): TestSpec => ({
