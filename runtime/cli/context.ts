@@ -8,6 +8,7 @@ import { NodeFileSystem, type FileSystem } from '../project/fs.js';
 import { CONFIG_FILES, loadProject } from '../project/load.js';
 import type { Diagnostic, Project } from '../project/types.js';
 import { countErrors, formatDiagnostics } from './diagnostics.js';
+import pc from 'picocolors';
 
 /** A problem the user can fix (bad flag, no project, errors in the project): exit code 1. */
 export class UserError extends Error {
@@ -27,6 +28,8 @@ export interface Io {
   err(line: string): void;
   /** The directory relative paths are resolved against. */
   cwd: string;
+  /** Whether to colour the output (ANSI); plain text when absent. */
+  colors?: boolean;
 }
 
 export const stdio: Io = {
@@ -35,7 +38,16 @@ export const stdio: Io = {
   get cwd() {
     return process.cwd();
   },
+  // A terminal, or CI logs (picocolors' rules: NO_COLOR, FORCE_COLOR, --no-color, CI, TERM=dumb).
+  colors: pc.isColorSupported,
 };
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+/** The colour functions for what a command writes to `io` (identity functions when it is plain). */
+export function colorsOf(io: Io): Colors {
+  return pc.createColors(io.colors === true);
+}
 
 export interface ProjectOptions {
   project?: string;

@@ -47,6 +47,15 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
   emit({ type: 'start', runId, total: order.length, ids: order });
   if (order.length === 0) return finish([], []);
 
+  // An unreachable lake is one clear error before anything starts, not a failure on every source.
+  const lake = options.lake ?? openLake(project);
+  if (order.some((id) => graph.nodes.get(id)?.kind === 'source' || graph.nodes.get(id)?.kind === 'model')) {
+    try {
+      await lake.check();
+    } catch (err) {
+      return finish([], [{ file: project.config.file, message: messageOf(err) }]);
+    }
+  }
   const warehouseFile = path.resolve(project.root, options.warehouse ?? project.config.warehouse);
   let warehouse: Warehouse;
   try {
@@ -57,7 +66,6 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
   }
   const tempDir = path.join(os.tmpdir(), `medallion-${runId}`);
   try {
-    const lake = options.lake ?? openLake(project);
     await prepareSchemas(warehouse, graph, order);
     const threads = Math.max(1, Math.floor(options.threads ?? project.config.threads ?? 4));
     const sessions: EngineSession[] = [warehouse];

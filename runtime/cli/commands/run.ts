@@ -1,11 +1,10 @@
 // `medallion run`: loads the selected models' sources into bronze and builds the models, with live
 // progress, errors as file:line:col, and a final summary. `build` (build.ts) shares all of it.
 import { InvalidArgumentError, type Command } from 'commander';
-import pc from 'picocolors';
 import type { Diagnostic } from '../../project/types.js';
 import { runPipeline } from '../../run/runner.js';
 import type { NodeResult, RunEvent, RunOptions, RunResults } from '../../run/types.js';
-import { action, openProject, plural, projectOption, selectOptions, stdio, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
+import { action, colorsOf, openProject, plural, projectOption, selectOptions, stdio, type Colors, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
 
 export interface RunCommandOptions extends ProjectOptions, SelectOptions {
   fullRefresh?: boolean;
@@ -37,6 +36,7 @@ function threadsArg(value: string): number {
 
 export async function runCommand(command: 'run' | 'build', options: RunCommandOptions, io: Io = stdio, extra: Partial<RunOptions> = {}): Promise<number> {
   const opened = await openProject(options, io);
+  const colors = colorsOf(io);
   const progress = new Progress(io);
   const controller = new AbortController();
   const interrupt = (): void => {
@@ -70,28 +70,33 @@ export async function runCommand(command: 'run' | 'build', options: RunCommandOp
     io.err('');
     await opened.report(diagnostics);
   }
-  for (const r of run.results) if (r.kind === 'test' && (r.status === 'fail' || r.status === 'warn')) for (const line of failingRows(r)) io.out(line);
-  for (const line of summary(run)) io.out(line);
+  for (const r of run.results) if (r.kind === 'test' && (r.status === 'fail' || r.status === 'warn')) for (const line of failingRows(r, colors)) io.out(line);
+  for (const line of summary(run, colors)) io.out(line);
   return run.success ? 0 : 1;
 }
 
-const LABEL: Record<NodeResult['status'], string> = {
-  success: pc.green('OK    '),
-  warn: pc.yellow('WARN  '),
-  error: pc.red('ERROR '),
-  fail: pc.red('FAIL  '),
-  skipped: pc.dim('SKIP  '),
-  cancelled: pc.yellow('CANCEL'),
-};
+function label(pc: Colors, status: NodeResult['status']): string {
+  const labels: Record<NodeResult['status'], string> = {
+    success: pc.green('OK    '),
+    warn: pc.yellow('WARN  '),
+    error: pc.red('ERROR '),
+    fail: pc.red('FAIL  '),
+    skipped: pc.dim('SKIP  '),
+    cancelled: pc.yellow('CANCEL'),
+  };
+  return labels[status];
+}
 
 /** One line per finished node; on a terminal, a status line of what is running, rewritten in place. */
 class Progress {
   private readonly running = new Map<string, string>();
   private readonly tty: boolean;
+  private readonly pc: Colors;
   private width = 0;
 
   constructor(private readonly io: Io) {
     this.tty = process.stdout.isTTY === true && io === stdio;
+    this.pc = colorsOf(io);
   }
 
   event(e: RunEvent): void {
@@ -109,14 +114,14 @@ class Progress {
       const rows = r.rows !== undefined && (r.kind === 'model' || r.kind === 'seed') && !/\brows?\b/.test(r.message ?? '') ? plural(r.rows, 'row') : '';
       const detail = [rows, r.message ?? ''].filter(Boolean).join(', ');
       const time = r.status === 'skipped' || (r.status === 'cancelled' && r.ms === 0) ? '' : ` [${(r.ms / 1000).toFixed(2)}s]`;
-      this.io.out(`${String(e.index).padStart(n)} of ${e.total} ${LABEL[r.status]} ${what}${detail ? pc.dim(` · ${detail}`) : ''}${pc.dim(time)}`);
+      this.io.out(`${String(e.index).padStart(n)} of ${e.total} ${label(this.pc, r.status)} ${what}${detail ? this.pc.dim(` · ${detail}`) : ''}${this.pc.dim(time)}`);
       this.status();
     }
   }
 
   private status(): void {
     if (!this.tty || this.running.size === 0) return;
-    const line = pc.dim(`  running: ${[...this.running.values()].join(', ')}`).slice(0, (process.stdout.columns ?? 100) + 20);
+    const line = this.pc.dim(`  running: ${[...this.running.values()].join(', ')}`).slice(0, (process.stdout.columns ?? 100) + 20);
     process.stdout.write(`\r\x1b[K${line}`);
     this.width = line.length;
   }
@@ -128,7 +133,7 @@ class Progress {
 }
 
 /** A failed test's count and its first failing rows as a small table. */
-export function failingRows(r: NodeResult): string[] {
+export function failingRows(r: NodeResult, pc: Colors): string[] {
   const details = r.details as { sampleRows?: Array<Record<string, unknown>>; columns?: Array<{ name: string }> } | undefined;
   const head = `\n${r.status === 'fail' ? pc.red('FAIL') : pc.yellow('WARN')} ${r.name}: ${plural(r.rows ?? 0, 'failing row')}`;
   const sample = details?.sampleRows ?? [];
@@ -142,7 +147,7 @@ export function failingRows(r: NodeResult): string[] {
 }
 
 /** The closing lines: counts by kind and status, rows written, dead letters, time. */
-export function summary(run: RunResults): string[] {
+export function summary(run: RunResults, pc: Colors): string[] {
   const by = (kind: NodeResult['kind']): NodeResult[] => run.results.filter((r) => r.kind === kind);
   const ok = (r: NodeResult): boolean => r.status === 'success' || r.status === 'warn';
   const parts: string[] = [];

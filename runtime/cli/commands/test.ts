@@ -3,13 +3,12 @@
 // counts. Exit 1 on an error-severity failure or a test that could not run; warnings alone exit 0.
 // `medallion seed` (seed.ts) shares the runner and the output.
 import { InvalidArgumentError, type Command } from 'commander';
-import pc from 'picocolors';
 import type { ColumnInfo, JsonValue } from '../../engine/adapter.js';
 import { selectNodes } from '../../graph/select.js';
 import type { Graph } from '../../graph/dag.js';
 import { runPipeline } from '../../run/runner.js';
 import type { NodeResult, NodeStatus, RunResults } from '../../run/types.js';
-import { action, openProject, plural, projectOption, selectOptions, stdio, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
+import { action, colorsOf, openProject, plural, projectOption, selectOptions, stdio, type Colors, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
 import { formatTable } from './preview.js';
 
 export interface NodeCommandOptions extends ProjectOptions, SelectOptions {
@@ -37,18 +36,22 @@ function threadsArg(value: string): number {
   return n;
 }
 
-const LABEL: Record<NodeStatus, string> = {
-  success: pc.green('PASS'),
-  warn: pc.yellow('WARN'),
-  fail: pc.red('FAIL'),
-  error: pc.red('ERROR'),
-  skipped: pc.dim('SKIP'),
-  cancelled: pc.yellow('CANCEL'),
-};
+function label(pc: Colors, status: NodeStatus): string {
+  const labels: Record<NodeStatus, string> = {
+    success: pc.green('PASS'),
+    warn: pc.yellow('WARN'),
+    fail: pc.red('FAIL'),
+    error: pc.red('ERROR'),
+    skipped: pc.dim('SKIP'),
+    cancelled: pc.yellow('CANCEL'),
+  };
+  return labels[status];
+}
 
 /** Runs `test` or `seed` over the selection with a line per node; returns the exit code. */
 export async function runNodes(command: 'test' | 'seed', options: NodeCommandOptions, io: Io = stdio): Promise<number> {
   const opened = await openProject(options, io);
+  const pc = colorsOf(io);
   const run = await runPipeline(opened.project, opened.graph, {
     command,
     select: options.select,
@@ -57,20 +60,20 @@ export async function runNodes(command: 'test' | 'seed', options: NodeCommandOpt
     // dbt's indirect selection: `test -s orders` runs the tests on orders.
     hooks: { select: (graph, selection) => selectNodes(graph as Graph, { ...selection, indirectTests: 'eager' }) },
     onEvent: (e) => {
-      if (e.type === 'node-finish') for (const line of resultLines(e.result, e.index, e.total)) io.out(line);
+      if (e.type === 'node-finish') for (const line of resultLines(e.result, e.index, e.total, pc)) io.out(line);
     },
   });
   for (const e of run.errors) io.err(`${pc.red('error')}: ${e.message}`);
-  io.out(closingLine(command, run));
+  io.out(closingLine(command, run, pc));
   return run.success ? 0 : 1;
 }
 
 /** A node's line, then for a failing test its first failing rows, for an error its message. */
-export function resultLines(r: NodeResult, index: number, total: number): string[] {
+export function resultLines(r: NodeResult, index: number, total: number, pc: Colors): string[] {
   const counter = `${String(index).padStart(String(total).length)} of ${total}`;
   const rows = r.kind === 'seed' && r.rows !== undefined ? pc.dim(` · ${plural(r.rows, 'row')}`) : '';
   const message = r.kind === 'test' && r.message && r.status !== 'error' ? pc.dim(` · ${r.message}`) : '';
-  const lines = [`${counter} ${LABEL[r.status]} ${r.kind} ${r.name}${rows}${message}${pc.dim(` [${(r.ms / 1000).toFixed(2)}s]`)}`];
+  const lines = [`${counter} ${label(pc, r.status)} ${r.kind} ${r.name}${rows}${message}${pc.dim(` [${(r.ms / 1000).toFixed(2)}s]`)}`];
   if (r.status === 'error' && (r.error?.message ?? r.message)) lines.push(indent(r.error?.message ?? r.message!));
   const sample = r.details?.sampleRows as Record<string, JsonValue>[] | undefined;
   const columns = r.details?.columns as ColumnInfo[] | undefined;
@@ -82,7 +85,7 @@ export function resultLines(r: NodeResult, index: number, total: number): string
   return lines;
 }
 
-function closingLine(command: 'test' | 'seed', run: RunResults): string {
+function closingLine(command: 'test' | 'seed', run: RunResults, pc: Colors): string {
   if (run.results.length === 0) return run.errors.length ? '' : `Nothing to ${command} in the selection.`;
   const count = (s: NodeStatus): number => run.results.filter((r) => r.status === s).length;
   const counts = [`PASS=${count('success')}`, `WARN=${count('warn')}`, `FAIL=${count('fail')}`, `ERROR=${count('error')}`, `SKIP=${count('skipped')}`];
