@@ -1,7 +1,7 @@
 // The real server over stdio: every feature on a fixture project, as an editor would use it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WorkDoneProgress, type CodeAction, type CodeLens, type CompletionList, type DocumentSymbol, type Hover, type Location, type SymbolInformation, type WorkspaceEdit, type TextDocumentEdit } from 'vscode-languageserver-protocol/node';
+import { CancellationTokenSource, WorkDoneProgress, type CodeAction, type CodeLens, type CompletionList, type DocumentSymbol, type Hover, type Location, type SymbolInformation, type WorkspaceEdit, type TextDocumentEdit } from 'vscode-languageserver-protocol/node';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from './client.js';
@@ -197,5 +197,34 @@ describe('a broken project', () => {
     assert.deepEqual(compiled.errors, ['No model here']);
     const symbols = await c.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: c.uri('models/none.sql') } });
     assert.deepEqual(symbols, []);
+  });
+});
+
+describe('cancelling a run', () => {
+  let c: Client;
+  before(async () => {
+    c = await Client.start(`
+//- /pipeline.yml
+name: slow
+//- /models/quick.sql
+{{ config(materialized='table') }}
+select 1 as n
+//- /models/slow.sql
+{{ config(materialized='table') }}
+select count(*) as n from range(20000000000) r1
+`);
+  });
+  after(async () => c.stop());
+
+  test('$/cancelRequest interrupts the running model; the warehouse is released for the next run', async () => {
+    const source = new CancellationTokenSource();
+    const running = c.connection.sendRequest('medallion/run', { command: 'run', select: ['slow'] }, source.token) as Promise<RunResult>;
+    await c.waitFor(() => c.notifications.some((n) => n.method === 'medallion/runEvent' && (n.params as { kind: string; id: string }).kind === 'start' && (n.params as { id: string }).id === 'model.slow'), 'the slow model to start');
+    source.cancel();
+    const run = await running;
+    assert.equal(run.status, 'cancelled', JSON.stringify(run));
+    assert.deepEqual(run.nodes.map((n) => `${n.id}:${n.status}`), ['model.slow:cancelled']);
+    const next = await c.request<RunResult>('medallion/run', { command: 'run', select: ['quick'] });
+    assert.equal(next.status, 'success', JSON.stringify(next));
   });
 });

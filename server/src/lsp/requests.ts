@@ -5,6 +5,7 @@ import type * as lsp from 'vscode-languageserver/node';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { runPipeline } from '../../../runtime/run/runner.js';
+import type { NodeResult } from '../../../runtime/run/types.js';
 import { previewNode, previewSql } from '../../../runtime/run/preview.js';
 import { compileNode, relationOf, rendererFor } from '../../../runtime/compile/compile.js';
 import { selectNodes } from '../../../runtime/graph/select.js';
@@ -52,7 +53,6 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
     progress.begin(`Medallion ${params.command}`, 0, 'starting', true);
-    const nodes: P.NodeRunResult[] = [];
     try {
       const run = await runPipeline(snap.project, snap.graph, {
         command: params.command,
@@ -66,8 +66,7 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
             void connection.sendNotification(P.RunEventNotificationMethod, { kind: 'start', id: event.id, done: event.index, total: event.total } satisfies P.RunEvent);
             progress.report(Math.round((100 * event.index) / Math.max(1, event.total)), event.name);
           } else if (event.type === 'node-finish') {
-            const result: P.NodeRunResult = { id: event.result.id, status: event.result.status, elapsedMs: event.result.ms, ...(event.result.rows !== undefined ? { rows: event.result.rows } : {}), ...(event.result.message ? { message: event.result.message } : {}), ...(event.result.error ? { errorAt: { file: event.result.error.file, ...event.result.error.range } } : {}) };
-            nodes.push(result);
+            const result = toNodeRunResult(event.result);
             void connection.sendNotification(P.RunEventNotificationMethod, { kind: 'finish', id: result.id, result, done: event.index + 1, total: event.total } satisfies P.RunEvent);
           }
         },
@@ -76,7 +75,7 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
       return {
         status: abort.signal.aborted ? 'cancelled' : run.success ? 'success' : 'error',
         elapsedMs: run.elapsedMs,
-        nodes: run.results.map((r) => ({ id: r.id, status: r.status, elapsedMs: r.ms, ...(r.rows !== undefined ? { rows: r.rows } : {}), ...(r.message ? { message: r.message } : {}), ...(r.error ? { errorAt: { file: r.error.file, ...r.error.range } } : {}) })),
+        nodes: run.results.map(toNodeRunResult),
         ...(error ? { error } : {}),
       };
     } finally {
@@ -161,4 +160,15 @@ function renderSelection(ws: Workspace, text: string): string {
   const error = rendered.diagnostics.find((d) => d.severity === 'error');
   if (error) throw new Error(error.message);
   return rendered.sql;
+}
+
+function toNodeRunResult(r: NodeResult): P.NodeRunResult {
+  return {
+    id: r.id,
+    status: r.status,
+    elapsedMs: r.ms,
+    ...(r.rows !== undefined ? { rows: r.rows } : {}),
+    ...(r.message ? { message: r.message } : {}),
+    ...(r.error ? { errorAt: { file: r.error.file, ...r.error.range } } : {}),
+  };
 }
