@@ -15,6 +15,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { ContentCache } from './cache.js';
 import { LakeError, type Lake, type LakeObject } from './lake.js';
+import type { LakeConfig } from '../project/types.js';
 
 // The SDK warns once per process about Node 20's end of support; that is not our users' concern.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -28,17 +29,8 @@ const POINTER = '_current.json';
 const VERSIONS = '_versions';
 const VERSIONED_KEY = /^(.*?)\/_versions\/([^/]+)\/(.+)$/;
 
-export interface S3LakeOptions {
-  /** e.g. 'http://127.0.0.1:9000'; undefined means AWS S3 itself. */
-  endpoint?: string;
-  bucket: string;
-  /** Key prefix of the lake inside the bucket ('' for the bucket root). */
-  prefix: string;
-  region: string;
-  forcePathStyle: boolean;
-  /** Names of the environment variables holding the credentials (never the values). */
-  accessKeyEnv: string;
-  secretKeyEnv: string;
+/** The `lake.s3` settings of pipeline.yml, plus where to cache objects and read credentials. */
+export type S3LakeOptions = Omit<Extract<LakeConfig, { kind: 's3' }>, 'kind'> & {
   /** Folder of the local object cache, e.g. '<project>/.medallion/cache'. */
   cacheDir: string;
   /** Where the credential variables are read; process.env by default. */
@@ -47,7 +39,7 @@ export interface S3LakeOptions {
   connectionTimeoutMs?: number;
   socketTimeoutMs?: number;
   maxAttempts?: number;
-}
+};
 
 interface Pointer {
   version: string;

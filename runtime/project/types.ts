@@ -88,7 +88,7 @@ export interface TemplateScan {
   /** Calls of names that are not builtins (candidate macros). */
   macroCalls: MacroCall[];
   isIncremental: Range[];
-  /** `{% macro name(...) %}` definitions found in this file. */
+  /** `{% macro name(...) %}` definitions found in this file; `{% test name(...) %}` blocks as `test_name`. */
   macroDefs: MacroDef[];
   /** Jinja syntax problems the scanner can see (unclosed tags, unbalanced blocks). `file` is ''. */
   diagnostics: Diagnostic[];
@@ -241,11 +241,14 @@ export type LakeConfig =
   | { kind: 'local'; path: string }
   | {
       kind: 's3';
+      /** e.g. 'http://127.0.0.1:9000'; undefined means AWS S3 itself. */
       endpoint?: string;
       bucket: string;
+      /** Key prefix of the lake inside the bucket ('' for the bucket root). */
       prefix: string;
       region: string;
       forcePathStyle: boolean;
+      /** Names of the environment variables holding the credentials (never the values). */
       accessKeyEnv: string;
       secretKeyEnv: string;
     };
