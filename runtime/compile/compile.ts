@@ -1,11 +1,12 @@
-// Compiles nodes to SQL: renders models and singular tests (ref → relation, ephemeral refs → CTEs
-// `__dbt__cte__<name>`), generates generic tests' failing-rows queries, and keeps the offset map.
+// Compiles nodes to SQL: renders models, singular tests and the project's own generic tests
+// (ref → relation, ephemeral refs → CTEs `__dbt__cte__<name>`), generates built-in generic tests'
+// failing-rows queries, and keeps the offset map.
 import { checkConfig, mergeConfigs, toModelConfig } from '../project/config.js';
-import type { CompiledNode, Diagnostic, ModelConfig, ModelNode, OffsetMap, Project, Range, TemplateScan, TestNode } from '../project/types.js';
+import type { CompiledNode, Diagnostic, ModelConfig, ModelNode, OffsetMap, Project, Range, TemplateScan, TestNode, TestSpec } from '../project/types.js';
 import { nodeName, type Graph } from '../graph/dag.js';
 import { constantMap, spliceMap } from '../template/offsetMap.js';
 import { Relation, Renderer, type RenderOptions } from '../template/render.js';
-import { compileGenericTestSql } from './tests.js';
+import { compileGenericTestSql, isBuiltinTest, testMacro, unknownTestDiagnostic } from './tests.js';
 
 export interface CompileOptions {
   /** What `is_incremental()` returns (the model exists and this is not a full refresh). */
@@ -164,10 +165,52 @@ export function injectCtes(sql: string, map: OffsetMap, ctes: string[], from: Ra
 
 function compileGenericTest(ctx: Ctx, test: TestNode): CompiledNode {
   const range = test.spec?.location.range ?? { start: 0, end: 0 };
+  if (test.spec && !isBuiltinTest(ctx.project, test.spec.name)) return compileCustomTest(ctx, test, test.spec);
   const { sql, diagnostics, ephemerals } = compileGenericTestSql(ctx.project, test);
   const ctes = collectEphemerals(ctx, ephemerals, diagnostics);
   const injected = injectCtes(sql, constantMap(range), ctes, range);
   return { id: test.id, sql: injected.sql, map: injected.map, diagnostics };
+}
+
+/**
+ * A generic test defined by a `{% test name(model, column_name, ...) %}` block, called as dbt calls it:
+ * `model` is the tested relation (a filtered subquery under `where`), `column_name` is given for a
+ * column's test, and every YAML argument is a keyword argument.
+ */
+function compileCustomTest(ctx: Ctx, test: TestNode, spec: TestSpec): CompiledNode {
+  const range = spec.location.range;
+  const diagnostics: Diagnostic[] = [];
+  const done = (sql: string, deps: string[] = []): CompiledNode => {
+    const injected = injectCtes(sql, constantMap(range), collectEphemerals(ctx, deps, diagnostics), range);
+    return { id: test.id, sql: injected.sql, map: injected.map, diagnostics };
+  };
+  const fail = (message: string, code = 'bad-test'): CompiledNode => {
+    diagnostics.push({ file: spec.location.file, range, severity: 'error', message, code });
+    return done('');
+  };
+  const macro = testMacro(ctx.project, spec.name);
+  if (!macro) {
+    diagnostics.push(unknownTestDiagnostic(ctx.project, spec));
+    return done('');
+  }
+  const target = test.attachedTo === undefined ? undefined : ctx.graph.nodes.get(test.attachedTo);
+  if (!target || target.kind === 'test') return fail(`The test's model '${test.attachedTo ?? '?'}' does not exist`);
+  const deps: string[] = [];
+  let model: Relation | string = relationOf(target.relation);
+  if (target.kind === 'model' && target.config.materialized === 'ephemeral') {
+    deps.push(target.id);
+    model = `__dbt__cte__${target.name}`;
+  }
+  // dbt's get_where_subquery: a test's `where` config filters what the test sees as `model`.
+  if (spec.where?.trim()) model = `(select * from ${String(model)} where ${spec.where}) dbt_subquery`;
+  const fixed: Record<string, unknown> = { model };
+  if (spec.column !== undefined) fixed.column_name = spec.column;
+  const called = ctx.renderer.callMacro(spec.location.file, macro.name, spec.args, fixed, renderOptions(ctx, test, deps, false));
+  if ('error' in called) {
+    diagnostics.push(...(ctx.renderer.macroDiagnostics.get(macro.file) ?? []));
+    return fail(`Generic test '${spec.name}' (${macro.file}): ${called.error}`, 'render-error');
+  }
+  return done(called.sql.trim().replace(/[\s;]+$/, ''), deps);
 }
 
 function macroFileDiagnostics(ctx: Ctx, scan: TemplateScan | undefined): Diagnostic[] {

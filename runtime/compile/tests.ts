@@ -1,9 +1,50 @@
 // Failing-rows queries for dbt's generic tests (unique, not_null, accepted_values, relationships),
-// with the SQL of dbt's default__test_* macros: a test passes when its query returns no rows.
+// with the SQL of dbt's default__test_* macros, and which tests are the project's own `{% test %}`
+// blocks (rendered by the compiler). A test passes when its query returns no rows.
+import { didYouMean, suggest } from '../project/config.js';
 import { relationshipTarget } from '../project/link.js';
-import type { Diagnostic, Project, TestNode, TestSpec } from '../project/types.js';
+import type { Diagnostic, MacroDef, Project, TestNode, TestSpec } from '../project/types.js';
 
 export const GENERIC_TESTS = ['unique', 'not_null', 'accepted_values', 'relationships'] as const;
+
+/**
+ * The project macro a generic test calls: `test_<name>`, from a `{% test name %}` block (or an old-style
+ * `{% macro test_name %}`). As in dbt, it wins over a built-in test of the same name.
+ */
+export function testMacro(project: Project, name: string): MacroDef | undefined {
+  return project.macros.get(`test_${name}`);
+}
+
+/** The generic test names a schema YAML can use: the built-ins and the project's own. */
+export function genericTestNames(project: Project): string[] {
+  const custom = [...project.macros.keys()].filter((m) => m.startsWith('test_') && m.length > 5).map((m) => m.slice(5));
+  return [...new Set([...GENERIC_TESTS, ...custom])];
+}
+
+/** Whether this file generates the test's SQL: a built-in test the project does not override. */
+export function isBuiltinTest(project: Project, name: string): boolean {
+  return (GENERIC_TESTS as readonly string[]).includes(name) && testMacro(project, name) === undefined;
+}
+
+/** The error for a test name that is neither built in nor a `{% test %}` block, with a "did you mean". */
+export function unknownTestDiagnostic(project: Project, spec: TestSpec): Diagnostic {
+  const dot = spec.name.indexOf('.');
+  const s = dot < 0 ? suggest(spec.name, genericTestNames(project)) : undefined;
+  const hint =
+    dot >= 0
+      ? `: it comes from the package '${spec.name.slice(0, dot)}', and packages are not supported`
+      : s
+        ? didYouMean(s)
+        : `: it is not built in and no {% test ${spec.name}(model, column_name) %} block defines it (macros/ or tests/generic/)`;
+  return {
+    file: spec.location.file,
+    range: spec.location.range,
+    severity: 'error',
+    message: `Unknown generic test '${spec.name}'${hint}`,
+    code: 'unknown-test',
+    data: s ? { suggestion: s } : undefined,
+  };
+}
 
 export type GenericTestSql = { sql: string } | { error: string };
 
@@ -70,13 +111,13 @@ export interface CompiledTestSql {
   ephemerals: string[];
 }
 
-/** A generic test compiled against the project: relations resolved, ephemeral models read as CTEs. */
+/** A built-in generic test compiled against the project: relations resolved, ephemeral models read as CTEs. */
 export function compileGenericTestSql(project: Project, test: TestNode): CompiledTestSql {
   const spec = test.spec!;
   const diagnostics: Diagnostic[] = [];
   const ephemerals: string[] = [];
   if (!(GENERIC_TESTS as readonly string[]).includes(spec.name)) {
-    diagnostics.push({ file: spec.location.file, range: spec.location.range, severity: 'warning', message: `Generic test '${spec.name}' is not supported; it is skipped`, code: 'unsupported-test' });
+    diagnostics.push(unknownTestDiagnostic(project, spec));
     return { sql: '', diagnostics, ephemerals };
   }
   const fail = (message: string): CompiledTestSql => {

@@ -44,13 +44,17 @@ export function buildGraph(project: Project): Graph {
     if (!g.nodes.has(t.id)) continue;
     if (t.scan) scanEdges(t.id, t.scan);
     if (t.attachedTo) edge(t.attachedTo, t.id);
-    if (t.spec?.name === 'relationships' && typeof t.spec.args.to === 'string') edge(relationshipTarget(project, t.spec.args.to), t.id);
+    // A test argument written `ref('x')` or `source('s', 't')` (relationships' `to:`, or any argument
+    // of a project's own generic test) is read by the test.
+    for (const arg of Object.values(t.spec?.args ?? {})) if (typeof arg === 'string' && REF_ARG.test(arg)) edge(relationshipTarget(project, arg), t.id);
   }
   const { order, rest } = topologicalOrder(g);
   g.order = order.concat(rest);
   if (rest.length > 0) findCycles(project, g, new Set(rest));
   return g;
 }
+
+const REF_ARG = /^\s*(ref|source)\s*\(/;
 
 /** A node's short name: the model/seed/test name, or 'source.table'. */
 export function nodeName(n: GraphNode | undefined): string | undefined {

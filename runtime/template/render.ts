@@ -1,5 +1,6 @@
 // Renders Jinja-SQL templates with nunjucks and dbt's context (ref, source, config, var, env_var,
-// this, is_incremental, target, log, return, project macros). Compiled templates are shared by
+// this, is_incremental, target, log, return, project macros and generic tests `{% test %}` as
+// macros `test_<name>`). Compiled templates are shared by
 // "shape": literal text and string literals become parameters, so models that differ only in
 // their SQL and names compile once. Errors become diagnostics with template ranges; never throws.
 import nunjucks from 'nunjucks';
@@ -70,6 +71,9 @@ class MacroReturn {
 
 const MAX_SHAPES = 20_000;
 
+/** A YAML test argument dbt evaluates as an expression although it has no braces, e.g. `to: ref('customers')`. */
+const LOOKS_LIKE_CALL = /^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$/s;
+
 // Private-use characters around each literal and each expression's output while rendering.
 const LIT_OPEN = '\uE000';
 const LIT_MID = '\uE001';
@@ -91,6 +95,7 @@ export class Renderer {
     this.env.addFilter('as_text', (v: unknown) => String(v));
     this.env.addFilter('as_bool', (v: unknown) => v === true || v === 'true' || v === 'True');
     this.env.addFilter('as_number', (v: unknown) => Number(v));
+    this.env.addExtension('dbtTestBlock', testBlock);
     this.installContext();
     for (const m of macroFiles) this.loadMacros(m.file, m.text);
   }
@@ -132,6 +137,60 @@ export class Renderer {
     } finally {
       this.state = undefined;
     }
+  }
+
+  /**
+   * Calls a project macro with keyword arguments in a node's context, as dbt calls a generic test's
+   * `test_<name>` macro. `args` are rendered first as dbt renders a test's YAML arguments
+   * (add_rendered_test_kwargs): a bare `ref(...)`, `source(...)`, `var(...)` or `env_var(...)` is
+   * evaluated (a ref gives its relation), a string holding Jinja is rendered, and `column_name` stays
+   * as written; `fixed` arguments are passed as they are. Never throws: a failure gives `error`.
+   */
+  callMacro(file: string, name: string, args: Record<string, unknown>, fixed: Record<string, unknown>, opts: RenderOptions): { sql: string } | { error: string } {
+    const globals = (this.env as unknown as { globals: Record<string, unknown> }).globals;
+    const macro = globals[name];
+    if (typeof macro !== 'function') return { error: `No macro '${name}'` };
+    const state: State = { file, opts, configs: [], diagnostics: [] };
+    this.state = state;
+    try {
+      const rendered = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, k === 'column_name' ? v : this.renderArg(file, v)]));
+      const out = (macro as (...a: unknown[]) => unknown)({ ...rendered, ...fixed, __keywords: true });
+      return { sql: String(out ?? '') };
+    } catch (err) {
+      const e = err as { message?: string; cause?: unknown };
+      const message = e.cause instanceof Error ? e.cause.message : String(e.message ?? err).replace(/^\(.*?\)(?: \[Line \d+(?:, Column \d+)?\])?\n\s*/, '');
+      return { error: message };
+    } finally {
+      this.state = undefined;
+    }
+  }
+
+  private renderArg(file: string, value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => this.renderArg(file, v));
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.renderArg(file, v)]));
+    if (typeof value !== 'string') return value;
+    if (LOOKS_LIKE_CALL.test(value)) {
+      let captured: unknown;
+      this.template(file, `{{ __capture(${value}) }}`).render({
+        __capture: (v: unknown) => {
+          captured = v;
+          return '';
+        },
+      });
+      return captured;
+    }
+    return value.includes('{{') || value.includes('{%') ? this.template(file, value).render({}) : value;
+  }
+
+  /** A template compiled once per text (bounded, as the shapes are). */
+  private template(file: string, text: string): nunjucks.Template {
+    let t = this.cache.get(text);
+    if (!t) {
+      t = new nunjucks.Template(text, this.env, file, true);
+      if (this.cache.size >= MAX_SHAPES) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(text, t);
+    }
+    return t;
   }
 
   private current(): State {
@@ -254,6 +313,23 @@ export class Renderer {
     return { file, range, severity: 'error', message: cause ? message : `Jinja: ${message}`, code: cause ? 'render-error' : 'jinja-syntax' };
   }
 }
+
+/**
+ * dbt's `{% test name(args) %}...{% endtest %}` as a nunjucks tag: parsed like `{% macro %}` into the
+ * macro `test_name`, so positions in the file stay the file's own.
+ */
+const testBlock: nunjucks.Extension = {
+  tags: ['test'],
+  parse(parser: any, nodes: any) {
+    const tok = parser.nextToken();
+    const name = parser.parsePrimary(true);
+    const args = parser.parseSignature();
+    parser.advanceAfterBlockEnd(tok.value);
+    const body = parser.parseUntilBlocks('endtest');
+    parser.advanceAfterBlockEnd();
+    return new nodes.Macro(tok.lineno, tok.colno, new nodes.Symbol(name.lineno, name.colno, `test_${String(name.value)}`), args, body);
+  },
+};
 
 /** nunjucks passes keyword arguments as a trailing object marked `__keywords`. */
 function splitArgs(args: unknown[]): [unknown[], Record<string, unknown>] {

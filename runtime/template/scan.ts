@@ -59,9 +59,10 @@ function scanInto(text: string, scan: TemplateScan): void {
       else if (MIDDLES[tag]) checkMiddle(tag, span, stack, scan);
       else if (BLOCKS.has(tag) && !(tag === 'set' && toks.some((t) => t.kind === 'op' && t.value === '='))) {
         const open: OpenBlock = { tag, span };
-        if (tag === 'macro' && toks[1]?.kind === 'name') {
+        // A generic test `{% test name(...) %}` is the macro `test_name`, as dbt registers it.
+        if ((tag === 'macro' || tag === 'test') && toks[1]?.kind === 'name') {
           open.macro = {
-            name: toks[1].value,
+            name: tag === 'test' ? `test_${toks[1].value}` : toks[1].value,
             params: macroParams(toks),
             file: '',
             range: { start: span.start, end: span.end },

@@ -1,11 +1,12 @@
-// Running data tests: the failing-rows query of a test node (generic from its spec, singular compiled
-// from tests/*.sql), its failure count and the first failing rows, judged by the test's severity.
+// Running data tests: the failing-rows query of a test node (built-in generic tests from their spec;
+// singular tests and `{% test %}` blocks compiled), its failure count and the first failing rows,
+// judged by the test's severity.
 import type { ColumnInfo, EngineSession, JsonValue } from '../../engine/adapter.js';
 import { relationshipTarget } from '../../project/link.js';
 import type { Project, TestNode } from '../../project/types.js';
 import { previewSql, toSubquery, type CompileFn } from '../preview.js';
 import type { NodeContext, NodeOutcome, RunGraph } from '../types.js';
-import { genericTestSql, type GenericTestSql } from '../../compile/tests.js';
+import { genericTestSql, isBuiltinTest, type GenericTestSql } from '../../compile/tests.js';
 import { failureCountSql } from './sql.js';
 
 export type TestStatus = 'pass' | 'fail' | 'warn' | 'error';
@@ -84,7 +85,7 @@ export function severityOf(node: TestNode): 'warn' | 'error' {
 
 /** The failing-rows query of a test node, or why there is none. */
 export function testSql(project: Project, graph: RunGraph, node: TestNode, compile: CompileFn): GenericTestSql {
-  if (!node.spec) {
+  if (!node.spec || !isBuiltinTest(project, node.spec.name)) {
     const compiled = compile(node.id);
     const problem = compiled.diagnostics.find((d) => d.severity === 'error');
     return problem ? { error: `${problem.file}: ${problem.message}` } : { sql: compiled.sql };

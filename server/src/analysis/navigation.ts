@@ -1,4 +1,4 @@
-// Go to definition (ref → model file, source → its YAML, macro → its definition) and find
+// Go to definition (ref → model file, source → its YAML, macro or a YAML generic test → its definition) and find
 // references (every ref/source/macro call naming the thing under the cursor).
 import type { Range } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
@@ -30,6 +30,11 @@ export function targetAt(ws: Workspace, file: string, offset: number): Target | 
   }
   for (const s of snap.project.sources.values()) {
     if (s.location.file === file && inside(s.location.range)) return { kind: 'source', source: s.source, table: s.table, range: s.location.range };
+  }
+  // A generic test's name in schema YAML names its `{% test %}` block, the macro test_<name>.
+  for (const t of snap.project.tests.values()) {
+    const at = t.spec?.location;
+    if (at?.file === file && inside(at.range) && snap.project.macros.has(`test_${t.spec!.name}`)) return { kind: 'macro', name: `test_${t.spec!.name}`, range: at.range };
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 // Completion in YAML: pipeline.yml keys and values from its JSON Schema; dbt schema files' keys,
-// model and column names, generic test names and DuckDB types.
+// model and column names, generic test names (built-in and the project's {% test %} blocks) and DuckDB types.
 import schema from '../../../runtime/project/pipeline.schema.json';
 import type { Range } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
@@ -116,7 +116,16 @@ function completeSchemaFile(ws: Workspace, path: YamlPath): Completion[] {
   const parent = [...path.keys].reverse().find((k) => k !== '-');
   const inTests = parent === 'data_tests' || parent === 'tests';
   if (path.position === 'item' && inTests) {
-    return GENERIC_TESTS.map((t) => ({ label: t, kind: 'test', range: path.range }));
+    // The built-ins, then the project's own `{% test %}` blocks (macros test_<name>; one named like a built-in replaces it).
+    const own = [...snap.project.macros.values()].filter((m) => m.name.startsWith('test_') && m.name.length > 5);
+    const builtins = GENERIC_TESTS.filter((t) => !own.some((m) => m.name === `test_${t}`)).map((t): Completion => ({ label: t, kind: 'test', range: path.range }));
+    return [
+      ...builtins,
+      ...own.map((m): Completion => ({
+        label: m.name.slice(5), kind: 'test', range: path.range, detail: `test(${m.params.join(', ')}) · ${m.file}`,
+        ...(m.description ? { documentation: m.description } : {}),
+      })),
+    ];
   }
   if (path.position === 'value') {
     if (path.key === 'data_type' || path.key === 'type' && collection === 'columns') {

@@ -76,6 +76,13 @@ test('schema YAML: keys under a model and a column, model names, data types and 
   assert.deepEqual([...tests.keys()], ['unique', 'not_null', 'accepted_values', 'relationships']);
 });
 
+test("schema YAML: test names include the project's {% test %} blocks, with their parameters", async () => {
+  const own = withFile(SHOP, 'tests/generic/at_least.sql', '{% test at_least(model, column_name, min_value=0) %}\nselect 1\n{% endtest %}');
+  const items = await labels(withFile(own, 'models/silver/schema.yml', 'version: 2\nmodels:\n  - name: events\n    columns:\n      - name: amount\n        data_tests:\n          - $0'));
+  assert.deepEqual([...items.keys()], ['unique', 'not_null', 'accepted_values', 'relationships', 'at_least']);
+  assert.equal(items.get('at_least')?.detail, 'test(model, column_name, min_value) · tests/generic/at_least.sql');
+});
+
 test('schema YAML: column names of the enclosing model come from its contract or binding', async () => {
   const { ws, file, offset } = await open(withFile(SHOP, 'models/gold/schema.yml', 'version: 2\nmodels:\n  - name: revenue\n    columns:\n      - name: user_id\n      - name: $0'));
   await ws.binder.bindFiles(['models/gold/revenue.sql']);

@@ -60,6 +60,14 @@ test('definition: ref → model file, source → its YAML, macro call → the ma
   assert.deepEqual(macro, { file: 'macros/cents.sql', range: rangeOf(f, 'macros/cents.sql', 'cents') });
 });
 
+test('definition: a generic test named in schema YAML → its {% test %} block', async () => {
+  const yaml = 'version: 2\nmodels:\n  - name: events\n    columns:\n      - name: amount\n        data_tests: [not_null, is_positive]\n';
+  const own = withFile(SHOP, 'macros/tests.sql', '{% test is_positive(model, column_name) %}\nselect 1\n{% endtest %}');
+  const { ws, f } = await open(withFile(own, 'models/silver/schema.yml', yaml));
+  assert.deepEqual(definition(ws, 'models/silver/schema.yml', yaml.indexOf('is_positive') + 2), [{ file: 'macros/tests.sql', range: rangeOf(f, 'macros/tests.sql', 'is_positive') }]);
+  assert.deepEqual(definition(ws, 'models/silver/schema.yml', yaml.indexOf('not_null') + 2), []);
+});
+
 test('references: every ref to a model, from a ref or from the model file itself', async () => {
   const { ws, f } = await open(withFile(SHOP, 'models/gold/other.sql', "select * from {{ ref('events') }}"));
   const refs = references(ws, 'models/silver/events.sql', 0, false).map((r) => r.file).sort();

@@ -48,6 +48,16 @@ select {{ cents('a') }}, {{ my_macro(1, k=2) }}, {{ 'x' | replace('a', 'b') }}, 
   assert.deepEqual(s.diagnostics, []);
 });
 
+test('a generic test block {% test name(...) %} is the macro test_<name>, its range the whole block', () => {
+  const t = `{% test at_least(model, column_name, min_value=0) %}
+select * from {{ model }} where {{ column_name }} < {{ min_value }}
+{% endtest %}`;
+  const s = scanTemplate(t);
+  assert.deepEqual(s.macroDefs.map((m) => [m.name, m.params, at(t, m.nameRange), at(t, m.range)]), [['test_at_least', ['model', 'column_name', 'min_value'], 'at_least', t]]);
+  assert.deepEqual(s.macroCalls, []);
+  assert.deepEqual(s.diagnostics, []);
+});
+
 test('strings holding delimiters, comments, raw blocks and whitespace control do not confuse the scan', () => {
   const t = `{#- {{ ref('commented') }} -#} select '{{ "}}" }}' as a, {{- ref('x') -}}
 {% raw %}{{ ref('raw') }}{% if %}{% endraw %} {{ {'k': {'n': ref('y')}} }}`;
