@@ -1,5 +1,5 @@
 // dbt parity: the jaffle_shop dbt-duckdb project (test/fixtures/jaffle_shop: seeds, ref, a macro, a
-// Jinja for-loop, schema tests, a singular test) runs unmodified under `medallion build`, and its tables
+// Jinja for-loop, schema tests, a custom generic test, a singular test) runs unmodified under `medallion build`, and its tables
 // equal what dbt produces — computed here independently with hand-written DuckDB SQL over the CSVs.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -98,7 +98,7 @@ describe('jaffle_shop (dbt-duckdb project) under medallion build', () => {
     assert.equal(build.code, 0, `build failed:\n${build.stdout}\n${build.stderr}`);
     const results = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { results: Array<{ id: string; kind: string; status: string }> };
     const count = (kind: string): number => results.results.filter((r) => r.kind === kind).length;
-    assert.deepEqual({ seeds: count('seed'), models: count('model'), tests: count('test') }, { seeds: 3, models: 5, tests: 18 });
+    assert.deepEqual({ seeds: count('seed'), models: count('model'), tests: count('test') }, { seeds: 3, models: 5, tests: 19 });
     assert.deepEqual(results.results.filter((r) => r.status !== 'success'), []);
     warehouse = await openWarehouse(path.join(dir, 'warehouse.duckdb'), { readOnly: true });
   });
@@ -152,10 +152,10 @@ describe('jaffle_shop (dbt-duckdb project) under medallion build', () => {
     assert.deepEqual(got, want);
   });
 
-  it('passes `medallion test` with a summary of all 18 tests', async () => {
+  it('passes `medallion test` with a summary of all 19 tests', async () => {
     warehouse.close();
     const run = await medallion(['test', '--project', dir]);
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
-    assert.match(run.stdout, /PASS=18 WARN=0 FAIL=0 ERROR=0/);
+    assert.match(run.stdout, /PASS=19 WARN=0 FAIL=0 ERROR=0/);
   });
 });
