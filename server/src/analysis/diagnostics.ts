@@ -1,7 +1,9 @@
 // Diagnostics per file. Static ones come from loading and linking (YAML, pipeline.yml schema, Jinja,
 // config values, unknown refs/sources/macros/vars with "did you mean", duplicates) and from the DAG
-// (cycles); bound ones from the binder (SQL errors, unknown columns, contracts).
-import type { Diagnostic } from '../../../runtime/project/types.js';
+// (cycles), and generic tests nothing defines; bound ones from the binder (SQL errors, unknown
+// columns, contracts).
+import { isBuiltinTest, testMacro, unknownTestDiagnostic } from '../../../runtime/compile/tests.js';
+import type { Diagnostic, Project } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
 
 let cache: { project: Diagnostic[]; graph: Diagnostic[]; byFile: Map<string, Diagnostic[]> } | undefined;
@@ -13,7 +15,7 @@ export function staticDiagnostics(ws: Workspace): Map<string, Diagnostic[]> {
   const graph = snap.graph.diagnostics;
   if (cache?.project === project && cache.graph === graph) return cache.byFile;
   const byFile = new Map<string, Diagnostic[]>();
-  for (const d of [...project, ...graph]) {
+  for (const d of [...project, ...graph, ...unknownTests(snap.project)]) {
     const list = byFile.get(d.file) ?? [];
     list.push(withFix(d));
     byFile.set(d.file, list);
@@ -24,6 +26,16 @@ export function staticDiagnostics(ws: Workspace): Map<string, Diagnostic[]> {
 
 export function boundDiagnostics(ws: Workspace, file: string): Diagnostic[] {
   return ws.binder.diagnostics(file);
+}
+
+/** Schema YAML tests whose name is neither built in nor a {% test %} block (a run would fail on them). */
+function unknownTests(project: Project): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const test of project.tests.values()) {
+    const spec = test.spec;
+    if (spec && !isBuiltinTest(project, spec.name) && !testMacro(project, spec.name)) out.push(unknownTestDiagnostic(project, spec));
+  }
+  return out;
 }
 
 /** A "did you mean" suggestion replaces the diagnostic's own range unless it says otherwise. */

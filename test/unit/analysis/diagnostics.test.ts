@@ -22,6 +22,15 @@ test('unknown ref: did-you-mean with a quick fix that replaces the name', async 
   assert.deepEqual(fix.edit, { file: 'models/gold/revenue.sql', range: rangeOf(f, 'models/gold/revenue.sql', 'evnts'), newText: 'events' });
 });
 
+test('a generic test nothing defines: did-you-mean on its name in the YAML, fixable; a {% test %} block defines one', async () => {
+  const yaml = 'version: 2\nmodels:\n  - name: events\n    columns:\n      - name: user_id\n        data_tests: [uniqe, is_positive]\n';
+  const { ws, f } = await open(withFile(withFile(SHOP, 'models/silver/schema.yml', yaml), 'macros/is_positive.sql', '{% test is_positive(model, column_name) %}select * from {{ model }} where {{ column_name }} <= 0{% endtest %}'));
+  const list = (staticDiagnostics(ws).get('models/silver/schema.yml') ?? []).filter((d) => d.code === 'unknown-test');
+  assert.deepEqual(list.map((d) => d.message), ["Unknown generic test 'uniqe'; did you mean 'unique'?"]);
+  const [fix] = quickFixes('models/silver/schema.yml', list[0]);
+  assert.deepEqual(fix.edit, { file: 'models/silver/schema.yml', range: rangeOf(f, 'models/silver/schema.yml', 'uniqe'), newText: 'unique' });
+});
+
 test('a cycle is reported on the refs that form it', async () => {
   const { ws } = await open(withFile(SHOP, 'models/silver/events.sql', "select * from {{ ref('revenue') }}"));
   const all = [...staticDiagnostics(ws).values()].flat().filter((d) => d.code === 'cycle');
