@@ -1,12 +1,13 @@
 // Lands raw files in the bronze zone of the lake, idempotently: each file goes to a day partition
 // (year=/month=/day=, from its records' timestamps) under a name that is the hash of its content.
+// Files stream: one pass hashes them (and dates JSON records), the upload streams them again.
 import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { Lake } from '../lake/lake.js';
 import type { Project, SourceFormat, SourceTable } from '../project/types.js';
-import { recordsDay } from './day.js';
+import { duckdbDay, JsonDay } from './day.js';
 
 export interface IngestOutcome {
   /** The local file, as given. */
@@ -68,24 +69,55 @@ async function landOne(
   if (!EXTENSIONS[format].includes(path.extname(file).toLowerCase())) {
     return { file, status: 'failed', reason: `not a ${format} file (the source ${source.table} reads ${format})` };
   }
-  let content: Buffer;
+  const column = timestampColumn(source);
+  let scan: Scan;
   try {
-    content = await fsp.readFile(file);
+    scan = await scanFile(file, format === 'json' ? new JsonDay(column) : undefined);
   } catch (err) {
     return { file, status: 'failed', reason: `cannot read it: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
   }
-  const id = createHash('sha256').update(content).digest('hex').slice(0, 32);
-  const existing = landed.get(id);
+  const existing = landed.get(scan.id);
   if (existing) return { file, status: 'skipped', key: existing, reason: 'already landed (same content)' };
 
-  const day = (await recordsDay(file, content, format, timestampColumn(source))) ?? (await fileDay(file));
-  const name = `${id}${EXTENSIONS[format][0]}`;
+  const day = (format === 'json' ? scan.day : await duckdbDay(file, format, column)) ?? scan.mtime.toISOString().slice(0, 10);
+  const name = `${scan.id}${EXTENSIONS[format][0]}`;
   const partitioned = `${prefix}year=${day.slice(0, 4)}/month=${day.slice(5, 7)}/day=${day.slice(8, 10)}/${name}`;
   const key = matches(partitioned) ? partitioned : `${prefix}${name}`;
   if (!matches(key)) return { file, status: 'failed', reason: `the key ${partitioned} would not match the source path ${source.path}` };
-  await lake.put(key, content);
-  landed.set(id, key);
+  await lake.putFile(key, file);
+  // The name is the hash of what was read: a file written to meanwhile may have landed other bytes.
+  if (await changedSince(file, scan)) {
+    await lake.deletePrefix(key);
+    return { file, status: 'failed', reason: 'it changed while it was being landed; land it again once it is complete' };
+  }
+  landed.set(scan.id, key);
   return { file, status: 'landed', key };
+}
+
+interface Scan {
+  /** The content hash that names the object. */
+  id: string;
+  /** The day of the JSON records, when they have one. */
+  day?: string;
+  size: number;
+  mtimeMs: number;
+  mtime: Date;
+}
+
+/** One streaming pass over the file: its hash, and the day of its records when `json` is given. */
+async function scanFile(file: string, json: JsonDay | undefined): Promise<Scan> {
+  const stat = await fsp.stat(file);
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    json?.push(chunk);
+  }
+  return { id: hash.digest('hex').slice(0, 32), day: json?.end(), size: stat.size, mtimeMs: stat.mtimeMs, mtime: stat.mtime };
+}
+
+async function changedSince(file: string, scan: Scan): Promise<boolean> {
+  const stat = await fsp.stat(file).catch(() => undefined);
+  return !stat || stat.size !== scan.size || stat.mtimeMs !== scan.mtimeMs;
 }
 
 /** The folder part of the source's path before any glob: 'bronze/app_logs/**\/*.json' → 'bronze/app_logs/'. */
@@ -99,10 +131,6 @@ export function landingPrefix(source: SourceTable): string {
 /** The record field that dates a file: the first declared timestamp or date column, else `ts`. */
 function timestampColumn(source: SourceTable): string {
   return source.columns.find((c) => /^(timestamp|date)/i.test(c.dataType ?? ''))?.name ?? 'ts';
-}
-
-async function fileDay(file: string): Promise<string> {
-  return (await fsp.stat(file)).mtime.toISOString().slice(0, 10);
 }
 
 /** Files as given, folders walked (in name order) for files with the format's extensions. */

@@ -1,5 +1,6 @@
 // A local, content-addressed cache of remote lake objects, so DuckDB reads plain files (no httpfs).
-// An entry is named by a hash of the object's key and ETag: an unchanged object is never fetched twice.
+// An entry is named by a hash of the object's key and ETag: an unchanged object is never fetched twice;
+// entries of objects a listing no longer shows (deleted, or rewritten under a new ETag) are pruned.
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -13,10 +14,12 @@ export interface CacheStats {
   hits: number;
   /** Keys fetched, in order: lets a caller see exactly what a run had to download. */
   downloadedKeys: string[];
+  /** Entries removed because their object was deleted or rewritten. */
+  pruned: number;
 }
 
 export class ContentCache {
-  readonly stats: CacheStats = { downloads: 0, downloadedBytes: 0, hits: 0, downloadedKeys: [] };
+  readonly stats: CacheStats = { downloads: 0, downloadedBytes: 0, hits: 0, downloadedKeys: [], pruned: 0 };
   /** Concurrent requests for one entry share a single download. */
   private readonly inFlight = new Map<string, Promise<string>>();
 
@@ -27,9 +30,43 @@ export class ContentCache {
    * partition folders (year=2026/…) read the same as in a local lake.
    */
   entryPath(object: LakeObject): string {
-    const hash = createHash('sha256').update(`${object.key}\0${object.etag}\0${object.size}`).digest('hex').slice(0, 24);
-    const key = object.key.split('/').filter((part) => part !== '' && part !== '.' && part !== '..');
-    return path.join(this.dir, hash, ...key);
+    return path.join(this.dir, entryHash(object), ...keyParts(object.key));
+  }
+
+  /**
+   * Removes the entries of keys under `prefix` that `live` (a complete listing of that prefix) does not
+   * hold with the same ETag: a deleted object's copy, or the old copy of a rewritten one. Entries of
+   * listed objects and downloads in progress are kept, so a reader of the current listing is never
+   * disturbed. Best effort: a failure to prune never fails the listing.
+   */
+  async prune(prefix: string, live: LakeObject[]): Promise<void> {
+    const keep = new Set(live.map(entryHash));
+    for (const file of this.inFlight.keys()) keep.add(path.relative(this.dir, file).split(path.sep)[0]);
+    // Only hash folders holding the prefix's deepest folder can hold a key under it.
+    const folder = keyParts(prefix.slice(0, prefix.lastIndexOf('/') + 1));
+    let hashes: string[];
+    try {
+      hashes = (await fsp.readdir(this.dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !keep.has(e.name)).map((e) => e.name);
+    } catch {
+      return;
+    }
+    await forEachLimit(hashes, 16, async (hash) => {
+      const base = path.join(this.dir, hash);
+      const entries = await fsp.readdir(path.join(base, ...folder), { recursive: true, withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        if (!entry.isFile() || entry.name.endsWith('.part')) continue;
+        const file = path.join(entry.parentPath, entry.name);
+        const key = path.relative(base, file).split(path.sep).join('/');
+        if (!key.startsWith(prefix)) continue;
+        await fsp.rm(file, { force: true });
+        this.stats.pruned++;
+        // The emptied folders up to the hash folder; a folder still holding something (another
+        // process's download in progress) stays.
+        for (let dir = path.dirname(file); dir.startsWith(base); dir = path.dirname(dir)) {
+          if (!(await fsp.rmdir(dir).then(() => true, () => false))) break;
+        }
+      }
+    }).catch(() => undefined);
   }
 
   /**
@@ -70,6 +107,24 @@ export class ContentCache {
 export async function ensureIgnoredDir(dir: string): Promise<void> {
   await fsp.mkdir(dir, { recursive: true });
   await fsp.writeFile(path.join(dir, '.gitignore'), '*\n', { flag: 'wx' }).catch(() => undefined);
+}
+
+function entryHash(object: LakeObject): string {
+  return createHash('sha256').update(`${object.key}\0${object.etag}\0${object.size}`).digest('hex').slice(0, 24);
+}
+
+/** A key's path segments, without any that could climb out of the entry's folder. */
+function keyParts(key: string): string[] {
+  return key.split('/').filter((part) => part !== '' && part !== '.' && part !== '..');
+}
+
+/** Runs `run` over items, `limit` at a time. */
+async function forEachLimit<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await run(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 async function isFile(file: string): Promise<boolean> {

@@ -31,8 +31,13 @@ export interface Lake {
    * reader's point of view: the previous version stays until the new one is complete.
    */
   publishDirectory(dir: string, prefix: string): Promise<void>;
-  /** Writes one object (used by ingest and the dead-letter writer). */
+  /** Writes one small object from memory (pointers, test fixtures). */
   put(key: string, body: Buffer | string): Promise<void>;
+  /**
+   * Writes one object from a local file without reading it into memory (ingest, the dead-letter
+   * writer): S3 streams it up, in parts above 8 MiB; the local lake copies it to a temp name and renames.
+   */
+  putFile(key: string, file: string): Promise<void>;
   /** Reads one object; undefined when it does not exist. */
   get(key: string): Promise<Buffer | undefined>;
   /** Removes everything under a prefix. */

@@ -81,11 +81,25 @@ export class LocalLake implements Lake {
   }
 
   async put(key: string, body: Buffer | string): Promise<void> {
+    await this.writeAtomically(key, (temp) => fsp.writeFile(temp, body));
+  }
+
+  async putFile(key: string, file: string): Promise<void> {
+    await this.writeAtomically(key, (temp) => fsp.copyFile(file, temp));
+  }
+
+  /** Writes a hidden temp sibling (skipped by listings), then renames it over the key: no reader sees half a file. */
+  private async writeAtomically(key: string, write: (temp: string) => Promise<void>): Promise<void> {
     const file = this.file(key);
     await fsp.mkdir(path.dirname(file), { recursive: true });
     const temp = path.join(path.dirname(file), `${HIDDEN}${path.basename(file)}-${randomBytes(4).toString('hex')}`);
-    await fsp.writeFile(temp, body);
-    await fsp.rename(temp, file);
+    try {
+      await write(temp);
+      await fsp.rename(temp, file);
+    } catch (err) {
+      await fsp.rm(temp, { force: true });
+      throw err;
+    }
   }
 
   async get(key: string): Promise<Buffer | undefined> {

@@ -7,7 +7,7 @@ import { LocalLake } from './local.js';
 import { S3Lake } from './s3.js';
 
 export interface OpenLakeOptions {
-  /** Where S3 credential variables are read; process.env by default. */
+  /** Where S3 credential variables (and AWS_SHARED_CREDENTIALS_FILE) are read; process.env by default. */
   env?: Record<string, string | undefined>;
 }
 
@@ -15,7 +15,7 @@ export interface OpenLakeOptions {
 export function openLake(project: Project, options: OpenLakeOptions = {}): Lake {
   const lake = project.config.lake;
   if (lake.kind === 'local') return new LocalLake(path.resolve(project.root, lake.path), lake.path);
-  return new S3Lake({ ...lake, cacheDir: cacheDir(project), env: options.env });
+  return new S3Lake({ ...lake, cacheDir: cacheDir(project), env: options.env, projectRoot: project.root });
 }
 
 /** The project's local cache of remote lake objects (git-ignored along with the rest of .medallion/). */

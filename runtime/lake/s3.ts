@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ContentCache } from './cache.js';
+import { credentialSource, type CredentialSource } from './credentials.js';
 import { LakeError, type Lake, type LakeObject } from './lake.js';
 import type { LakeConfig } from '../project/types.js';
 
@@ -33,8 +34,10 @@ const VERSIONED_KEY = /^(.*?)\/_versions\/([^/]+)\/(.+)$/;
 export type S3LakeOptions = Omit<Extract<LakeConfig, { kind: 's3' }>, 'kind'> & {
   /** Folder of the local object cache, e.g. '<project>/.medallion/cache'. */
   cacheDir: string;
-  /** Where the credential variables are read; process.env by default. */
+  /** Where the credential variables (and AWS_SHARED_CREDENTIALS_FILE) are read; process.env by default. */
   env?: Record<string, string | undefined>;
+  /** The project folder: a profile file inside it is refused. */
+  projectRoot?: string;
   /** Bounds, so an unreachable or stalled endpoint fails in seconds instead of hanging (defaults below). */
   connectionTimeoutMs?: number;
   socketTimeoutMs?: number;
@@ -53,6 +56,7 @@ export class S3Lake implements Lake {
   private readonly root: string;
   private readonly endpointName: string;
   private s3?: S3Client;
+  private credentials?: CredentialSource;
 
   constructor(private readonly options: S3LakeOptions) {
     this.root = options.prefix.replace(/^\/+|\/+$/g, '');
@@ -69,7 +73,11 @@ export class S3Lake implements Lake {
     const dir = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/') + 1) : '';
     const [raw, above] = await Promise.all([this.rawList(dir), this.publishedAbove(dir)]);
     const objects = above ? await this.versionObjects(above, dir) : await this.resolvePublished(raw);
-    return objects.filter((o) => o.key.startsWith(prefix)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const live = objects.filter((o) => o.key.startsWith(prefix)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    // The listing is the truth for everything under the prefix: cached copies of objects since deleted
+    // or rewritten go. Entries of listed objects stay, since a reader may be using them right now.
+    await this.cache.prune(prefix, live);
+    return live;
   }
 
   async localPath(object: LakeObject): Promise<string> {
@@ -107,6 +115,10 @@ export class S3Lake implements Lake {
 
   async put(key: string, body: Buffer | string): Promise<void> {
     await this.send(`writing ${key}`, (s3) => s3.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: this.physical(key), Body: body })));
+  }
+
+  async putFile(key: string, file: string): Promise<void> {
+    await this.upload(file, key);
   }
 
   async get(key: string): Promise<Buffer | undefined> {
@@ -200,7 +212,7 @@ export class S3Lake implements Lake {
     }
   }
 
-  /** Streams one file up; lib-storage switches to a multipart upload above one part. */
+  /** Streams one file up; lib-storage switches to a multipart upload above one part (and aborts it on failure). */
   private async upload(file: string, key: string): Promise<void> {
     await this.send(`uploading ${key}`, async (client) => {
       const upload = new Upload({
@@ -238,25 +250,18 @@ export class S3Lake implements Lake {
     }
   }
 
-  /** The client, built on first use so a missing credential variable is a LakeError, not a crash at open. */
+  /**
+   * The client, built on first use so missing credentials (an unset variable, a profile file inside the
+   * project) are a LakeError from the first operation, not a crash at open.
+   */
   private client(): S3Client {
     if (this.s3) return this.s3;
-    const { accessKeyEnv, secretKeyEnv } = this.options;
-    const env = this.options.env ?? process.env;
-    const accessKeyId = env[accessKeyEnv];
-    const secretAccessKey = env[secretKeyEnv];
-    const missing = [accessKeyId ? undefined : accessKeyEnv, secretAccessKey ? undefined : secretKeyEnv].filter(Boolean);
-    if (missing.length > 0) {
-      throw new LakeError(
-        `The lake ${this.describe} needs credentials: the environment variable${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set.`,
-        `Set ${accessKeyEnv} and ${secretKeyEnv} (named by lake.s3.access_key_env / secret_key_env in pipeline.yml).`,
-      );
-    }
+    this.credentials = credentialSource(this.options, { env: this.options.env ?? process.env, projectRoot: this.options.projectRoot, lake: this.describe });
     this.s3 = new S3Client({
       endpoint: this.options.endpoint,
       region: this.options.region,
       forcePathStyle: this.options.forcePathStyle,
-      credentials: { accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey! },
+      credentials: this.credentials.provider,
       maxAttempts: this.options.maxAttempts ?? MAX_ATTEMPTS,
       requestHandler: { connectionTimeout: this.options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS, socketTimeout: this.options.socketTimeoutMs ?? SOCKET_TIMEOUT_MS },
     });
@@ -269,7 +274,7 @@ export class S3Lake implements Lake {
     const e = err as { name?: string; code?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number }; cause?: unknown };
     const code = e.Code ?? e.code ?? (e.cause as { code?: string } | undefined)?.code ?? e.name ?? 'Error';
     const status = e.$metadata?.httpStatusCode;
-    const { bucket, accessKeyEnv, secretKeyEnv } = this.options;
+    const { bucket } = this.options;
     if (NETWORK_CODES.has(code) || /socket hang up|ECONNREFUSED|ECONNRESET/.test(e.message ?? '')) {
       return new LakeError(
         `Cannot reach the S3 endpoint ${this.endpointName} while ${action} (${code}).`,
@@ -292,8 +297,8 @@ export class S3Lake implements Lake {
     }
     if (CREDENTIAL_CODES.has(code) || status === 403) {
       return new LakeError(
-        `The S3 endpoint ${this.endpointName} rejected the credentials from the environment variables ${accessKeyEnv} and ${secretKeyEnv} while ${action} (${code}).`,
-        `Check the values of ${accessKeyEnv} and ${secretKeyEnv}.`,
+        `The S3 endpoint ${this.endpointName} rejected the credentials from ${this.credentials?.describe ?? 'the configuration'} while ${action} (${code}).`,
+        this.credentials?.fix,
       );
     }
     if (code === 'PreconditionFailed' || status === 412) {
@@ -308,9 +313,9 @@ export class S3Lake implements Lake {
   /** Defence in depth: no message we build from a server's text may carry a credential value. */
   private scrub(text: string): string {
     const env = this.options.env ?? process.env;
+    const identity = this.credentials?.resolved();
     let out = text;
-    for (const name of [this.options.accessKeyEnv, this.options.secretKeyEnv]) {
-      const value = env[name];
+    for (const value of [env[this.options.accessKeyEnv], env[this.options.secretKeyEnv], identity?.accessKeyId, identity?.secretAccessKey, identity?.sessionToken]) {
       if (value && value.length >= 4) out = out.split(value).join('***');
     }
     return out;

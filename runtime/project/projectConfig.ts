@@ -48,6 +48,7 @@ export function parsePipelineConfig(file: string, text: string): Result<ParsedCo
 
   if (typeof value.name === 'string') config.name = value.name;
   config.lake = lakeConfig(value.lake);
+  diagnostics.push(...credentialConflicts(file, root));
   if (typeof value.warehouse === 'string') config.warehouse = value.warehouse;
   if (typeof value.threads === 'number' && value.threads >= 1) config.threads = Math.floor(value.threads);
   if (isObject(value.vars)) config.vars = value.vars;
@@ -119,10 +120,29 @@ function lakeConfig(v: unknown): LakeConfig {
       forcePathStyle: s3.force_path_style !== false,
       accessKeyEnv: typeof s3.access_key_env === 'string' ? s3.access_key_env : 'AWS_ACCESS_KEY_ID',
       secretKeyEnv: typeof s3.secret_key_env === 'string' ? s3.secret_key_env : 'AWS_SECRET_ACCESS_KEY',
+      ...(typeof s3.profile === 'string' ? { profile: s3.profile } : {}),
     };
   }
   if (isObject(v) && typeof v.path === 'string') return { kind: 'local', path: v.path };
   return { kind: 'local', path: './lake' };
+}
+
+/** Credentials come from one place: a profile, or the two variables; naming both is an error on each. */
+function credentialConflicts(file: string, root: YamlNode): Diagnostic[] {
+  const s3 = get(get(root, 'lake'), 's3');
+  const profile = getPair(s3, 'profile');
+  if (!profile) return [];
+  return ['access_key_env', 'secret_key_env'].flatMap((key) => {
+    const pair = getPair(s3, key);
+    if (!pair) return [];
+    return [{
+      file,
+      range: pair.keyRange,
+      severity: 'error' as const,
+      message: `'lake.s3.${key}' and 'lake.s3.profile' both name where the credentials come from; keep one (the profile reads the user's ~/.aws/credentials, the variables the environment)`,
+      code: 'credential-conflict',
+    }];
+  });
 }
 
 function readPaths(config: ProjectConfig, value: Record<string, unknown>): void {

@@ -251,6 +251,11 @@ export type LakeConfig =
       /** Names of the environment variables holding the credentials (never the values). */
       accessKeyEnv: string;
       secretKeyEnv: string;
+      /**
+       * A profile of the user's AWS shared credentials file (~/.aws/credentials, or
+       * AWS_SHARED_CREDENTIALS_FILE) to read the credentials from instead of the variables.
+       */
+      profile?: string;
     };
 
 export interface FolderConfig {

@@ -252,7 +252,7 @@ async function writeRejects(db: EngineSession, lake: Lake, source: SourceTable, 
     parts.push(`SELECT ${name}, f.key, 'line ' || r.line || ': ' || r.error_message, r.csv_line FROM ${reader.csvRejects.table} r JOIN ${reader.csvRejects.scan} sc USING (scan_id, file_id) LEFT JOIN ${files} f ON f.path = sc.file_path`);
   }
   await db.exec(`COPY (${parts.join(' UNION ALL ')}) TO ${literal(out)} (FORMAT json)`);
-  await lake.put(key, await fsp.readFile(out));
+  await lake.putFile(key, out);
   await fsp.rm(out, { force: true });
 }
 

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ensureIgnoredDir } from '../../lake/cache.js';
+import { credentialSource, type AwsCredentialIdentity } from '../../lake/credentials.js';
 import { LakeError } from '../../lake/lake.js';
 import { openLake } from '../../lake/open.js';
 import { action, openProject, projectOption, stdio, UserError, type Io, type ProjectOptions } from '../context.js';
@@ -61,7 +62,7 @@ async function contextFor(options: ProjectOptions, io: Io): Promise<Context> {
 }
 
 async function up(context: Context): Promise<number> {
-  const { s3, url, dir } = context;
+  const { url, dir } = context;
   if (!LOCAL_HOSTS.has(url.hostname)) throw new UserError(`lake up starts MinIO on this machine, but the endpoint ${url.origin} is not a loopback address`);
   const running = await runningPid(context);
   if (running !== undefined && (await live(url))) {
@@ -69,11 +70,7 @@ async function up(context: Context): Promise<number> {
     await createBucket(context);
     return 0;
   }
-  const user = process.env[s3.accessKeyEnv];
-  const password = process.env[s3.secretKeyEnv];
-  if (!user || !password || password.length < 8) {
-    throw new UserError(`set ${s3.accessKeyEnv} and ${s3.secretKeyEnv} (a password of 8 or more characters): MinIO's root user is created from them`);
-  }
+  const { accessKeyId: user, secretAccessKey: password } = await rootUser(context);
   const binary = findMinio();
   if (!binary) {
     throw new UserError(
@@ -145,13 +142,31 @@ async function status(context: Context): Promise<number> {
   return 0;
 }
 
+/** MinIO's root user: the lake's own credentials, from the environment variables or the profile. */
+async function rootUser(context: Context): Promise<AwsCredentialIdentity> {
+  const { s3, project, url } = context;
+  const where = s3.profile !== undefined ? `the profile '${s3.profile}' (lake.s3.profile)` : `${s3.accessKeyEnv} and ${s3.secretKeyEnv}`;
+  let identity: AwsCredentialIdentity | undefined;
+  try {
+    identity = await credentialSource(s3, { env: process.env, projectRoot: project.root, lake: url.origin }).provider();
+  } catch (err) {
+    if (!(err instanceof LakeError)) throw err;
+    // A profile's own problem (no such profile, a file inside the project) says more than the line below.
+    if (s3.profile !== undefined) throw new UserError(`${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);
+  }
+  if (!identity?.accessKeyId || !identity.secretAccessKey || identity.secretAccessKey.length < 8) {
+    throw new UserError(`set ${where} (a secret of 8 or more characters): MinIO's root user is created from them`);
+  }
+  return identity;
+}
+
 async function createBucket(context: Context): Promise<void> {
   const { s3, url } = context;
   const client = new S3Client({
     endpoint: url.origin,
     region: s3.region,
     forcePathStyle: true,
-    credentials: { accessKeyId: process.env[s3.accessKeyEnv] ?? '', secretAccessKey: process.env[s3.secretKeyEnv] ?? '' },
+    credentials: await rootUser(context),
     maxAttempts: 2,
   });
   try {

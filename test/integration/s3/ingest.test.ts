@@ -2,7 +2,7 @@
 // the same on a local-folder lake and on MinIO, through the API and through `medallion ingest`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ingest } from '../../../runtime/cli/commands/ingest.js';
@@ -118,6 +118,36 @@ describe('ingest', () => {
     const loaded = await project(S3_LAKE());
     await checkIngest(openLake(loaded, { env: minio.env }), loaded);
     assert.equal((await minio.keys('lake', 'ingest/bronze/')).length, 4);
+  });
+
+  it('streams a file larger than one upload part into MinIO and back byte-equal', async () => {
+    const loaded = await project(S3_LAKE().replace('prefix: ingest', 'prefix: big'));
+    const lake = openLake(loaded, { env: minio.env });
+    // 12 MiB of records on 2026-04-05, and the earliest one, 2026-04-01, near the end of the file.
+    const file = path.join(mkdtempSync(path.join(work, 'big-')), 'events.ndjson');
+    const out = createWriteStream(file);
+    const filler = 'x'.repeat(200);
+    let size = 0;
+    for (let i = 0; size < 12 * 1024 * 1024; i++) {
+      const line = `${JSON.stringify({ event_id: `e${i}`, ts: '2026-04-05T12:00:00Z', filler })}\n`;
+      size += Buffer.byteLength(line);
+      if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    }
+    const last = `${JSON.stringify({ event_id: 'early', ts: '2026-04-01T06:00:00Z' })}\n`;
+    await new Promise<void>((resolve) => out.end(last, () => resolve()));
+
+    const logs = findSource(loaded, 'app_logs')!;
+    const result = await ingestFiles(lake, logs, [file]);
+    assert.equal(result.landed, 1, JSON.stringify(result.outcomes));
+    assert.match(result.outcomes[0].key!, /^bronze\/app_logs\/year=2026\/month=04\/day=01\/[0-9a-f]{32}\.json$/);
+    const [object] = await lake.list('bronze/app_logs/');
+    assert.equal(object.size, size + Buffer.byteLength(last));
+    // A multipart ETag ends in -<parts>: just over 12 MiB in 8 MiB parts.
+    assert.match(object.etag, /-2"$/);
+    assert.ok(readFileSync(await lake.localPath(object)).equals(readFileSync(file)), 'the object differs from the file');
+
+    const again = await ingestFiles(lake, logs, [file]);
+    assert.deepEqual({ landed: again.landed, skipped: again.skipped }, { landed: 0, skipped: 1 });
   });
 
   it('reports landed and skipped files from the ingest command', async () => {

@@ -1,11 +1,16 @@
-// The S3 lake against a real MinIO: listing past one page, the ETag cache, atomic publishing.
+// The S3 lake against a real MinIO: listing past one page, the ETag cache and its pruning, atomic
+// publishing.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { openMemory } from '../../../runtime/engine/duckdb.js';
 import { S3Lake } from '../../../runtime/lake/s3.js';
+import { NodeFileSystem } from '../../../runtime/project/fs.js';
+import { loadProject } from '../../../runtime/project/load.js';
+import { loadSource } from '../../../runtime/run/bronze.js';
 import { ACCESS_KEY_ENV, SECRET_KEY_ENV, startMinio, type Minio } from '../../support/minio.js';
 
 let minio: Minio;
@@ -33,6 +38,11 @@ function folder(files: Record<string, string | Buffer>): string {
     writeFileSync(path.join(dir, file), content);
   }
   return dir;
+}
+
+/** Cached files (not folders) whose path ends with the key, e.g. 'bronze/p/a.json'. */
+function cached(cacheDir: string, key: string): string[] {
+  return (readdirSync(cacheDir, { recursive: true }) as string[]).filter((f) => f.split(path.sep).join('/').endsWith(`/${key}`));
 }
 
 async function read(lake: S3Lake, prefix: string): Promise<Record<string, string>> {
@@ -100,6 +110,46 @@ describe('S3 lake', () => {
     assert.deepEqual(lake.cache.stats.downloadedKeys, ['bronze/s/a.json', 'bronze/s/a.json']);
     assert.deepEqual((readdirSync(cacheDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.part')), []);
     assert.match(file, /[/\\]bronze[/\\]s[/\\]a\.json$/);
+  });
+
+  it('prunes the cached copies of rewritten and deleted objects when a source load lists them', async () => {
+    const cacheDir = path.join(work, 'prune-cache');
+    const lake = lakeFor('prune', cacheDir);
+    const dir = folder({ 'pipeline.yml': 'name: prune\nsources:\n  p:\n    format: json\n    path: bronze/p/*.json\n    columns:\n      id: { type: integer }\n' });
+    const { sources } = await loadProject(new NodeFileSystem(), dir);
+    const source = sources.get('bronze.p')!;
+    const load = async (runId: string): Promise<number[]> => {
+      const db = await openMemory();
+      try {
+        await loadSource(db, lake, source, { runId, tempDir: path.join(dir, 'tmp') });
+        return (await db.query('SELECT id FROM bronze.p ORDER BY id')).rows.map((r) => Number(r.id));
+      } finally {
+        db.close();
+      }
+    };
+    await lake.put('bronze/p/a.json', '{"id":1}\n');
+    await lake.put('bronze/p/b.json', '{"id":2}\n');
+    await lake.put('bronze/other/c.json', '{"id":3}\n');
+    await read(lake, 'bronze/other/');
+    assert.deepEqual(await load('r1'), [1, 2]);
+    assert.equal(cached(cacheDir, 'bronze/p/a.json').length, 1);
+
+    // Rewritten: the next load downloads the new content, and only that copy stays.
+    await lake.put('bronze/p/a.json', '{"id":10}\n');
+    assert.deepEqual(await load('r2'), [2, 10]);
+    const [entry, ...more] = cached(cacheDir, 'bronze/p/a.json');
+    assert.deepEqual(more, []);
+    assert.equal(readFileSync(path.join(cacheDir, entry), 'utf8'), '{"id":10}\n');
+
+    // Deleted: its copy is gone after the next load; other prefixes keep theirs.
+    await lake.deletePrefix('bronze/p/b.json');
+    assert.deepEqual(await load('r3'), [10]);
+    assert.deepEqual(cached(cacheDir, 'bronze/p/b.json'), []);
+    assert.equal(cached(cacheDir, 'bronze/other/c.json').length, 1);
+    assert.equal(lake.cache.stats.pruned, 2);
+    // No emptied hash folders are left behind: one folder per live entry.
+    const hashes = readdirSync(cacheDir, { withFileTypes: true }).filter((e) => e.isDirectory());
+    assert.equal(hashes.length, 2);
   });
 
   it('publishes a folder atomically behind a pointer and retires the old version', async () => {

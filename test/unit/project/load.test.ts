@@ -68,6 +68,29 @@ threads: 2
   assert.equal(project.config.threads, 2);
 });
 
+test('pipeline.yml: an S3 lake with credentials from a profile, never with variables too', async () => {
+  const { project } = await load(`
+//- /pipeline.yml
+name: shop
+lake:
+  s3: { endpoint: 'http://127.0.0.1:9000', bucket: lake, profile: minio-dev }
+`);
+  assert.deepEqual(project.diagnostics, []);
+  assert.deepEqual(project.config.lake, {
+    kind: 's3', endpoint: 'http://127.0.0.1:9000', bucket: 'lake', prefix: '', region: 'us-east-1', forcePathStyle: true, accessKeyEnv: 'AWS_ACCESS_KEY_ID', secretKeyEnv: 'AWS_SECRET_ACCESS_KEY', profile: 'minio-dev',
+  });
+
+  const both = await load(`
+//- /pipeline.yml
+name: shop
+lake:
+  s3: { bucket: lake, profile: minio-dev, access_key_env: MINIO_ROOT_USER }
+`);
+  assertDiagnostics(both.f, both.project.diagnostics, 'credential-conflict', [
+    `pipeline.yml: "access_key_env": 'lake.s3.access_key_env' and 'lake.s3.profile' both name where the credentials come from; keep one (the profile reads the user's ~/.aws/credentials, the variables the environment)`,
+  ]);
+});
+
 test('models: folder configs < schema YAML < config(), layers and relations', async () => {
   const { project } = await load(`${PIPELINE}
 //- /models/silver/events.sql
