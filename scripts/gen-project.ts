@@ -1,8 +1,10 @@
 // Generates a synthetic, realistic medallion project of any size for benchmarks: bronze sources in
 // pipeline.yml, silver and gold models with 1–4 refs to earlier models (so never a cycle), Jinja
 // (config, is_incremental, for loops, macros, var), schema YAML with types, contracts and tests.
-// Deterministic: the same options give the same files.
-//   npx tsx scripts/gen-project.ts --models 10000 --out .bench/p10k [--seed 1]
+// Deterministic: the same options give the same files. `format: 'dbt'` (--dbt) writes the same models
+// as a dbt project instead: dbt_project.yml (folder configs, vars) and models/sources.yml for the
+// bronze sources, which dbt reads as warehouse relations (it cannot load the lake's JSON files).
+//   npx tsx scripts/gen-project.ts --models 10000 --out .bench/p10k [--seed 1] [--dbt]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Random } from '../runtime/sample/random.js';
@@ -10,6 +12,8 @@ import { Random } from '../runtime/sample/random.js';
 export interface GenOptions {
   models: number;
   seed?: number;
+  /** 'pipeline' (default): pipeline.yml; 'dbt': dbt_project.yml + models/sources.yml. */
+  format?: 'pipeline' | 'dbt';
 }
 
 const DOMAINS = ['orders', 'customers', 'payments', 'shipments', 'products', 'web', 'marketing', 'support', 'inventory', 'finance', 'subscriptions', 'reviews'];
@@ -37,7 +41,12 @@ export function generateProject(options: GenOptions): Map<string, string> {
   const files = new Map<string, string>();
   const sourceCount = Math.max(3, Math.ceil(options.models / 100));
   const sources = Array.from({ length: sourceCount }, (_, i) => `${DOMAINS[i % DOMAINS.length]}_raw_${i}`);
-  files.set('pipeline.yml', pipelineYml(sources));
+  if (options.format === 'dbt') {
+    files.set('dbt_project.yml', dbtProjectYml());
+    files.set('models/sources.yml', dbtSourcesYml(sources));
+  } else {
+    files.set('pipeline.yml', pipelineYml(sources));
+  }
   for (const [file, macros] of groupBy(MACROS, (m) => m.file)) {
     files.set(`macros/${file}.sql`, macros.map((m) => `{% macro ${m.name}(${m.params.join(', ')}) -%}\n${m.body}\n{%- endmacro %}\n`).join('\n'));
   }
@@ -87,6 +96,46 @@ function pipelineYml(sources: string[]): string {
   }
   lines.push('', 'vars:', "  start_date: '2025-01-01'", '  lookback_days: 3', '', 'models:', '  silver:', '    +materialized: view', '  gold:', '    +materialized: table', '    +tags: [reporting]', '');
   return lines.join('\n');
+}
+
+/** pipeline.yml's settings for a dbt project: the same vars and folder configs, under the project's name. */
+function dbtProjectYml(): string {
+  return [
+    'name: synthetic',
+    "version: '1.0.0'",
+    'config-version: 2',
+    'profile: synthetic',
+    '',
+    'model-paths: [models]',
+    'seed-paths: [seeds]',
+    'test-paths: [tests]',
+    'macro-paths: [macros]',
+    '',
+    'vars:',
+    "  start_date: '2025-01-01'",
+    '  lookback_days: 3',
+    '',
+    'models:',
+    '  synthetic:',
+    '    silver:',
+    '      +materialized: view',
+    '    gold:',
+    '      +materialized: table',
+    '      +tags: [reporting]',
+    '',
+  ].join('\n');
+}
+
+/** The bronze sources as dbt source tables (relations bronze.<name>), with pipeline.yml's columns. */
+function dbtSourcesYml(sources: string[]): string {
+  const lines = ['version: 2', '', 'sources:', '  - name: bronze', '    tables:'];
+  for (const s of sources) {
+    lines.push(`      - name: ${s}`, '        columns:');
+    for (const [column, type] of [['id', 'bigint'], ['amount', 'bigint'], ['status', 'varchar'], ['updated_at', 'timestamp']]) {
+      lines.push(`          - name: ${column}`, `            data_type: ${type}`);
+    }
+  }
+  return lines.join('\n') + '\n';
 }
 
 function stagingModel(rng: Random, model: Model, source: string): string {
@@ -152,7 +201,8 @@ ${refs.slice(1).map((_, j) => `left join r${j + 1} using (id)\n`).join('')}`;
 function schemaEntry(rng: Random, model: Model, refs: Model[]): string {
   const contract = model.layer === 'gold' && rng.chance(0.5);
   const lines = [`  - name: ${model.name}`, `    description: ${model.layer === 'gold' ? 'Reporting' : 'Cleaned'} ${model.domain} data, one row per id.`];
-  if (contract) lines.push('    config:', '      contract: { enforced: true }');
+  // dbt refuses an enforced contract on an incremental model unless on_schema_change is fail or append_new_columns.
+  if (contract) lines.push('    config:', '      contract: { enforced: true }', '      on_schema_change: fail');
   lines.push('    columns:');
   for (const [column, type] of model.columns) {
     lines.push(`      - name: ${column}`, `        description: The ${column.replace(/_/g, ' ')}.`, `        data_type: ${type}`);
@@ -190,11 +240,11 @@ function main(argv: string[]): void {
   const models = Number(arg('models'));
   const out = arg('out');
   if (!Number.isInteger(models) || models < 1 || !out) {
-    console.error('usage: npx tsx scripts/gen-project.ts --models N --out DIR [--seed S]');
+    console.error('usage: npx tsx scripts/gen-project.ts --models N --out DIR [--seed S] [--dbt]');
     process.exit(1);
   }
   const started = performance.now();
-  const files = generateProject({ models, seed: Number(arg('seed') ?? 1) });
+  const files = generateProject({ models, seed: Number(arg('seed') ?? 1), format: argv.includes('--dbt') ? 'dbt' : 'pipeline' });
   writeProject(out, files);
   console.log(`wrote ${files.size} files (${models} models) to ${out} in ${Math.round(performance.now() - started)} ms`);
 }

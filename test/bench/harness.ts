@@ -44,3 +44,10 @@ export function printTable(title: string, rows: Row[]): void {
   }
   console.log(lines.join('\n') + '\n');
 }
+
+/** Prints a titled markdown table with its own columns (for comparisons the name | value table does not fit). */
+export function printColumns(title: string, columns: string[], rows: string[][]): void {
+  const lines = [`### ${title}`, '', `| ${columns.join(' | ')} |`, `| ${columns.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
+  for (const r of rows) lines.push(`| ${columns.map((_, i) => r[i] ?? '').join(' | ')} |`);
+  console.log(lines.join('\n') + '\n');
+}
