@@ -135,6 +135,11 @@ function linkModel(project: Project, f: ModelFile, spec: ModelSpec | undefined, 
   const raw = mergeConfigs([...folderLevels(f.file, folderConfigs), spec?.config, ...inline]);
   const config = toModelConfig(raw);
   if (spec?.contractEnforced && !(raw.contract && typeof raw.contract === 'object')) config.contractEnforced = true;
+  if (config.materialized === 'incremental' && config.contractEnforced && raw.on_schema_change !== 'fail' && raw.on_schema_change !== 'append_new_columns') {
+    // Medallion checks the contract before every run, which is 'fail'; dbt insists on saying so.
+    const at = f.scan.configs[0]?.range ?? FILE_START;
+    err(f.file, at, `An incremental model with an enforced contract needs on_schema_change='fail' (or 'append_new_columns'): dbt refuses it otherwise`, 'contract-on-schema-change', undefined, 'warning');
+  }
   const layer = config.layer ?? folderLayer(f.file, project.config.modelPaths, project.config.layers ?? DEFAULT_LAYERS);
   const model: ModelNode = {
     kind: 'model',

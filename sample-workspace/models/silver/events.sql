@@ -4,7 +4,8 @@
 {{ config(
     materialized='incremental',
     unique_key='event_id',
-    incremental_strategy='merge'
+    incremental_strategy='merge',
+    on_schema_change='fail'
 ) }}
 
 with source_events as (

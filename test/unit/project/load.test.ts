@@ -481,3 +481,25 @@ select 1
   assert.deepEqual(project.diagnostics, []);
   assert.equal(project.models.get('a')!.config.materialized, 'table');
 });
+
+test("an incremental model with an enforced contract is warned unless on_schema_change says 'fail' (dbt refuses it)", async () => {
+  const { f, project } = await load(`${PIPELINE}
+//- /models/silver/events.sql
+{{ config(materialized='incremental', unique_key='event_id') }}
+select * from {{ source('bronze', 'app_logs') }}
+//- /models/silver/clicks.sql
+{{ config(materialized='incremental', on_schema_change='fail') }}
+select * from {{ source('bronze', 'app_logs') }}
+//- /models/silver/schema.yml
+version: 2
+models:
+  - name: events
+    config: { contract: { enforced: true } }
+  - name: clicks
+    config: { contract: { enforced: true } }
+`);
+  assertDiagnostics(f, project.diagnostics, 'contract-on-schema-change', [
+    `models/silver/events.sql: "config(materialized='incremental', unique_key='event_id')": An incremental model with an enforced contract needs on_schema_change='fail' (or 'append_new_columns'): dbt refuses it otherwise`,
+  ]);
+  assert.equal(project.diagnostics.find((d) => d.code === 'contract-on-schema-change')?.severity, 'warning');
+});
