@@ -1,5 +1,5 @@
 // The file system the loader reads through: injected, so tests use memory and the editor its own buffers.
-import { promises as fsp, readFile as readFileCallback } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 export interface DirEntry {
@@ -14,28 +14,30 @@ export interface FileSystem {
   exists(file: string): Promise<boolean>;
 }
 
+/**
+ * The disk, read synchronously behind the async interface: 10,000 small files one by one with
+ * readFileSync take a fraction of the time that as many concurrent async reads take (each costs
+ * thread-pool round trips), and a load runs before anything else is served anyway.
+ */
 export class NodeFileSystem implements FileSystem {
-  readFile(file: string): Promise<string | undefined> {
-    // The callback API: fs.promises.readFile costs several thread-pool round trips per file (4x slower on 10,000 models).
-    return new Promise((resolve) => readFileCallback(file, 'utf8', (err, text) => resolve(err ? undefined : text)));
+  async readFile(file: string): Promise<string | undefined> {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
   }
 
   async readDir(dir: string): Promise<DirEntry[]> {
     try {
-      const entries = await fsp.readdir(dir, { withFileTypes: true });
-      return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+      return readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
     } catch {
       return [];
     }
   }
 
   async exists(file: string): Promise<boolean> {
-    try {
-      await fsp.stat(file);
-      return true;
-    } catch {
-      return false;
-    }
+    return existsSync(file);
   }
 }
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generateProject, writeProject } from '../../scripts/gen-project.js';
 import { Workspace } from '../../server/src/analysis/workspace.js';
-import { DiskFileSystem } from '../../server/src/lsp/diskFs.js';
+import { NodeFileSystem } from '../../runtime/project/fs.js';
 import { Client } from '../lsp/client.js';
 import { printTable, timed, type Row } from './harness.js';
 
@@ -42,7 +42,7 @@ async function bench(models: number): Promise<void> {
   // In process: the first pass (config, models, link, DAG), then the schema YAML the server defers.
   const cpu = process.cpuUsage();
   const firstPass = await timed(async () => {
-    const ws = await Workspace.open(new DiskFileSystem(), root, { deferSchemas: true });
+    const ws = await Workspace.open(new NodeFileSystem(), root, { deferSchemas: true });
     ws.snapshot();
     return ws;
   });

@@ -5,7 +5,7 @@ import * as lsp from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { Workspace } from '../analysis/workspace.js';
-import { DiskFileSystem } from './diskFs.js';
+import { NodeFileSystem } from '../../../runtime/project/fs.js';
 import { parseSchemasOnWorker } from './schemaWorker.js';
 import { IndexCache } from './indexCache.js';
 import { complete } from '../analysis/completion.js';
@@ -111,7 +111,7 @@ export function startServer(connection: lsp.Connection): void {
       const started = performance.now();
       // From source (tests under tsx) there is no bundle to key the cache on: no cache then.
       const cache = bundled ? new IndexCache(paths!.root, __filename) : undefined;
-      workspace = await Workspace.open(new DiskFileSystem(), paths!.root, { log, deferSchemas: true, cache });
+      workspace = await Workspace.open(new NodeFileSystem(), paths!.root, { log, deferSchemas: true, cache });
       for (const doc of documents.all()) {
         const file = paths!.file(doc.uri);
         if (file !== undefined) workspace.setText(file, doc.getText());
