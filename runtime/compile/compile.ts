@@ -2,6 +2,7 @@
 // (ref → relation, ephemeral refs → CTEs `__dbt__cte__<name>`), generates built-in generic tests'
 // failing-rows queries, and keeps the offset map.
 import { checkConfig, mergeConfigs, toModelConfig } from '../project/config.js';
+import { packageOf } from '../project/packages.js';
 import type { CompiledNode, Diagnostic, ModelConfig, ModelNode, OffsetMap, Project, Range, TemplateScan, TestNode, TestSpec } from '../project/types.js';
 import { nodeName, type Graph } from '../graph/dag.js';
 import { constantMap, spliceMap } from '../template/offsetMap.js';
@@ -20,9 +21,11 @@ const bySignature = new Map<string, Renderer>();
 export function rendererFor(project: Project): Renderer {
   let r = renderers.get(project);
   if (r) return r;
-  const macroFiles = [...(project.macroFiles ?? new Map<string, string>())].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, text]) => ({ file, text }));
   const c = project.config;
-  const signature = JSON.stringify([c.name, c.vars, c.target, macroFiles]);
+  const macroFiles = [...(project.macroFiles ?? new Map<string, string>())]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([file, text]) => ({ file, text, package: packageOf(c, file)?.name }));
+  const signature = JSON.stringify([c.name, c.vars, c.target, c.dispatch, macroFiles]);
   r = bySignature.get(signature);
   if (!r) {
     r = new Renderer(c, macroFiles);
@@ -205,7 +208,7 @@ function compileCustomTest(ctx: Ctx, test: TestNode, spec: TestSpec): CompiledNo
   if (spec.where?.trim()) model = `(select * from ${String(model)} where ${spec.where}) dbt_subquery`;
   const fixed: Record<string, unknown> = { model };
   if (spec.column !== undefined) fixed.column_name = spec.column;
-  const called = ctx.renderer.callMacro(spec.location.file, macro.name, spec.args, fixed, renderOptions(ctx, test, deps, false));
+  const called = ctx.renderer.callMacro(spec.location.file, macro.name, spec.args, fixed, renderOptions(ctx, test, deps, false), macro.package);
   if ('error' in called) {
     diagnostics.push(...(ctx.renderer.macroDiagnostics.get(macro.file) ?? []));
     return fail(`Generic test '${spec.name}' (${macro.file}): ${called.error}`, 'render-error');
@@ -215,7 +218,11 @@ function compileCustomTest(ctx: Ctx, test: TestNode, spec: TestSpec): CompiledNo
 
 function macroFileDiagnostics(ctx: Ctx, scan: TemplateScan | undefined): Diagnostic[] {
   if (!scan || ctx.renderer.macroDiagnostics.size === 0) return [];
-  const files = new Set(scan.macroCalls.map((c) => ctx.project.macros.get(c.name)?.file).filter((f): f is string => f !== undefined));
+  const files = new Set(
+    [...scan.macroCalls.map((c) => ctx.project.macros.get(c.name)?.file), ...scan.packageCalls.map((c) => ctx.project.packageMacros.get(c.package)?.get(c.name)?.file)].filter(
+      (f): f is string => f !== undefined,
+    ),
+  );
   return [...files].flatMap((f) => ctx.renderer.macroDiagnostics.get(f) ?? []);
 }
 

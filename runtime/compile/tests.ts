@@ -2,7 +2,7 @@
 // with the SQL of dbt's default__test_* macros, and which tests are the project's own `{% test %}`
 // blocks (rendered by the compiler). A test passes when its query returns no rows.
 import { didYouMean, suggest } from '../project/config.js';
-import { relationshipTarget } from '../project/link.js';
+import { namespaceMacros, relationshipTarget } from '../project/link.js';
 import type { Diagnostic, MacroDef, Project, TestNode, TestSpec } from '../project/types.js';
 
 export const GENERIC_TESTS = ['unique', 'not_null', 'accepted_values', 'relationships'] as const;
@@ -12,13 +12,24 @@ export const GENERIC_TESTS = ['unique', 'not_null', 'accepted_values', 'relation
  * `{% macro test_name %}`). As in dbt, it wins over a built-in test of the same name.
  */
 export function testMacro(project: Project, name: string): MacroDef | undefined {
-  return project.macros.get(`test_${name}`);
+  const dot = name.indexOf('.');
+  // `dbt_utils.accepted_range`: the package's {% test accepted_range %}.
+  if (dot >= 0) return namespaceMacros(project, name.slice(0, dot))?.get(`test_${name.slice(dot + 1)}`);
+  // Unqualified, as dbt resolves macros: the project's own, then an installed package's.
+  const own = project.macros.get(`test_${name}`);
+  if (own) return own;
+  for (const macros of project.packageMacros.values()) {
+    const found = macros.get(`test_${name}`);
+    if (found) return found;
+  }
+  return undefined;
 }
 
-/** The generic test names a schema YAML can use: the built-ins and the project's own. */
+/** The generic test names a schema YAML can use: the built-ins, the project's own and installed packages' (`pkg.name`). */
 export function genericTestNames(project: Project): string[] {
-  const custom = [...project.macros.keys()].filter((m) => m.startsWith('test_') && m.length > 5).map((m) => m.slice(5));
-  return [...new Set([...GENERIC_TESTS, ...custom])];
+  const tests = (macros: Iterable<string>): string[] => [...macros].filter((m) => m.startsWith('test_') && m.length > 5).map((m) => m.slice(5));
+  const fromPackages = [...project.packageMacros].flatMap(([pkg, macros]) => tests(macros.keys()).map((t) => `${pkg}.${t}`));
+  return [...new Set([...GENERIC_TESTS, ...tests(project.macros.keys()), ...fromPackages])];
 }
 
 /** Whether this file generates the test's SQL: a built-in test the project does not override. */
@@ -29,11 +40,15 @@ export function isBuiltinTest(project: Project, name: string): boolean {
 /** The error for a test name that is neither built in nor a `{% test %}` block, with a "did you mean". */
 export function unknownTestDiagnostic(project: Project, spec: TestSpec): Diagnostic {
   const dot = spec.name.indexOf('.');
-  const s = dot < 0 ? suggest(spec.name, genericTestNames(project)) : undefined;
+  const pkg = dot < 0 ? undefined : spec.name.slice(0, dot);
+  const installed = pkg !== undefined && namespaceMacros(project, pkg) !== undefined;
+  const s = pkg === undefined || installed ? suggest(spec.name, genericTestNames(project)) : undefined;
   const hint =
-    dot >= 0
-      ? `: it comes from the package '${spec.name.slice(0, dot)}', and packages are not supported`
-      : s
+    pkg !== undefined && !installed
+      ? `: the package '${pkg}' is not installed (nothing in ${project.config.packagesInstallPath}/ is named '${pkg}'): run \`dbt deps\` to install the project's packages`
+      : pkg !== undefined && !s
+        ? `: the package '${pkg}' has no {% test ${spec.name.slice(dot + 1)} %}`
+        : s
         ? didYouMean(s)
         : `: it is not built in and no {% test ${spec.name}(model, column_name) %} block defines it (macros/ or tests/generic/)`;
   return {

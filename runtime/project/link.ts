@@ -3,8 +3,9 @@
 // refs/sources/macros/vars with "did you mean". Pure and synchronous; never throws.
 import { scanTemplate } from '../template/scan.js';
 import { DEFAULT_LAYERS, didYouMean, mergeConfigs, relationName, suggest, toModelConfig } from './config.js';
+import { packageOf } from './packages.js';
 import type { MacroDoc, MacroFile, ModelFile, ParsedConfig, ParsedFile, SchemaFile, SeedFile, TestFile } from './summary.js';
-import type { Diagnostic, FolderConfig, ModelNode, ModelSpec, Project, Range, Result, SeedNode, SourceTable, TemplateScan, TestNode, TestSpec } from './types.js';
+import type { Diagnostic, FolderConfig, MacroDef, ModelNode, ModelSpec, PackageCall, Project, Range, Result, SeedNode, SourceTable, TemplateScan, TestNode, TestSpec } from './types.js';
 
 const FILE_START: Range = { start: 0, end: 0 };
 
@@ -26,6 +27,7 @@ export function linkProject(root: string, parsed: Result<ParsedConfig>, files: A
     seeds: new Map(),
     tests: new Map(),
     macros: new Map(),
+    packageMacros: new Map(config.packages.map((p) => [p.name, new Map()])),
     macroFiles: new Map(byKind.macro.map((m) => [m.file, m.text])),
     diagnostics,
   };
@@ -67,12 +69,16 @@ function depth(path: string): number {
   return path.split('/').length;
 }
 
+/** The project's macros go to the root namespace, an installed package's to the package's. */
 function linkMacros(project: Project, files: MacroFile[], docs: MacroDoc[], err: Report): void {
   for (const f of files) {
+    const pkg = packageOf(project.config, f.file)?.name;
+    const into = pkg === undefined ? project.macros : project.packageMacros.get(pkg)!;
     for (const m of f.macros) {
-      const first = project.macros.get(m.name);
-      if (first) err(m.file, m.nameRange, `Macro '${m.name}' is defined twice (first in ${first.file})`, 'duplicate-macro');
-      else project.macros.set(m.name, m);
+      if (pkg !== undefined) m.package = pkg;
+      const first = into.get(m.name);
+      if (first) err(m.file, m.nameRange, `Macro '${pkg === undefined ? '' : pkg + '.'}${m.name}' is defined twice (first in ${first.file})`, 'duplicate-macro');
+      else into.set(m.name, m);
     }
   }
   for (const d of docs) {
@@ -189,6 +195,7 @@ function instantiateGenericTests(project: Project, err: Report): void {
 
 /** dbt-style generic test names, e.g. not_null_orders_id, accepted_values_orders_status__a__b. */
 function genericTestName(prefix: string, target: string, t: TestSpec): string {
+  if (t.name.includes('.')) return packageTestName(prefix, target, t);
   const parts = [`${prefix}${t.name}`, target];
   const column = t.column ?? (typeof t.args.column_name === 'string' ? t.args.column_name : undefined);
   if (column) parts.push(column);
@@ -196,6 +203,32 @@ function genericTestName(prefix: string, target: string, t: TestSpec): string {
   if (t.name === 'accepted_values' && Array.isArray(t.args.values)) name += '__' + t.args.values.map(String).join('__');
   if (t.name === 'relationships') name += `__${String(t.args.field)}__${String(t.args.to)}`;
   return name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/_+$/, '').slice(0, 200);
+}
+
+/**
+ * A package test's name as dbt synthesizes it: `<package>_<test>_<target>_` followed by every argument's
+ * values in argument-name order (column_name first among them), each cleaned to [0-9a-zA-Z_] and joined
+ * with '__', e.g. dbt_utils_accepted_range_orders_amount__0.
+ */
+function packageTestName(prefix: string, target: string, t: TestSpec): string {
+  const args: Record<string, unknown> = { ...t.args };
+  if (t.column !== undefined) args.column_name = t.column;
+  const flat = Object.keys(args)
+    .sort()
+    .flatMap((k) => {
+      const v = args[k];
+      const parts = Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : [v];
+      return parts.map((p) => pythonStr(p).replace(/[^0-9a-zA-Z_]+/g, '_'));
+    });
+  return `${prefix}${t.name.replace('.', '_')}_${target}_${flat.join('__')}`.slice(0, 200);
+}
+
+/** str() of a YAML value as Python prints it (True, None, 1.5). */
+function pythonStr(v: unknown): string {
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (v === null || v === undefined) return 'None';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 /** The node a relationships test's `to:` points at ('model.x', 'seed.y', 'source.s.t'), if it resolves. */
@@ -250,9 +283,29 @@ export function checkScan(project: Project, file: string, scan: TemplateScan, er
     const s = suggest(c.name, project.macros.keys());
     err(file, c.range, `Undefined macro '${c.name}'${didYouMean(s)}`, 'undefined-macro', s ? { suggestion: s } : undefined);
   }
+  for (const c of scan.packageCalls) checkPackageCall(project, file, c, err);
   for (const v of scan.vars) {
     if (v.hasDefault || v.name in project.config.vars) continue;
     const s = suggest(v.name, Object.keys(project.config.vars));
     err(file, v.nameRange, `Variable '${v.name}' is not defined in vars and has no default${didYouMean(s)}`, 'unknown-var', s ? { suggestion: s } : undefined);
   }
+}
+
+/** The macros a namespace offers: an installed package's, or the project's own under its name. */
+export function namespaceMacros(project: Project, namespace: string): Map<string, MacroDef> | undefined {
+  return project.packageMacros.get(namespace) ?? (namespace === project.config.name ? project.macros : undefined);
+}
+
+/** `pkg.name(...)`: the package must be installed and define the macro; `dbt.` is the built-in namespace. */
+function checkPackageCall(project: Project, file: string, c: PackageCall, err: Report): void {
+  if (c.package === 'dbt') return;
+  const macros = namespaceMacros(project, c.package);
+  if (!macros) {
+    const where = project.config.packagesInstallPath;
+    err(file, c.packageRange, `Package '${c.package}' is not installed (no ${where}/*/dbt_project.yml named '${c.package}'): run \`dbt deps\` to install the project's packages`, 'package-not-installed', { package: c.package });
+    return;
+  }
+  if (macros.has(c.name)) return;
+  const s = suggest(c.name, macros.keys());
+  err(file, c.nameRange, `Package '${c.package}' has no macro '${c.name}'${didYouMean(s)}`, 'undefined-macro', s ? { suggestion: s } : undefined);
 }

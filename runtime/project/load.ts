@@ -3,6 +3,7 @@
 import { normalize, type FileSystem } from './fs.js';
 import { parseMacroFile, parseModelFile, parseSeedFile, parseTestFile } from './files.js';
 import { linkProject } from './link.js';
+import { discoverPackages, packageMacroDirs, packageOf } from './packages.js';
 import { defaultConfig, parseDbtProject, parsePipelineConfig } from './projectConfig.js';
 import { parseSchemaFile } from './schemaFile.js';
 import type { ParsedConfig, ParsedFile } from './summary.js';
@@ -18,6 +19,7 @@ export async function loadProject(fs: FileSystem, root: string): Promise<Project
   const base = normalize(root).replace(/\/$/, '') || '/';
   try {
     const parsed = await loadConfig(fs, base);
+    parsed.value.config.packages = await discoverPackages(fs, base, parsed.value.config);
     const kinds = await discoverFiles(fs, base, parsed.value.config);
     const files = await mapLimit([...kinds], READ_CONCURRENCY, async ([file, kind]) => {
       const text = await fs.readFile(`${base}/${file}`);
@@ -51,6 +53,7 @@ export function classify(config: ProjectConfig, file: string): FileKind | undefi
   const under = (paths: string[]): boolean => paths.some((p) => p === '.' || file.startsWith(p + '/'));
   const yaml = ext === 'yml' || ext === 'yaml';
   if (CONFIG_FILES.includes(file)) return undefined;
+  if (file.startsWith(config.packagesInstallPath + '/')) return ext === 'sql' && packageOf(config, file) ? 'macro' : undefined;
   if (under(config.modelPaths)) return ext === 'sql' ? 'model' : yaml ? 'schema' : undefined;
   if (under(config.macroPaths)) return ext === 'sql' ? 'macro' : yaml ? 'schema' : undefined;
   if (under(config.seedPaths)) return ext === 'csv' ? 'seed' : yaml ? 'schema' : undefined;
@@ -73,10 +76,10 @@ export function parseFile(kind: FileKind, file: string, text: string): Result<Pa
   }
 }
 
-/** Every project file under the configured paths, project-relative, with its kind. */
+/** Every project file under the configured paths (and installed packages' macro paths), project-relative, with its kind. */
 export async function discoverFiles(fs: FileSystem, root: string, config: ProjectConfig): Promise<Map<string, FileKind>> {
   const out = new Map<string, FileKind>();
-  const dirs = new Set([...config.modelPaths, ...config.macroPaths, ...config.seedPaths, ...config.testPaths]);
+  const dirs = new Set([...config.modelPaths, ...config.macroPaths, ...config.seedPaths, ...config.testPaths, ...packageMacroDirs(config)]);
   const walk = async (rel: string): Promise<void> => {
     const entries = await fs.readDir(rel === '.' ? root : `${root}/${rel}`);
     const sub: Promise<void>[] = [];

@@ -24,6 +24,9 @@ export function defaultConfig(file: string, format: 'pipeline' | 'dbt'): Project
     folderConfigs: [],
     target: { name: 'dev', type: 'duckdb', schema: 'main', threads: 4 },
     layers: ['bronze', 'silver', 'gold'],
+    packagesInstallPath: 'dbt_packages',
+    packages: [],
+    dispatch: [],
   };
 }
 
@@ -202,6 +205,15 @@ export function parseDbtProject(file: string, text: string): Result<ParsedConfig
   if (typeof value.name === 'string') config.name = value.name;
   else diagnostics.push({ file, range: { start: 0, end: 0 }, severity: 'error', message: "dbt_project.yml has no 'name'", code: 'bad-config-file' });
   readPaths(config, value);
+  if (typeof value['packages-install-path'] === 'string' && value['packages-install-path'].trim() !== '') {
+    config.packagesInstallPath = value['packages-install-path'].replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+  }
+  // dispatch: [{ macro_namespace: dbt_utils, search_order: [my_project, dbt_utils] }]
+  if (Array.isArray(value.dispatch)) {
+    for (const d of value.dispatch) {
+      if (isObject(d) && typeof d.macro_namespace === 'string') config.dispatch.push({ macroNamespace: d.macro_namespace, searchOrder: asList(d.search_order) });
+    }
+  }
   // dbt vars may be global or scoped to a project name; the project's own scope wins.
   if (isObject(value.vars)) {
     const vars = value.vars;

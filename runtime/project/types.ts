@@ -79,6 +79,15 @@ export interface MacroCall {
   range: Range;
 }
 
+/** A call of a package's macro, `pkg.name(...)`: `range` is the whole call, `nameRange` the macro's name. */
+export interface PackageCall {
+  package: string;
+  name: string;
+  range: Range;
+  packageRange: Range;
+  nameRange: Range;
+}
+
 /** Everything the editor needs to know about one template without rendering it. */
 export interface TemplateScan {
   refs: RefCall[];
@@ -87,6 +96,8 @@ export interface TemplateScan {
   vars: VarCall[];
   /** Calls of names that are not builtins (candidate macros). */
   macroCalls: MacroCall[];
+  /** Calls `pkg.name(...)` whose head is not a builtin or a local name (candidate package macros). */
+  packageCalls: PackageCall[];
   isIncremental: Range[];
   /** `{% macro name(...) %}` definitions found in this file; `{% test name(...) %}` blocks as `test_name`. */
   macroDefs: MacroDef[];
@@ -235,6 +246,24 @@ export interface MacroDef {
   range: Range;
   nameRange: Range;
   description?: string;
+  /** The installed package defining it (its namespace); undefined for the project's own macros. */
+  package?: string;
+}
+
+/** A package installed by `dbt deps`. */
+export interface PackageInfo {
+  /** The namespace: `name:` of the package's dbt_project.yml. */
+  name: string;
+  /** Project-relative folder, e.g. 'dbt_packages/dbt_utils'. */
+  dir: string;
+  /** Macro folders relative to `dir` (default ['macros']). */
+  macroPaths: string[];
+}
+
+/** A `dispatch:` entry of dbt_project.yml: where adapter.dispatch looks for a namespace's macros. */
+export interface DispatchConfig {
+  macroNamespace: string;
+  searchOrder: string[];
 }
 
 export type LakeConfig =
@@ -285,6 +314,11 @@ export interface ProjectConfig {
   target: { name: string; type: string; schema: string; threads: number };
   /** Layer names in data-flow order (pipeline.yml `layers:`; default bronze, silver, gold). */
   layers?: string[];
+  /** Where `dbt deps` installs packages (`packages-install-path`, default 'dbt_packages'). */
+  packagesInstallPath: string;
+  /** Installed packages, filled by the loader from the install path. */
+  packages: PackageInfo[];
+  dispatch: DispatchConfig[];
 }
 
 export interface Project {
@@ -298,7 +332,10 @@ export interface Project {
   sources: Map<string, SourceTable>;
   seeds: Map<string, SeedNode>;
   tests: Map<string, TestNode>;
+  /** The project's own macros (the root namespace). */
   macros: Map<string, MacroDef>;
+  /** Macros of installed packages: package name → macro name → definition. */
+  packageMacros: Map<string, Map<string, MacroDef>>;
   /** Text of each macro file by project-relative path, for rendering (the macros' bodies). */
   macroFiles?: Map<string, string>;
   /** Every diagnostic from loading: YAML, schema, duplicates, bad config(), Jinja syntax. */

@@ -1,6 +1,7 @@
 // Renders Jinja-SQL templates with nunjucks and dbt's context (ref, source, config, var, env_var,
 // this, is_incremental, target, log, return, project macros and generic tests `{% test %}` as
-// macros `test_<name>`). Compiled templates are shared by
+// macros `test_<name>`, installed packages' macros as `pkg.name`, adapter.dispatch, the `dbt`
+// namespace of cross-database macros). Compiled templates are shared by
 // "shape": literal text and string literals become parameters, so models that differ only in
 // their SQL and names compile once. Errors become diagnostics with template ranges; never throws.
 import nunjucks from 'nunjucks';
@@ -8,6 +9,7 @@ import type { Diagnostic, OffsetMap, ProjectConfig, Range } from '../project/typ
 import { lexTemplate, type Lexed } from './lex.js';
 import { SegmentMap, type Piece } from './offsetMap.js';
 import { scanTemplate } from './scan.js';
+import { DBT_MACROS } from './dbtMacros.js';
 
 nunjucks.installJinjaCompat();
 
@@ -69,6 +71,38 @@ class MacroReturn {
   constructor(readonly value: unknown) {}
 }
 
+/**
+ * Every nunjucks macro ends at `return(x)` with x as its value. Our wrappers cannot do it alone: a
+ * macro calling another macro of its own file reaches it through nunjucks' context, unwrapped, and
+ * the callee's return would end the caller instead.
+ */
+type MakeMacro = (argNames: string[], kwargNames: string[], func: (...a: unknown[]) => unknown) => unknown;
+const runtime = (nunjucks as unknown as { runtime: { makeMacro: MakeMacro } }).runtime;
+const makeMacro = runtime.makeMacro;
+runtime.makeMacro = (argNames, kwargNames, func) =>
+  makeMacro(argNames, kwargNames, function (this: unknown, ...args: unknown[]) {
+    try {
+      return func.apply(this, args);
+    } catch (e) {
+      if (e instanceof MacroReturn) return e.value;
+      throw e;
+    }
+  });
+
+/** The root project's macros in `namespaces`. */
+const ROOT = '';
+/** dbt-duckdb's adapter.dispatch prefixes, most specific first. */
+const DISPATCH_PREFIXES = ['duckdb', 'default'];
+
+/** A macro file to load, with the installed package it belongs to (undefined for the project's own). */
+export interface MacroSource {
+  file: string;
+  text: string;
+  package?: string;
+}
+
+type Macro = (...args: unknown[]) => unknown;
+
 const MAX_SHAPES = 20_000;
 
 /** A YAML test argument dbt evaluates as an expression although it has no braces, e.g. `to: ref('customers')`. */
@@ -88,16 +122,23 @@ export class Renderer {
   private state: State | undefined;
   /** Problems in macro files, keyed by file. */
   readonly macroDiagnostics = new Map<string, Diagnostic[]>();
+  /** Macros by namespace: ROOT for the project's, else an installed package's name. */
+  private readonly namespaces = new Map<string, Record<string, Macro>>();
+  /** The namespaces of the macros running now, innermost last: unqualified names resolve in the innermost first. */
+  private readonly scope: string[] = [];
 
-  constructor(private readonly config: ProjectConfig, macroFiles: Array<{ file: string; text: string }>) {
+  constructor(private readonly config: ProjectConfig, macroFiles: MacroSource[]) {
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false, dev: true });
     this.env.addFilter('tojson', (v: unknown) => JSON.stringify(v));
     this.env.addFilter('as_text', (v: unknown) => String(v));
     this.env.addFilter('as_bool', (v: unknown) => v === true || v === 'true' || v === 'True');
     this.env.addFilter('as_number', (v: unknown) => Number(v));
     this.env.addExtension('dbtTestBlock', testBlock);
+    this.env.addExtension('dbtDo', doTag);
     this.installContext();
-    for (const m of macroFiles) this.loadMacros(m.file, m.text);
+    this.namespaces.set(ROOT, {});
+    for (const m of macroFiles) this.loadMacros(m.file, m.text, m.package ?? ROOT);
+    this.installMacros();
   }
 
   render(file: string, text: string, opts: RenderOptions): Rendered {
@@ -105,6 +146,7 @@ export class Renderer {
     const lexed = lexTemplate(text);
     const shape = skeletonize(text, lexed);
     this.state = state;
+    this.scope.length = 0;
     try {
       let template = this.cache.get(shape.skeleton);
       if (!template) {
@@ -146,12 +188,12 @@ export class Renderer {
    * evaluated (a ref gives its relation), a string holding Jinja is rendered, and `column_name` stays
    * as written; `fixed` arguments are passed as they are. Never throws: a failure gives `error`.
    */
-  callMacro(file: string, name: string, args: Record<string, unknown>, fixed: Record<string, unknown>, opts: RenderOptions): { sql: string } | { error: string } {
-    const globals = (this.env as unknown as { globals: Record<string, unknown> }).globals;
-    const macro = globals[name];
-    if (typeof macro !== 'function') return { error: `No macro '${name}'` };
+  callMacro(file: string, name: string, args: Record<string, unknown>, fixed: Record<string, unknown>, opts: RenderOptions, pkg?: string): { sql: string } | { error: string } {
+    const macro = this.namespaces.get(pkg ?? ROOT)?.[name];
+    if (typeof macro !== 'function') return { error: `No macro '${pkg === undefined ? '' : pkg + '.'}${name}'` };
     const state: State = { file, opts, configs: [], diagnostics: [] };
     this.state = state;
+    this.scope.length = 0;
     try {
       const rendered = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, k === 'column_name' ? v : this.renderArg(file, v)]));
       const out = (macro as (...a: unknown[]) => unknown)({ ...rendered, ...fixed, __keywords: true });
@@ -257,16 +299,72 @@ export class Renderer {
     });
     env.addGlobal('adapter', {
       quote: (s: unknown) => `"${String(s).replace(/"/g, '""')}"`,
-      dispatch: (name: unknown) => env.getGlobal(String(name)),
+      dispatch: (...args: unknown[]) => {
+        const [pos, kw] = splitArgs(args);
+        const ns = pos[1] ?? kw.macro_namespace;
+        return this.dispatch(String(pos[0]), ns === undefined || ns === null ? undefined : String(ns));
+      },
     });
+    env.addGlobal('dbt', DBT_MACROS);
     // `this` and `model` change with every render: getters read the current render's state.
     const globals = (env as unknown as { globals: object }).globals;
     Object.defineProperty(globals, 'this', { get: () => this.state?.opts.self, enumerable: true, configurable: true });
     Object.defineProperty(globals, 'model', { get: () => this.state?.opts.model, enumerable: true, configurable: true });
   }
 
-  /** Compiles a macro file once and exposes its macros as globals, so every template can call them. */
-  private loadMacros(file: string, text: string): void {
+  /**
+   * dbt's adapter.dispatch: the first of `<ns>.duckdb__<name>`, `<ns>.default__<name>` that exists, for
+   * each namespace of the search order (a `dispatch:` entry of dbt_project.yml, else the namespace
+   * itself; without a namespace, the running macro's package, then the project).
+   */
+  private dispatch(name: string, namespace: string | undefined): Macro {
+    const current = this.scope[this.scope.length - 1] ?? ROOT;
+    const order = namespace === undefined
+      ? [current, ROOT]
+      : (this.config.dispatch.find((d) => d.macroNamespace === namespace)?.searchOrder ?? [namespace]);
+    const searched: string[] = [];
+    for (const ns of order) {
+      const key = ns === this.config.name ? ROOT : ns;
+      for (const prefix of DISPATCH_PREFIXES) {
+        const candidate = `${prefix}__${name}`;
+        searched.push(`'${key === ROOT ? this.config.name : key}.${candidate}'`);
+        const found = key === 'dbt' ? (prefix === 'default' ? DBT_MACROS[name] : undefined) : this.namespaces.get(key)?.[candidate];
+        if (typeof found === 'function') return found as Macro;
+      }
+    }
+    const label = namespace ?? (current === ROOT ? this.config.name : current);
+    throw new Error(`In dispatch: no macro named '${name}' found within namespace '${label}': searched for ${[...new Set(searched)].join(', ')}`);
+  }
+
+  /**
+   * Exposes macros as globals: a name only the project defines is its macro; a name a package defines
+   * resolves, as in dbt, in the calling macro's package first, then the project. Each package (and
+   * the project, under its name) is also a namespace object: `dbt_utils.star(...)`.
+   */
+  private installMacros(): void {
+    const root = this.namespaces.get(ROOT)!;
+    const inPackages = new Set<string>();
+    for (const [ns, macros] of this.namespaces) if (ns !== ROOT) for (const name of Object.keys(macros)) inPackages.add(name);
+    for (const [name, fn] of Object.entries(root)) if (!inPackages.has(name)) this.env.addGlobal(name, fn);
+    for (const name of inPackages) {
+      this.env.addGlobal(name, (...args: unknown[]) => {
+        const pkg = this.scope[this.scope.length - 1] ?? ROOT;
+        const fn = this.namespaces.get(pkg)?.[name] ?? root[name];
+        // nunjucks' own wording, which errorDiagnostic turns into an 'Undefined macro' diagnostic.
+        if (!fn) throw new Error(`Unable to call \`${name}\`, which is undefined or falsey`);
+        return fn(...args);
+      });
+    }
+    const globals = (this.env as unknown as { globals: Record<string, unknown> }).globals;
+    for (const [ns, macros] of this.namespaces) {
+      const key = ns === ROOT ? this.config.name : ns;
+      if (ns === ROOT && key in globals) continue;
+      this.env.addGlobal(key, macros);
+    }
+  }
+
+  /** Compiles a macro file once and records its macros under their namespace. */
+  private loadMacros(file: string, text: string, pkg: string): void {
     try {
       const template = new nunjucks.Template(text, this.env, file, true);
       let exported: Record<string, unknown> = {};
@@ -276,16 +374,21 @@ export class Renderer {
         exported = (value ?? {}) as Record<string, unknown>;
       });
       if (failure) throw failure;
+      let macros = this.namespaces.get(pkg);
+      if (!macros) this.namespaces.set(pkg, (macros = {}));
       for (const [name, fn] of Object.entries(exported)) {
         if (typeof fn !== 'function') continue;
-        this.env.addGlobal(name, (...args: unknown[]) => {
+        macros[name] = (...args: unknown[]) => {
+          this.scope.push(pkg);
           try {
-            return (fn as (...a: unknown[]) => unknown)(...args);
+            return (fn as Macro)(...args);
           } catch (e) {
             if (e instanceof MacroReturn) return e.value;
             throw e;
+          } finally {
+            this.scope.pop();
           }
-        });
+        };
       }
     } catch (err) {
       const diags = [this.errorDiagnostic(file, text, lexTemplate(text), err)];
@@ -303,6 +406,16 @@ export class Renderer {
       offset = cause ? offsetAt(text, e.lineno, e.colno) : offsetAt(text, e.lineno - 1, e.colno - 1);
     }
     const undefinedCall = /Unable to call `([^`]+)`, which is undefined/.exec(message);
+    const member = undefinedCall && /^(\w+)\["(\w+)"\]$/.exec(undefinedCall[1]);
+    if (member) {
+      const [, pkg, name] = member;
+      const call = scanTemplate(text).packageCalls.find((c) => c.package === pkg && c.name === name);
+      const installed = this.namespaces.has(pkg) || pkg === this.config.name;
+      const at = (installed ? call?.nameRange : call?.packageRange) ?? spanAt(lexed, offset) ?? { start: 0, end: 0 };
+      return installed
+        ? { file, range: at, severity: 'error', message: `Package '${pkg}' has no macro '${name}'`, code: 'undefined-macro' }
+        : { file, range: at, severity: 'error', message: `Package '${pkg}' is not installed: run \`dbt deps\` to install the project's packages`, code: 'package-not-installed' };
+    }
     if (undefinedCall) {
       const name = undefinedCall[1];
       const call = scanTemplate(text).macroCalls.find((c) => c.name === name);
@@ -329,6 +442,18 @@ const testBlock: nunjucks.Extension = {
     parser.advanceAfterBlockEnd();
     return new nodes.Macro(tok.lineno, tok.colno, new nodes.Symbol(name.lineno, name.colno, `test_${String(name.value)}`), args, body);
   },
+};
+
+/** Jinja's `{% do expr %}`: evaluates the expression for its effect (`{% do cols.append(c) %}`), prints nothing. */
+const doTag: nunjucks.Extension & { run(): string } = {
+  tags: ['do'],
+  parse(parser: any, nodes: any) {
+    const tok = parser.nextToken();
+    const expr = parser.parseExpression();
+    parser.advanceAfterBlockEnd(tok.value);
+    return new nodes.CallExtension(this, 'run', new nodes.NodeList(tok.lineno, tok.colno, [expr]));
+  },
+  run: () => '',
 };
 
 /** nunjucks passes keyword arguments as a trailing object marked `__keywords`. */

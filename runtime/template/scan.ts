@@ -14,6 +14,9 @@ export const BUILTINS = new Set([
   'None', 'true', 'false', 'none',
 ]);
 
+/** Names every macro body has without binding them. */
+const IMPLICIT = new Set(['kwargs', 'varargs', 'self', 'context']);
+
 /** Block tags and their closing tags. */
 const BLOCKS = new Set(['if', 'for', 'macro', 'call', 'filter', 'block', 'test', 'materialization', 'docs', 'snapshot', 'set']);
 const MIDDLES: Record<string, string[]> = { else: ['if', 'for'], elif: ['if'], elseif: ['if'] };
@@ -25,7 +28,7 @@ interface OpenBlock {
 }
 
 export function scanTemplate(text: string): TemplateScan {
-  const scan: TemplateScan = { refs: [], sources: [], configs: [], vars: [], macroCalls: [], isIncremental: [], macroDefs: [], diagnostics: [] };
+  const scan: TemplateScan = { refs: [], sources: [], configs: [], vars: [], macroCalls: [], packageCalls: [], isIncremental: [], macroDefs: [], diagnostics: [] };
   try {
     scanInto(text, scan);
   } catch (err) {
@@ -40,6 +43,7 @@ function scanInto(text: string, scan: TemplateScan): void {
   const stack: OpenBlock[] = [];
   const locals = new Set<string>();
   const candidateMacroCalls: Array<{ name: string; range: Range }> = [];
+  const candidatePackageCalls: TemplateScan['packageCalls'] = [];
   for (const span of spans) {
     if (!span.closed) {
       const open = text.slice(span.start, span.start + 2);
@@ -75,9 +79,17 @@ function scanInto(text: string, scan: TemplateScan): void {
     }
     for (let k = firstCall; k < toks.length - 1; k++) {
       const t = toks[k];
-      if (t.kind !== 'name' || toks[k + 1].value !== '(') continue;
       const prev = toks[k - 1];
-      if (prev && ((prev.kind === 'op' && (prev.value === '.' || prev.value === '|')) || (prev.kind === 'name' && prev.value === 'is'))) continue;
+      const afterDotOrFilter = prev && ((prev.kind === 'op' && (prev.value === '.' || prev.value === '|')) || (prev.kind === 'name' && prev.value === 'is'));
+      // `pkg.name(...)`: a package's macro, unless `pkg` is a builtin or a local (`cols.append(x)`).
+      if (t.kind === 'name' && toks[k + 1].value === '.' && toks[k + 2]?.kind === 'name' && toks[k + 3]?.value === '(' && !afterDotOrFilter && !BUILTINS.has(t.value) && !IMPLICIT.has(t.value)) {
+        const call = parseCall(toks, k + 3);
+        const name = toks[k + 2];
+        candidatePackageCalls.push({ package: t.value, name: name.value, range: { start: t.start, end: call.end }, packageRange: { start: t.start, end: t.end }, nameRange: { start: name.start, end: name.end } });
+        continue;
+      }
+      if (t.kind !== 'name' || toks[k + 1].value !== '(') continue;
+      if (afterDotOrFilter) continue;
       const call = parseCall(toks, k + 1);
       const range = { start: t.start, end: call.end };
       switch (t.value) {
@@ -127,6 +139,7 @@ function scanInto(text: string, scan: TemplateScan): void {
   }
   const defined = new Set(scan.macroDefs.map((m) => m.name));
   for (const c of candidateMacroCalls) if (!locals.has(c.name) || defined.has(c.name)) scan.macroCalls.push(c);
+  for (const c of candidatePackageCalls) if (!locals.has(c.package)) scan.packageCalls.push(c);
 }
 
 function closeBlock(tag: string, span: Span, text: string, stack: OpenBlock[], scan: TemplateScan): void {

@@ -8,6 +8,7 @@ import type { Result, TemplateScan } from '../../../runtime/project/types.js';
 import { defaultConfig, parseDbtProject, parsePipelineConfig } from '../../../runtime/project/projectConfig.js';
 import { CONFIG_FILES, classify, discoverFiles, parseFile } from '../../../runtime/project/load.js';
 import { linkProject } from '../../../runtime/project/link.js';
+import { discoverPackages } from '../../../runtime/project/packages.js';
 import { buildGraph } from '../../../runtime/graph/dag.js';
 import { scanTemplate } from '../../../runtime/template/scan.js';
 import { Binder } from './binder.js';
@@ -249,8 +250,11 @@ export class Workspace {
     }
     if (kind === 'config') {
       const before = JSON.stringify(this.pathsOf());
+      const packages = this.config.value.config.packages;
       this.configFile = file;
       this.config = parseConfig(file, text);
+      // Installed packages were found when the index was built; a new install path finds them again (rescan).
+      this.config.value.config.packages = packages;
       this.compileEpoch++;
       this.current = undefined;
       // New model/macro/seed paths: files that were outside the project may now be in it.
@@ -296,7 +300,7 @@ export class Workspace {
 
   private pathsOf(): string[][] {
     const c = this.config.value.config;
-    return [c.modelPaths, c.macroPaths, c.seedPaths, c.testPaths];
+    return [c.modelPaths, c.macroPaths, c.seedPaths, c.testPaths, [c.packagesInstallPath]];
   }
 
   private async loadAll(): Promise<void> {
@@ -315,6 +319,8 @@ export class Workspace {
 
   /** Reads every file under the project's paths that is not indexed yet. */
   private async rescan(): Promise<void> {
+    const config = this.config.value.config;
+    config.packages = await discoverPackages(this.fs, this.root, config);
     const kinds = await discoverFiles(this.fs, this.root, this.config.value.config);
     const todo = [...kinds.keys()].filter((f) => !this.texts.has(f));
     let next = 0;

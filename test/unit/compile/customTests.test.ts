@@ -154,8 +154,8 @@ models:
   assert.deepEqual(diagnostics('mystery_orders_id'), [
     `models/schema.yml: "mystery": Unknown generic test 'mystery': it is not built in and no {% test mystery(model, column_name) %} block defines it (macros/ or tests/generic/)`,
   ]);
-  assert.deepEqual(diagnostics('dbt_utils_expression_is_true_orders'), [
-    `models/schema.yml: "dbt_utils.expression_is_true": Unknown generic test 'dbt_utils.expression_is_true': it comes from the package 'dbt_utils', and packages are not supported`,
+  assert.deepEqual(diagnostics('dbt_utils_expression_is_true_orders_id_0'), [
+    "models/schema.yml: \"dbt_utils.expression_is_true\": Unknown generic test 'dbt_utils.expression_is_true': the package 'dbt_utils' is not installed (nothing in dbt_packages/ is named 'dbt_utils'): run `dbt deps` to install the project's packages",
   ]);
   assert.equal(sql('mystery_orders_id'), '');
 });

@@ -169,7 +169,7 @@ models:
   assert.deepEqual(project.diagnostics, []);
   const tests = [...project.tests.values()].map((t) => [t.name, t.attachedTo, t.severity, t.spec?.column, t.spec?.args]);
   assert.deepEqual(tests, [
-    ['dbt_utils_expression_is_true_events', 'model.events', 'error', undefined, { expression: '1 = 1' }],
+    ['dbt_utils_expression_is_true_events_1_1', 'model.events', 'error', undefined, { expression: '1 = 1' }],
     ['unique_events_event_id', 'model.events', 'error', 'event_id', {}],
     ['not_null_events_event_id', 'model.events', 'error', 'event_id', {}],
     ['accepted_values_events_action__click__view', 'model.events', 'warn', 'action', { values: ['click', 'view'] }],

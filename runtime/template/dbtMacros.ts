@@ -1,0 +1,50 @@
+// The `dbt` namespace of cross-database macros (dbt.concat, dbt.hash, dbt.safe_cast, ...) with
+// DuckDB's SQL, as dbt-core and dbt-duckdb define them: what packages such as dbt_utils call.
+// Plain functions of their arguments (positional or keyword, by dbt's parameter names).
+
+type Args = unknown[];
+
+/** Binds nunjucks' call arguments (a trailing `__keywords` object holds keyword arguments) to names. */
+function bind(args: Args, names: string[]): Record<string, unknown> {
+  const last = args[args.length - 1] as Record<string, unknown> | undefined;
+  const kw = last && typeof last === 'object' && last.__keywords === true ? last : undefined;
+  const pos = kw ? args.slice(0, -1) : args;
+  const out: Record<string, unknown> = {};
+  names.forEach((n, i) => (out[n] = i < pos.length ? pos[i] : kw?.[n]));
+  return out;
+}
+
+const s = (v: unknown): string => String(v ?? '');
+
+function macro(names: string[], body: (a: Record<string, unknown>) => string): (...args: Args) => string {
+  return (...args: Args) => body(bind(args, names));
+}
+
+export const DBT_MACROS: Record<string, (...args: Args) => string> = {
+  concat: macro(['fields'], (a) => `concat(${(Array.isArray(a.fields) ? a.fields : [a.fields]).map(s).join(', ')})`),
+  hash: macro(['field'], (a) => `md5(cast(${s(a.field)} as varchar))`),
+  safe_cast: macro(['field', 'type'], (a) => `try_cast(${s(a.field)} as ${s(a.type)})`),
+  cast_bool_to_text: macro(['field'], (a) => `cast(${s(a.field)} as varchar)`),
+  any_value: macro(['expression'], (a) => `any_value(${s(a.expression)})`),
+  bool_or: macro(['expression'], (a) => `bool_or(${s(a.expression)})`),
+  date_trunc: macro(['datepart', 'date'], (a) => `date_trunc('${s(a.datepart)}', ${s(a.date)})`),
+  dateadd: macro(['datepart', 'interval', 'from_date_or_timestamp'], (a) => `date_add(${s(a.from_date_or_timestamp)}, interval (${s(a.interval)}) ${s(a.datepart)})`),
+  datediff: macro(['first_date', 'second_date', 'datepart'], (a) => `date_diff('${s(a.datepart)}', ${s(a.first_date)}::timestamp, ${s(a.second_date)}::timestamp)`),
+  current_timestamp: macro([], () => 'now()'),
+  escape_single_quotes: macro(['expression'], (a) => s(a.expression).replace(/'/g, "''")),
+  string_literal: macro(['value'], (a) => `'${s(a.value)}'`),
+  split_part: macro(['string_text', 'delimiter_text', 'part_number'], (a) => `split_part(${s(a.string_text)}, ${s(a.delimiter_text)}, ${s(a.part_number)})`),
+  replace: macro(['field', 'old_chars', 'new_chars'], (a) => `replace(${s(a.field)}, ${s(a.old_chars)}, ${s(a.new_chars)})`),
+  length: macro(['expression'], (a) => `length(${s(a.expression)})`),
+  position: macro(['substring_text', 'string_text'], (a) => `position(${s(a.substring_text)} in ${s(a.string_text)})`),
+  right: macro(['string_text', 'length_expression'], (a) => `right(${s(a.string_text)}, ${s(a.length_expression)})`),
+  except: macro([], () => 'except'),
+  intersect: macro([], () => 'intersect'),
+  type_string: macro([], () => 'varchar'),
+  type_int: macro([], () => 'integer'),
+  type_bigint: macro([], () => 'bigint'),
+  type_float: macro([], () => 'float'),
+  type_numeric: macro([], () => 'numeric(28,6)'),
+  type_boolean: macro([], () => 'boolean'),
+  type_timestamp: macro([], () => 'timestamp'),
+};
