@@ -89,6 +89,23 @@ runtime.makeMacro = (argNames, kwargNames, func) =>
     }
   });
 
+/**
+ * A macro's compiled body saves the caller's frame in `callerFrame` and restores it on its last line,
+ * so a macro ended by `return(x)` would leave its caller in its own frame (variables the caller set
+ * before the call gone): every macro body restores the frame in a `finally`.
+ */
+type Compile = (...args: unknown[]) => string;
+const compiler = (nunjucks as unknown as { compiler: { compile: Compile } }).compiler;
+const compile = compiler.compile;
+const MACRO_START = /var callerFrame = frame;\n/g;
+const MACRO_END = /(return new runtime\.SafeString\(t_\d+\);\n)\}\);/g;
+compiler.compile = (...args: unknown[]) => {
+  const source = compile(...args);
+  const starts = source.match(MACRO_START)?.length ?? 0;
+  if (starts === 0 || starts !== (source.match(MACRO_END)?.length ?? 0)) return source;
+  return source.replace(MACRO_START, 'var callerFrame = frame;\ntry {\n').replace(MACRO_END, '$1} finally { frame = callerFrame; }\n});');
+};
+
 /** The root project's macros in `namespaces`. */
 const ROOT = '';
 /** dbt-duckdb's adapter.dispatch prefixes, most specific first. */
