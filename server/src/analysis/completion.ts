@@ -1,12 +1,22 @@
 // Completion in SQL templates: ref names, sources and tables, columns of the relations in scope,
 // config() keys and values, macros and Jinja keywords. YAML files go to yamlCompletion.ts.
-import type { Range } from '../../../runtime/project/types.js';
+import { namespaceMacros } from '../../../runtime/project/link.js';
+import type { MacroDef, Range } from '../../../runtime/project/types.js';
+import { DBT_MACROS } from '../../../runtime/template/dbtMacros.js';
 import type { Workspace } from './workspace.js';
 import type { Completion } from './types.js';
 import { aliases, templateContext, type AliasTarget } from './context.js';
 import { completeYaml } from './yamlCompletion.js';
 import { CONFIG_KEYS, JINJA_EXPRESSIONS, JINJA_STATEMENTS } from './vocabulary.js';
 import type { Column } from './snapshot.js';
+
+function macroItem(m: MacroDef, range: Range): Completion {
+  return {
+    label: m.name, kind: 'macro', detail: `macro(${m.params.join(', ')})`, range,
+    insertText: `${m.name}(${m.params.map((p, i) => `\${${i + 1}:${p}}`).join(', ')})`, snippet: true,
+    ...(m.description ? { documentation: m.description } : {}),
+  };
+}
 
 /** Lists longer than this are cut to the best matches of the typed prefix and marked incomplete. */
 const MAX_ITEMS = 200;
@@ -108,17 +118,17 @@ function completeSql(ws: Workspace, file: string, text: string, offset: number):
       return (key?.values ?? []).map((v) => ({ label: v, kind: 'value', range: ctx.range }));
     }
     case 'jinja': {
+      // `pkg.`: the macros of an installed package (or of `dbt`), without dispatch implementations and tests.
+      const namespace = /(\w+)\.$/.exec(text.slice(0, ctx.range.start))?.[1];
+      if (namespace === 'dbt') return Object.keys(DBT_MACROS).map((name) => ({ label: name, kind: 'macro', detail: 'dbt cross-database macro', insertText: `${name}($1)`, snippet: true, range: ctx.range }));
+      const offered = namespace === undefined ? undefined : namespaceMacros(snap.project, namespace);
+      if (offered) return [...offered.values()].filter((m) => !m.name.includes('__') && !m.name.startsWith('test_')).map((m) => macroItem(m, ctx.range));
       const items: Completion[] = (ctx.statement ? JINJA_STATEMENTS : JINJA_EXPRESSIONS).map((k) => ({
         label: k.name, kind: k.snippet ? 'function' : 'keyword', detail: k.detail, range: ctx.range,
         ...(k.snippet ? { insertText: k.snippet, snippet: true } : {}),
       }));
-      for (const m of snap.project.macros.values()) {
-        items.push({
-          label: m.name, kind: 'macro', detail: `macro(${m.params.join(', ')})`, range: ctx.range,
-          insertText: `${m.name}(${m.params.map((p, i) => `\${${i + 1}:${p}}`).join(', ')})`, snippet: true,
-          ...(m.description ? { documentation: m.description } : {}),
-        });
-      }
+      for (const m of snap.project.macros.values()) items.push(macroItem(m, ctx.range));
+      for (const pkg of snap.project.packageMacros.keys()) items.push({ label: pkg, kind: 'variable', detail: 'installed package', range: ctx.range });
       return items;
     }
     case 'sql': {

@@ -1,6 +1,9 @@
 // Go to definition (ref → model file, source → its YAML, macro or a YAML generic test → its definition) and find
 // references (every ref/source/macro call naming the thing under the cursor).
-import type { Range } from '../../../runtime/project/types.js';
+import { testMacro } from '../../../runtime/compile/tests.js';
+import { namespaceMacros } from '../../../runtime/project/link.js';
+import { packageOf } from '../../../runtime/project/packages.js';
+import type { MacroDef, Project, Range } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
 import type { FileRange } from './types.js';
 
@@ -8,7 +11,7 @@ import type { FileRange } from './types.js';
 export type Target =
   | { kind: 'model'; name: string; range: Range }
   | { kind: 'source'; source: string; table: string; range: Range }
-  | { kind: 'macro'; name: string; range: Range };
+  | { kind: 'macro'; name: string; range: Range; package?: string };
 
 const START: Range = { start: 0, end: 0 };
 
@@ -21,7 +24,12 @@ export function targetAt(ws: Workspace, file: string, offset: number): Target | 
     for (const s of scan.sources) {
       if (inside(s.sourceRange) || inside(s.tableRange)) return { kind: 'source', source: s.source, table: s.table, range: s.tableRange };
     }
-    for (const c of scan.macroCalls) if (inside(c.range)) return { kind: 'macro', name: c.name, range: c.range };
+    for (const c of scan.packageCalls) {
+      if (inside(c.packageRange) || inside(c.nameRange)) return { kind: 'macro', name: c.name, range: c.nameRange, package: c.package };
+    }
+    // In an installed package's macro file, unqualified names resolve in the package first (dbt's rule).
+    const own = packageOf(snap.project.config, file)?.name;
+    for (const c of scan.macroCalls) if (inside(c.range)) return { kind: 'macro', name: c.name, range: c.range, ...(own && snap.project.packageMacros.get(own)?.has(c.name) ? { package: own } : {}) };
     for (const d of scan.macroDefs) if (inside(d.nameRange)) return { kind: 'macro', name: d.name, range: d.nameRange };
     return undefined;
   }
@@ -34,7 +42,10 @@ export function targetAt(ws: Workspace, file: string, offset: number): Target | 
   // A generic test's name in schema YAML names its `{% test %}` block, the macro test_<name>.
   for (const t of snap.project.tests.values()) {
     const at = t.spec?.location;
-    if (at?.file === file && inside(at.range) && snap.project.macros.has(`test_${t.spec!.name}`)) return { kind: 'macro', name: `test_${t.spec!.name}`, range: at.range };
+    if (at?.file === file && inside(at.range)) {
+      const macro = testMacro(snap.project, t.spec!.name);
+      if (macro) return { kind: 'macro', name: macro.name, range: at.range, ...(macro.package ? { package: macro.package } : {}) };
+    }
   }
   return undefined;
 }
@@ -52,8 +63,13 @@ export function definition(ws: Workspace, file: string, offset: number): FileRan
     const node = snap.source(target.source, target.table);
     return node ? [node.location] : [];
   }
-  const macro = snap.project.macros.get(target.name);
+  const macro = macroOf(snap.project, target);
   return macro ? [{ file: macro.file, range: macro.nameRange }] : [];
+}
+
+/** The definition a macro target names: in its package (or the project, under its name), else the project's own. */
+function macroOf(project: Project, target: { name: string; package?: string }): MacroDef | undefined {
+  return target.package === undefined ? project.macros.get(target.name) : namespaceMacros(project, target.package)?.get(target.name);
 }
 
 export function references(ws: Workspace, file: string, offset: number, includeDeclaration: boolean): FileRange[] {
@@ -74,7 +90,11 @@ export function references(ws: Workspace, file: string, offset: number, includeD
         for (const s of m.scan.sources) if (s.source === source && s.table === table) out.push({ file: m.file, range: s.tableRange });
       } else {
         const { name } = target;
-        for (const c of m.scan.macroCalls) if (c.name === name) out.push({ file: m.file, range: c.range });
+        if (target.package === undefined) {
+          for (const c of m.scan.macroCalls) if (c.name === name) out.push({ file: m.file, range: c.range });
+        } else {
+          for (const c of m.scan.packageCalls) if (c.package === target.package && c.name === name) out.push({ file: m.file, range: c.nameRange });
+        }
       }
     }
     if (includeDeclaration) out.push(...definition(ws, file, offset));
