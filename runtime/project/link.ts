@@ -15,7 +15,10 @@ export function linkProject(root: string, parsed: Result<ParsedConfig>, files: A
   const sorted = [...files].sort((a, b) => (a.value.file < b.value.file ? -1 : a.value.file > b.value.file ? 1 : 0));
   const byKind = { model: [] as ModelFile[], schema: [] as SchemaFile[], macro: [] as MacroFile[], seed: [] as SeedFile[], test: [] as TestFile[] };
   for (const f of sorted) {
-    diagnostics.push(...f.diagnostics);
+    // An installed package's file is not the user's to fix, and dbt read it: its problems warn and
+    // stop only the models that call into it (at render).
+    if (f.value.kind === 'macro' && packageOf(config, f.value.file)) diagnostics.push(...f.diagnostics.map(asWarning));
+    else diagnostics.push(...f.diagnostics);
     (byKind[f.value.kind] as ParsedFile[]).push(f.value);
   }
   const project: Project = {
@@ -63,6 +66,10 @@ export function linkProject(root: string, parsed: Result<ParsedConfig>, files: A
   return project;
 }
 
+function asWarning(d: Diagnostic): Diagnostic {
+  return d.severity === 'error' ? { ...d, severity: 'warning' } : d;
+}
+
 type Report = (file: string, range: Range, message: string, code: string, data?: Record<string, unknown>, severity?: Diagnostic['severity']) => void;
 
 function depth(path: string): number {
@@ -77,7 +84,7 @@ function linkMacros(project: Project, files: MacroFile[], docs: MacroDoc[], err:
     for (const m of f.macros) {
       if (pkg !== undefined) m.package = pkg;
       const first = into.get(m.name);
-      if (first) err(m.file, m.nameRange, `Macro '${pkg === undefined ? '' : pkg + '.'}${m.name}' is defined twice (first in ${first.file})`, 'duplicate-macro');
+      if (first) err(m.file, m.nameRange, `Macro '${pkg === undefined ? '' : pkg + '.'}${m.name}' is defined twice (first in ${first.file})`, 'duplicate-macro', undefined, pkg === undefined ? 'error' : 'warning');
       else into.set(m.name, m);
     }
   }

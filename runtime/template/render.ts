@@ -99,8 +99,10 @@ const compiler = (nunjucks as unknown as { compiler: { compile: Compile } }).com
 const compile = compiler.compile;
 const MACRO_START = /var callerFrame = frame;\n/g;
 const MACRO_END = /(return new runtime\.SafeString\(t_\d+\);\n)\}\);/g;
+/** nunjucks keeps a top-level macro named `_x` private; dbt exports it (`dbt_utils._is_relation(...)`). */
+const PRIVATE_MACRO = /\ncontext\.setVariable\("(_\w*)", (macro_t_\d+)\);/g;
 compiler.compile = (...args: unknown[]) => {
-  const source = compile(...args);
+  const source = compile(...args).replace(PRIVATE_MACRO, '\ncontext.addExport("$1");\ncontext.setVariable("$1", $2);');
   const starts = source.match(MACRO_START)?.length ?? 0;
   if (starts === 0 || starts !== (source.match(MACRO_END)?.length ?? 0)) return source;
   return source.replace(MACRO_START, 'var callerFrame = frame;\ntry {\n').replace(MACRO_END, '$1} finally { frame = callerFrame; }\n});');
@@ -153,7 +155,8 @@ export class Renderer {
     this.env.addExtension('dbtTestBlock', testBlock);
     this.env.addExtension('dbtDo', doTag);
     this.installContext();
-    this.namespaces.set(ROOT, {});
+    // Every package gets its namespace, also one whose files all fail to compile (not "not installed").
+    for (const m of [{ package: ROOT }, ...macroFiles]) if (!this.namespaces.has(m.package ?? ROOT)) this.namespaces.set(m.package ?? ROOT, {});
     for (const m of macroFiles) this.loadMacros(m.file, m.text, m.package ?? ROOT);
     this.installMacros();
   }
@@ -391,8 +394,7 @@ export class Renderer {
         exported = (value ?? {}) as Record<string, unknown>;
       });
       if (failure) throw failure;
-      let macros = this.namespaces.get(pkg);
-      if (!macros) this.namespaces.set(pkg, (macros = {}));
+      const macros = this.namespaces.get(pkg)!;
       for (const [name, fn] of Object.entries(exported)) {
         if (typeof fn !== 'function') continue;
         macros[name] = (...args: unknown[]) => {

@@ -27,7 +27,8 @@ version: 1.0.0
 {%- macro duckdb__greet(name) -%}'duck {{ name }}'{%- endmacro -%}
 {%- macro default__greet(name) -%}'hello {{ name }}'{%- endmacro -%}
 
-{%- macro label() -%}{{ return(prefix() ~ '_label') }}{%- endmacro -%}
+{%- macro label() -%}{{ return(prefix() ~ mini_utils._suffix()) }}{%- endmacro -%}
+{%- macro _suffix() -%}{{ return('_label') }}{%- endmacro -%}
 {%- macro prefix() -%}{{ return('pkg') }}{%- endmacro -%}
 
 {%- macro broken() -%}{{ adapter.dispatch('nothing_here', 'mini_utils')() }}{%- endmacro -%}

@@ -118,11 +118,11 @@ function completeSql(ws: Workspace, file: string, text: string, offset: number):
       return (key?.values ?? []).map((v) => ({ label: v, kind: 'value', range: ctx.range }));
     }
     case 'jinja': {
-      // `pkg.`: the macros of an installed package (or of `dbt`), without dispatch implementations and tests.
+      // `pkg.`: the macros of an installed package (or of `dbt`), without dispatch implementations, tests and private `_x`.
       const namespace = /(\w+)\.$/.exec(text.slice(0, ctx.range.start))?.[1];
       if (namespace === 'dbt') return Object.keys(DBT_MACROS).map((name) => ({ label: name, kind: 'macro', detail: 'dbt cross-database macro', insertText: `${name}($1)`, snippet: true, range: ctx.range }));
       const offered = namespace === undefined ? undefined : namespaceMacros(snap.project, namespace);
-      if (offered) return [...offered.values()].filter((m) => !m.name.includes('__') && !m.name.startsWith('test_')).map((m) => macroItem(m, ctx.range));
+      if (offered) return [...offered.values()].filter((m) => !m.name.includes('__') && !m.name.startsWith('test_') && !m.name.startsWith('_')).map((m) => macroItem(m, ctx.range));
       const items: Completion[] = (ctx.statement ? JINJA_STATEMENTS : JINJA_EXPRESSIONS).map((k) => ({
         label: k.name, kind: k.snippet ? 'function' : 'keyword', detail: k.detail, range: ctx.range,
         ...(k.snippet ? { insertText: k.snippet, snippet: true } : {}),

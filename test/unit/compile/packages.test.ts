@@ -48,6 +48,7 @@ test('package macros load under their namespace, the project keeps its own', asy
     ['duckdb__greet', 'dbt_packages/mini_utils/macros/helpers.sql', 'mini_utils'],
     ['default__greet', 'dbt_packages/mini_utils/macros/helpers.sql', 'mini_utils'],
     ['label', 'dbt_packages/mini_utils/macros/helpers.sql', 'mini_utils'],
+    ['_suffix', 'dbt_packages/mini_utils/macros/helpers.sql', 'mini_utils'],
     ['prefix', 'dbt_packages/mini_utils/macros/helpers.sql', 'mini_utils'],
     ['broken', 'dbt_packages/mini_utils/macros/helpers.sql', 'mini_utils'],
     ['surrogate', 'dbt_packages/mini_utils/macros/surrogate.sql', 'mini_utils'],
@@ -148,4 +149,32 @@ select '{{ outer('Y') }}' as s
 `;
   const { sql } = await compiled(text);
   assert.equal(sql('model.m'), "select '[XYB]B' as s");
+});
+
+test("a broken file of a package warns and fails only the models that call into it", async () => {
+  const text = `
+//- /dbt_project.yml
+name: shop
+//- /dbt_packages/odd/dbt_project.yml
+name: odd
+//- /dbt_packages/odd/macros/broken.sql
+{% macro broken() %}{% if %}{% endmacro %}
+//- /dbt_packages/odd/macros/fine.sql
+{% macro fine() %}1{% endmacro %}
+//- /models/a.sql
+select {{ odd.fine() }} as one
+//- /models/b.sql
+select {{ odd.broken() }} as k
+`;
+  const { f, project, sql, diagnostics } = await compiled(text);
+  assert.deepEqual(
+    project.diagnostics.map((d) => [d.file, d.severity]),
+    [['dbt_packages/odd/macros/broken.sql', 'warning']],
+    describeAll(f, project.diagnostics).join('\n'),
+  );
+  assert.equal(sql('model.a'), 'select 1 as one');
+  assert.deepEqual(diagnostics('model.b'), [
+    `models/b.sql: "broken": Package 'odd' has no macro 'broken'`,
+    `dbt_packages/odd/macros/broken.sql: "{% if %}": Jinja: unexpected token: %}`,
+  ]);
 });
