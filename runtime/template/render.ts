@@ -287,6 +287,10 @@ export class Renderer {
     env.addGlobal('var', (...args: unknown[]) => {
       const [pos, kw] = splitArgs(args);
       const name = String(pos[0]);
+      // Inside a package's macro, the package's scope of vars (`vars: { dbt_utils: {...} }`) comes first.
+      const pkg = this.scope[this.scope.length - 1];
+      const scoped = pkg ? config.vars[pkg] : undefined;
+      if (scoped && typeof scoped === 'object' && name in scoped) return (scoped as Record<string, unknown>)[name];
       if (name in config.vars) return config.vars[name];
       if (pos.length > 1) return pos[1];
       if ('default' in kw) return kw.default;

@@ -1,5 +1,6 @@
 // Hover: on a ref, source or model name — description, layer, materialization, columns and types,
 // upstream and downstream models, last run; on a column in a select list — its lineage to bronze.
+import { namespaceMacros } from '../../../runtime/project/link.js';
 import type { Range } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
 import type { Hover } from './types.js';
@@ -29,6 +30,10 @@ export async function hover(ws: Workspace, file: string, offset: number): Promis
     for (const c of scan.macroCalls) {
       const macro = inside(c.range) ? snap.project.macros.get(c.name) : undefined;
       if (macro) return { markdown: `\`\`\`jinja\n{% macro ${macro.name}(${macro.params.join(', ')}) %}\n\`\`\`\n${macro.description ?? ''}\n\n*${macro.file}*`, range: c.range };
+    }
+    for (const c of scan.packageCalls) {
+      const macro = inside(c.range) ? namespaceMacros(snap.project, c.package)?.get(c.name) : undefined;
+      if (macro) return { markdown: `\`\`\`jinja\n{% macro ${c.package}.${macro.name}(${macro.params.join(', ')}) %}\n\`\`\`\n*${macro.file}*`, range: c.range };
     }
     const model = snap.modelOfFile(file);
     const ctx = templateContext(text, offset);

@@ -116,7 +116,7 @@ function completeSchemaFile(ws: Workspace, path: YamlPath): Completion[] {
   const parent = [...path.keys].reverse().find((k) => k !== '-');
   const inTests = parent === 'data_tests' || parent === 'tests';
   if (path.position === 'item' && inTests) {
-    // The built-ins, then the project's own `{% test %}` blocks (macros test_<name>; one named like a built-in replaces it).
+    // The built-ins, then the project's own `{% test %}` blocks (macros test_<name>; one named like a built-in replaces it), then packages'.
     const own = [...snap.project.macros.values()].filter((m) => m.name.startsWith('test_') && m.name.length > 5);
     const builtins = GENERIC_TESTS.filter((t) => !own.some((m) => m.name === `test_${t}`)).map((t): Completion => ({ label: t, kind: 'test', range: path.range }));
     return [
@@ -125,6 +125,12 @@ function completeSchemaFile(ws: Workspace, path: YamlPath): Completion[] {
         label: m.name.slice(5), kind: 'test', range: path.range, detail: `test(${m.params.join(', ')}) · ${m.file}`,
         ...(m.description ? { documentation: m.description } : {}),
       })),
+      // Installed packages' tests, as `pkg.name`.
+      ...[...snap.project.packageMacros].flatMap(([pkg, macros]) =>
+        [...macros.values()]
+          .filter((m) => m.name.startsWith('test_') && m.name.length > 5)
+          .map((m): Completion => ({ label: `${pkg}.${m.name.slice(5)}`, kind: 'test', range: path.range, detail: `test(${m.params.join(', ')}) · ${m.file}` })),
+      ),
     ];
   }
   if (path.position === 'value') {

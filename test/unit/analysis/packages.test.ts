@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { complete } from '../../../server/src/analysis/completion.js';
 import { definition, references } from '../../../server/src/analysis/navigation.js';
+import { hover } from '../../../server/src/analysis/hover.js';
 import { rangeOf } from '../../support/fixture.js';
 import { MINI_UTILS } from '../../support/miniUtils.js';
 import { open, SHOP, withFile } from './support.js';
@@ -33,4 +34,15 @@ test('definition and references of pkg.macro; a package test in YAML leads to it
   assert.deepEqual(refs, ['surrogate', 'surrogate']);
   const tests = 'dbt_packages/mini_utils/macros/tests.sql';
   assert.deepEqual(definition(ws, 'models/silver/schema.yml', yaml.indexOf('accepted_range')), [{ file: tests, range: rangeOf(f, tests, 'accepted_range') }]);
+});
+
+test("hover on pkg.macro shows its signature; schema YAML test names offer packages' tests", async () => {
+  const body = "select {{ mini_utils.surrogate(['a']) }}";
+  const { ws } = await open(withFile(WITH_PACKAGE, 'models/gold/x.sql', body));
+  const shown = await hover(ws, 'models/gold/x.sql', body.indexOf('surrogate'));
+  assert.match(shown?.markdown ?? '', /\{% macro mini_utils\.surrogate\(fields\) %\}[\s\S]*dbt_packages\/mini_utils\/macros\/surrogate\.sql/);
+  const yaml = 'version: 2\nmodels:\n  - name: events\n    columns:\n      - name: amount\n        data_tests:\n          - $0\n';
+  const opened = await open(withFile(WITH_PACKAGE, 'models/silver/schema.yml', yaml));
+  const labels = complete(opened.ws, opened.file, opened.offset).items.map((c) => c.label);
+  assert.ok(labels.includes('mini_utils.accepted_range') && labels.includes('not_null'), labels.join(', '));
 });

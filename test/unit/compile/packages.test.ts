@@ -178,3 +178,22 @@ select {{ odd.broken() }} as k
     `dbt_packages/odd/macros/broken.sql: "{% if %}": Jinja: unexpected token: %}`,
   ]);
 });
+
+test("var() inside a package's macro reads the package's scope of vars first", async () => {
+  const text = `
+//- /dbt_project.yml
+name: shop
+vars:
+  greeting: global
+  tools:
+    greeting: scoped
+//- /dbt_packages/tools/dbt_project.yml
+name: tools
+//- /dbt_packages/tools/macros/m.sql
+{% macro greeting() %}'{{ var('greeting') }}'{% endmacro %}
+//- /models/m.sql
+select {{ tools.greeting() }} as a, '{{ var('greeting') }}' as b
+`;
+  const { sql } = await compiled(text);
+  assert.equal(sql('model.m'), "select 'scoped' as a, 'global' as b");
+});

@@ -94,3 +94,16 @@ test('dynamic arguments are skipped, not guessed', () => {
   const s = scanTemplate("{{ ref(name) }} {{ source(s, 't') }} {{ var(v) }}");
   assert.deepEqual([s.refs.length, s.sources.length, s.vars.length], [0, 0, 0]);
 });
+
+test('package calls pkg.name(...) with ranges; builtins, locals and method calls are not package calls', () => {
+  const t = `{% macro m(cols) %}{% do cols.append(1) %}{{ kwargs.get('x') }}{% endmacro %}
+{% set rows = [] %}{% for c in rows %}{{ c.lower() }}{% endfor %}
+select {{ dbt_utils.star(ref('a')) }}, {{ adapter.dispatch('x', 'p')() }}, {{ this.render() }}, {{ a.b.c() }},
+{{ dbt.concat(['a']) }}, {{ rows.pop() }}`;
+  const s = scanTemplate(t);
+  assert.deepEqual(s.packageCalls.map((c) => [c.package, c.name, at(t, c.range), at(t, c.packageRange), at(t, c.nameRange)]), [
+    ['dbt_utils', 'star', "dbt_utils.star(ref('a'))", 'dbt_utils', 'star'],
+    ['dbt', 'concat', "dbt.concat(['a'])", 'dbt', 'concat'],
+  ]);
+  assert.deepEqual(s.refs.map((r) => r.name), ['a']);
+});
