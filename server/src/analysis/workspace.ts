@@ -210,6 +210,12 @@ export class Workspace {
   /** The file changed (or appeared, or went away) on disk; open buffers win over the disk. */
   async reload(file: string): Promise<void> {
     if (this.open.has(file)) return;
+    if (this.isPackageFile(file)) {
+      // `dbt deps` installed (or changed) a package: find the packages again and read their new macros.
+      await this.rescan();
+      this.compileEpoch++;
+      return;
+    }
     const text = await this.fs.readFile(`${this.root}/${file}`);
     if (text === undefined) this.remove(file);
     else this.update(file, text);
@@ -298,6 +304,12 @@ export class Workspace {
     return classify(this.config.value.config, file);
   }
 
+  /** A package's own dbt_project.yml under the install path (its name and macro paths). */
+  private isPackageFile(file: string): boolean {
+    const base = this.config.value.config.packagesInstallPath + '/';
+    return file.startsWith(base) && /^[^/]+\/dbt_project\.yml$/.test(file.slice(base.length));
+  }
+
   private pathsOf(): string[][] {
     const c = this.config.value.config;
     return [c.modelPaths, c.macroPaths, c.seedPaths, c.testPaths, [c.packagesInstallPath]];
@@ -317,12 +329,13 @@ export class Workspace {
     if (runs !== undefined) this.update(RUN_RESULTS, runs);
   }
 
-  /** Reads every file under the project's paths that is not indexed yet. */
+  /** Reads every file under the project's paths (and installed packages') that is not indexed yet. */
   private async rescan(): Promise<void> {
     const config = this.config.value.config;
     config.packages = await discoverPackages(this.fs, this.root, config);
     const kinds = await discoverFiles(this.fs, this.root, this.config.value.config);
-    const todo = [...kinds.keys()].filter((f) => !this.texts.has(f));
+    // Files read before they were part of the project (a package's macros seen before its dbt_project.yml) count as new.
+    const todo = [...kinds.keys()].filter((f) => !this.parsed.has(f) && !this.pending.has(f));
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < todo.length) {

@@ -46,3 +46,14 @@ test("hover on pkg.macro shows its signature; schema YAML test names offer packa
   const labels = complete(opened.ws, opened.file, opened.offset).items.map((c) => c.label);
   assert.ok(labels.includes('mini_utils.accepted_range') && labels.includes('not_null'), labels.join(', '));
 });
+
+test('a package installed while the editor is open is found when its dbt_project.yml appears', async () => {
+  const { ws, f } = await open(withFile(SHOP, 'models/gold/x.sql', "select {{ mini_utils.greet('x') }}"));
+  const codes = (): string[] => ws.snapshot().project.diagnostics.filter((d) => d.file === 'models/gold/x.sql').map((d) => d.code ?? '');
+  assert.deepEqual(codes(), ['package-not-installed']);
+  f.fs.write('/project/dbt_packages/mini_utils/macros/helpers.sql', "{% macro greet(name) %}'hi'{% endmacro %}");
+  await ws.reload('dbt_packages/mini_utils/macros/helpers.sql'); // seen before the package's dbt_project.yml
+  f.fs.write('/project/dbt_packages/mini_utils/dbt_project.yml', 'name: mini_utils\n');
+  await ws.reload('dbt_packages/mini_utils/dbt_project.yml');
+  assert.deepEqual(codes(), []);
+});
