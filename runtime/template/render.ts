@@ -339,12 +339,12 @@ export class Renderer {
   /**
    * dbt's adapter.dispatch: the first of `<ns>.duckdb__<name>`, `<ns>.default__<name>` that exists, for
    * each namespace of the search order (a `dispatch:` entry of dbt_project.yml, else the namespace
-   * itself; without a namespace, the running macro's package, then the project).
+   * itself; without a namespace, the running macro's package, then the project, then dbt's own).
    */
   private dispatch(name: string, namespace: string | undefined): Macro {
     const current = this.scope[this.scope.length - 1] ?? ROOT;
     const order = namespace === undefined
-      ? [current, ROOT]
+      ? [...new Set([current, ROOT, 'dbt'])]
       : (this.config.dispatch.find((d) => d.macroNamespace === namespace)?.searchOrder ?? [namespace]);
     const searched: string[] = [];
     for (const ns of order) {

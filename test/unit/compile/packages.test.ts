@@ -197,3 +197,16 @@ select {{ tools.greeting() }} as a, '{{ var('greeting') }}' as b
   const { sql } = await compiled(text);
   assert.equal(sql('model.m'), "select 'scoped' as a, 'global' as b");
 });
+
+test('adapter.dispatch without a namespace finds the project, then dbt\'s own macros', async () => {
+  const text = `
+//- /dbt_project.yml
+name: shop
+//- /macros/m.sql
+{% macro default__shout(x) %}upper({{ x }}){% endmacro %}
+//- /models/m.sql
+select {{ adapter.dispatch('shout')('a') }} as s, {{ adapter.dispatch('concat')(['a', 'b']) }} as c
+`;
+  const { sql } = await compiled(text);
+  assert.equal(sql('model.m'), 'select upper(a) as s, concat(a, b) as c');
+});
