@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 export function register(program: Command): void {
   program
     .command('lsp')
-    .description('Start the Medallion language server (speaks LSP; see docs/neovim.md)')
+    .description('start the language server for any LSP editor (VS Code, Neovim, Helix, Zed; see docs/neovim.md)')
     .option('--stdio', 'talk LSP over stdin/stdout (what most editors use)')
     .option('--node-ipc', 'talk LSP over a Node IPC channel (when started by a Node client)')
     .action(async (options: { stdio?: boolean; nodeIpc?: boolean }) => {
