@@ -1,6 +1,8 @@
 // Loads a project from a FileSystem: finds the config file, discovers and reads the project's
 // files concurrently, parses each alone, then links them. Never throws: problems are diagnostics.
+import { homedir } from 'node:os';
 import { normalize, type FileSystem } from './fs.js';
+import { readDbtProfile } from './profiles.js';
 import { parseMacroFile, parseModelFile, parseSeedFile, parseTestFile } from './files.js';
 import { linkProject } from './link.js';
 import { discoverPackages, packageMacroDirs, packageOf } from './packages.js';
@@ -15,10 +17,22 @@ export const CONFIG_FILES = ['pipeline.yml', 'pipeline.yaml', 'dbt_project.yml']
 const SKIPPED_DIRS = new Set(['node_modules', 'target', 'dbt_packages', 'logs']);
 const READ_CONCURRENCY = 64;
 
-export async function loadProject(fs: FileSystem, root: string): Promise<Project> {
+export interface LoadOptions {
+  /** Where dbt's profiles.yml is looked up ($DBT_PROFILES_DIR, ~/.dbt); the process's own by default. */
+  env?: Record<string, string | undefined>;
+  home?: string;
+}
+
+export async function loadProject(fs: FileSystem, root: string, options: LoadOptions = {}): Promise<Project> {
   const base = normalize(root).replace(/\/$/, '') || '/';
   try {
     const parsed = await loadConfig(fs, base);
+    const config = parsed.value.config;
+    if (config.format === 'dbt' && config.profile) {
+      const profile = await readDbtProfile(fs, base, config, config.profile, { env: options.env ?? process.env, home: options.home ?? homedir() });
+      Object.assign(config, profile.settings);
+      parsed.diagnostics.push(...profile.diagnostics);
+    }
     parsed.value.config.packages = await discoverPackages(fs, base, parsed.value.config);
     const kinds = await discoverFiles(fs, base, parsed.value.config);
     const files = await mapLimit([...kinds], READ_CONCURRENCY, async ([file, kind]) => {

@@ -205,6 +205,7 @@ export function parseDbtProject(file: string, text: string): Result<ParsedConfig
   if (typeof value.name === 'string') config.name = value.name;
   else diagnostics.push({ file, range: { start: 0, end: 0 }, severity: 'error', message: "dbt_project.yml has no 'name'", code: 'bad-config-file' });
   readPaths(config, value);
+  if (typeof value.profile === 'string' && value.profile !== '') config.profile = value.profile;
   if (typeof value['packages-install-path'] === 'string' && value['packages-install-path'].trim() !== '') {
     config.packagesInstallPath = value['packages-install-path'].replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
   }

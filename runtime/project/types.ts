@@ -310,6 +310,8 @@ export interface ProjectConfig {
   testPaths: string[];
   /** Folder-level configs ('+materialized', '+tags', '+schema', ...) without the '+', outermost first. */
   folderConfigs: FolderConfig[];
+  /** dbt projects: the profile dbt_project.yml names (its duckdb target sets warehouse and threads). */
+  profile?: string;
   /** Target info exposed as `target` in Jinja. */
   target: { name: string; type: string; schema: string; threads: number };
   /** Layer names in data-flow order (pipeline.yml `layers:`; default bronze, silver, gold). */

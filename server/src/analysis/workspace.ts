@@ -2,9 +2,11 @@
 // linked into a Project and its DAG on demand. Editing a model re-summarizes only that model; when
 // its refs, sources and config() calls are unchanged, the linked project is patched in place.
 import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
 import type { FileSystem } from '../../../runtime/project/fs.js';
 import type { ParsedConfig, ParsedFile } from '../../../runtime/project/summary.js';
-import type { Result, TemplateScan } from '../../../runtime/project/types.js';
+import type { Diagnostic, Result, TemplateScan } from '../../../runtime/project/types.js';
+import { readDbtProfile, type ProfileSettings } from '../../../runtime/project/profiles.js';
 import { defaultConfig, parseDbtProject, parsePipelineConfig } from '../../../runtime/project/projectConfig.js';
 import { CONFIG_FILES, classify, discoverFiles, parseFile } from '../../../runtime/project/load.js';
 import { linkProject } from '../../../runtime/project/link.js';
@@ -58,6 +60,8 @@ export class Workspace {
   private readonly parsed = new Map<string, Result<ParsedFile>>();
   private configFile: string | undefined;
   private config: Result<ParsedConfig>;
+  /** A dbt project's profiles.yml duckdb target (read once when the index is built; it lives outside the project). */
+  private profile: { settings: ProfileSettings; diagnostics: Diagnostic[] } = { settings: {}, diagnostics: [] };
   private current: Snapshot | undefined;
   private epoch = 0;
   private readonly scans = new Map<string, { text: string; scan: TemplateScan }>();
@@ -258,7 +262,7 @@ export class Workspace {
       const before = JSON.stringify(this.pathsOf());
       const packages = this.config.value.config.packages;
       this.configFile = file;
-      this.config = parseConfig(file, text);
+      this.config = this.withProfile(parseConfig(file, text));
       // Installed packages were found when the index was built; a new install path finds them again (rescan).
       this.config.value.config.packages = packages;
       this.compileEpoch++;
@@ -321,12 +325,21 @@ export class Workspace {
       if (text === undefined) continue;
       this.configFile = name;
       this.texts.set(name, text);
-      this.config = parseConfig(name, text);
+      const parsed = parseConfig(name, text);
+      const { format, profile } = parsed.value.config;
+      if (format === 'dbt' && profile) this.profile = await readDbtProfile(this.fs, this.root, parsed.value.config, profile, { env: process.env, home: homedir() });
+      this.config = this.withProfile(parsed);
       break;
     }
     await this.rescan();
     const runs = await this.fs.readFile(`${this.root}/${RUN_RESULTS}`);
     if (runs !== undefined) this.update(RUN_RESULTS, runs);
+  }
+
+  private withProfile(parsed: Result<ParsedConfig>): Result<ParsedConfig> {
+    if (parsed.value.config.format !== 'dbt') return parsed;
+    Object.assign(parsed.value.config, this.profile.settings);
+    return { ...parsed, diagnostics: [...parsed.diagnostics, ...this.profile.diagnostics] };
   }
 
   /** Reads every file under the project's paths (and installed packages') that is not indexed yet. */

@@ -102,3 +102,22 @@ test('the summary cache: unchanged schema files come from it, changed ones are p
   assert.equal(ws.snapshot().model('revenue')!.spec, (gold.value as { models: unknown[] }).models[0], 'reused, not parsed');
   assert.equal(stored!.get('models/gold/schema.yml')!.result, gold);
 });
+
+test("a dbt project's profiles.yml duckdb target sets the warehouse, and keeps it when dbt_project.yml is edited", async () => {
+  const { ws } = await open(`
+//- /dbt_project.yml
+name: shop
+profile: shop
+//- /profiles.yml
+shop:
+  target: dev
+  outputs:
+    dev: { type: duckdb, path: dev.duckdb, threads: 3 }
+//- /models/orders.sql
+select 1 as id
+`);
+  assert.equal(ws.snapshot().project.config.warehouse, 'dev.duckdb');
+  assert.equal(ws.snapshot().project.config.threads, 3);
+  ws.setText('dbt_project.yml', 'name: shop\nprofile: shop\nvars: { x: 1 }\n');
+  assert.equal(ws.snapshot().project.config.warehouse, 'dev.duckdb');
+});
