@@ -104,6 +104,20 @@ function collectSpecs(specs: ModelSpec[], kind: string, err: Report): Map<string
   return out;
 }
 
+/**
+ * The schema a model or seed builds into. pipeline.yml projects use the configured schema as written
+ * (default main). dbt projects follow dbt's default generate_schema_name: the target schema, or
+ * `<target schema>_<custom>` for a custom one; a project that overrides generate_schema_name is taken
+ * to use the custom name as written (the usual override; the macro itself is not run).
+ */
+function schemaOf(project: Project, custom: unknown): string {
+  const name = typeof custom === 'string' && custom.trim() !== '' ? custom.trim() : undefined;
+  if (project.config.format !== 'dbt') return name ?? 'main';
+  const base = project.config.target.schema || 'main';
+  if (name === undefined) return base;
+  return project.macros.has('generate_schema_name') ? name : `${base}_${name}`;
+}
+
 /** Folder configs that apply to a file: its folder and every folder above it, plus the file itself by name. */
 function folderLevels(file: string, folderConfigs: FolderConfig[]): Array<Record<string, unknown>> {
   const noExt = file.replace(/\.[^./]+$/, '');
@@ -121,6 +135,7 @@ function linkSeed(project: Project, f: SeedFile, spec: ModelSpec | undefined, fo
   if (declared && typeof declared === 'object') for (const [k, v] of Object.entries(declared)) if (typeof v === 'string') columnTypes[k] = v;
   for (const c of spec?.columns ?? []) if (c.dataType && !columnTypes[c.name]) columnTypes[c.name] = c.dataType;
   const cfg = toModelConfig(raw);
+  cfg.schema = schemaOf(project, raw.schema);
   const seed: SeedNode = {
     kind: 'seed',
     id: `seed.${f.name}`,
@@ -147,6 +162,7 @@ function linkModel(project: Project, f: ModelFile, spec: ModelSpec | undefined, 
   const inline = f.scan.configs.map((c) => c.args);
   const raw = mergeConfigs([...folderLevels(f.file, folderConfigs), spec?.config, ...inline]);
   const config = toModelConfig(raw);
+  config.schema = schemaOf(project, raw.schema);
   if (spec?.contractEnforced && !(raw.contract && typeof raw.contract === 'object')) config.contractEnforced = true;
   if (config.materialized === 'incremental' && config.contractEnforced && raw.on_schema_change !== 'fail' && raw.on_schema_change !== 'append_new_columns') {
     // Medallion checks the contract before every run, which is 'fail'; dbt insists on saying so.

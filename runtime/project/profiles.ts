@@ -1,7 +1,7 @@
 // dbt-duckdb's connection settings from profiles.yml, so an existing dbt project builds into the same
 // DuckDB file that dbt would: the profile dbt_project.yml names, its target (DBT_TARGET, else the
-// profile's `target:`), and that output's `path`, `threads` and name. Looked up where dbt looks:
-// the project folder, $DBT_PROFILES_DIR, then ~/.dbt.
+// profile's `target:`), and that output's `path`, `threads`, `schema` and name. Looked up where dbt looks:
+// the project folder, $DBT_PROFILES_DIR, then ~/.dbt. The output's `schema` is the target schema models build into.
 import type { FileSystem } from './fs.js';
 import type { Diagnostic, ProjectConfig } from './types.js';
 import { isObject } from './config.js';
@@ -40,7 +40,8 @@ export async function readDbtProfile(fs: FileSystem, root: string, config: Proje
     if (typeof path === 'string' && path !== '' && path !== ':memory:' && !path.startsWith('md:')) settings.warehouse = path;
     const threads = Number(withEnv(output.threads, where.env));
     if (Number.isInteger(threads) && threads > 0) settings.threads = threads;
-    settings.target = { ...config.target, name: targetName, threads: settings.threads ?? config.threads };
+    const schema = withEnv(output.schema, where.env);
+    settings.target = { ...config.target, name: targetName, threads: settings.threads ?? config.threads, ...(typeof schema === 'string' && schema !== '' ? { schema } : {}) };
     return { settings, diagnostics: [] };
   }
   return { settings: {}, diagnostics: [] };

@@ -76,8 +76,9 @@ describe('loadSeed', () => {
 
   it('creates the seed in its configured schema', async () => {
     const load = await loadSeed(db, project, seed('codes'));
-    assert.equal(load.relation, '"ref"."codes"');
-    assert.deepEqual((await db.query('select count(*)::int as n from ref.codes')).rows, [{ n: 2 }]);
+    // dbt's default generate_schema_name: <target schema>_<custom schema>.
+    assert.equal(load.relation, '"main_ref"."codes"');
+    assert.deepEqual((await db.query('select count(*)::int as n from main_ref.codes')).rows, [{ n: 2 }]);
   });
 
   it('replaces the table on reload, and keeps the old one when the new CSV does not load', async () => {
@@ -92,6 +93,6 @@ describe('loadSeed', () => {
   it('names a column_types entry that is not in the CSV', async () => {
     const bad = { ...seed('codes'), columnTypes: { missing: 'integer' } };
     await assert.rejects(loadSeed(db, project, bad), /missing/);
-    assert.deepEqual((await db.query('select count(*)::int as n from ref.codes')).rows, [{ n: 2 }]);
+    assert.deepEqual((await db.query('select count(*)::int as n from main_ref.codes')).rows, [{ n: 2 }]);
   });
 });

@@ -263,7 +263,8 @@ select 1
   assert.equal(project.config.name, 'jaffle');
   assert.deepEqual(project.config.vars, { global_var: 1, scoped_var: 2 });
   const a = project.models.get('stg_a')!;
-  assert.deepEqual([a.config.materialized, a.config.tags, a.relation], ['table', ['staging'], '"stg"."stg_a"']);
+  // dbt's default generate_schema_name: <target schema>_<custom schema>.
+  assert.deepEqual([a.config.materialized, a.config.tags, a.relation], ['table', ['staging'], '"main_stg"."stg_a"']);
   assert.equal(project.models.get('fct_b')!.config.materialized, 'incremental');
   assert.equal(project.models.get('c')!.config.materialized, 'view');
   assert.ok(project.macros.has('twice'));
@@ -271,6 +272,25 @@ select 1
 
 // ---------------------------------------------------------------------------
 // Bad input: each gives a diagnostic with file and range, and nothing throws.
+
+test('dbt projects: a generate_schema_name override keeps custom schemas as written; pipeline.yml projects always do', async () => {
+  const dbt = `
+//- /dbt_project.yml
+name: shop
+models:
+  shop:
+    marts: { +schema: analytics }
+//- /models/marts/orders.sql
+select 1 as id
+`;
+  const plain = await load(dbt);
+  assert.equal(plain.project.models.get('orders')!.relation, '"main_analytics"."orders"');
+  const overridden = await load(`${dbt}//- /macros/schema.sql
+{% macro generate_schema_name(custom_schema_name, node) %}{{ custom_schema_name or target.schema }}{% endmacro %}
+`);
+  assert.equal(overridden.project.models.get('orders')!.relation, '"analytics"."orders"');
+  assert.equal(overridden.project.models.get('orders')!.config.schema, 'analytics');
+});
 
 test('invalid YAML in pipeline.yml fails the config but keeps the models', async () => {
   const { f, project } = await load(`

@@ -24,6 +24,7 @@ shop_profile:
     prod:
       type: duckdb
       path: /data/prod.duckdb
+      schema: analytics
     pg:
       type: postgres
       host: localhost
@@ -45,6 +46,8 @@ test('DBT_PROFILES_DIR and ~/.dbt are searched; DBT_TARGET picks the output', as
   const byDir = await loadProject(f.fs, f.root, { env: { DBT_PROFILES_DIR: `${f.root}/elsewhere`, DBT_TARGET: 'prod' }, home: `${f.root}/home` });
   assert.equal(byDir.config.warehouse, '/data/prod.duckdb');
   assert.equal(byDir.config.target.name, 'prod');
+  // The output's schema is the target schema: models build there.
+  assert.equal(byDir.models.get('orders')!.relation, '"analytics"."orders"');
   const byHome = await loadProject(f.fs, f.root, { env: {}, home: `${f.root}/home` });
   assert.equal(byHome.config.warehouse, 'home.duckdb');
 });
