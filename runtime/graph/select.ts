@@ -72,7 +72,7 @@ function depthOf(digits: string | undefined): number {
 }
 
 /** Nodes reachable from `from` within `max` steps (the start nodes included). */
-function walk(graph: Graph, from: Iterable<string>, dir: 'parents' | 'children', max: number): Set<string> {
+export function walk(graph: Pick<Graph, 'parents' | 'children'>, from: Iterable<string>, dir: 'parents' | 'children', max: number): Set<string> {
   const seen = new Set(from);
   let frontier = [...seen];
   for (let step = 0; step < max && frontier.length > 0; step++) {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { EngineSession } from '../engine/adapter.js';
 import { ident, splitRelation } from '../engine/sql.js';
 import { openWarehouse, WarehouseLockedError, type Warehouse } from '../engine/duckdb.js';
+import { walk } from '../graph/select.js';
 import { openLake } from '../lake/open.js';
 import type { ModelNode, Project, Range, SourceTable } from '../project/types.js';
 import { ensureLoadState, loadSource } from './bronze.js';
@@ -115,7 +116,7 @@ export function planNodes(graph: RunGraph, selected: string[], command: string):
  * reads is upstream of it (dbt's rule), so a failing test stops the downstream; a test that also
  * reads a sibling (a relationships test) does not hold back the models between.
  */
-export function schedule(graph: RunGraph, ids: Set<string>, build: boolean): { parents: Map<string, Set<string>>; order: string[] } {
+function schedule(graph: RunGraph, ids: Set<string>, build: boolean): { parents: Map<string, Set<string>>; order: string[] } {
   const parents = new Map<string, Set<string>>();
   const upstream = (id: string, seen = new Set<string>()): Set<string> => {
     const out = new Set<string>();
@@ -129,39 +130,19 @@ export function schedule(graph: RunGraph, ids: Set<string>, build: boolean): { p
   };
   for (const id of ids) parents.set(id, upstream(id));
   if (build) {
-    const ancestors = ancestorsOf(graph);
     for (const id of ids) {
       if (graph.nodes.get(id)?.kind !== 'test') continue;
       const reads = [...(graph.parents.get(id) ?? [])];
       if (reads.length === 0) continue;
-      for (const [other, ps] of parents) {
-        if (other === id || graph.nodes.get(other)?.kind === 'test') continue;
-        const above = ancestors(other);
-        if (reads.every((r) => above.has(r))) ps.add(id);
-      }
+      // The nodes below everything the test reads.
+      const below = reads.map((r) => walk(graph, graph.children.get(r) ?? [], 'children', Infinity)).reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
+      for (const other of below) if (other !== id && ids.has(other) && graph.nodes.get(other)?.kind !== 'test') parents.get(other)!.add(id);
     }
   }
   const ordered = graph.order.filter((id) => ids.has(id));
   const inOrder = new Set(ordered);
   const rest = [...ids].filter((id) => !inOrder.has(id));
   return { parents, order: topological(ordered.concat(rest), parents) };
-}
-
-/** Memoized transitive parents of a node in the whole graph. */
-function ancestorsOf(graph: RunGraph): (id: string) => Set<string> {
-  const memo = new Map<string, Set<string>>();
-  const visit = (id: string): Set<string> => {
-    let out = memo.get(id);
-    if (out) return out;
-    out = new Set();
-    memo.set(id, out); // a cycle (already reported by the graph) ends here instead of recursing
-    for (const p of graph.parents.get(id) ?? []) {
-      out.add(p);
-      for (const q of visit(p)) out.add(q);
-    }
-    return out;
-  };
-  return visit;
 }
 
 /** Kahn's order over the scheduled edges, stable with respect to `preferred`; nodes left in a cycle come last. */
