@@ -7,7 +7,7 @@ import type { CompiledNode, Diagnostic, ModelConfig, ModelNode, OffsetMap, Proje
 import { nodeName, type Graph } from '../graph/dag.js';
 import { constantMap, spliceMap } from '../template/offsetMap.js';
 import { Relation, Renderer, type RenderOptions } from '../template/render.js';
-import { compileGenericTestSql, isBuiltinTest, testMacro, unknownTestDiagnostic } from './tests.js';
+import { compileGenericTestSql, isBuiltinTest, testMacro, unknownTestDiagnostic, whereSubquery } from './tests.js';
 
 export interface CompileOptions {
   /** What `is_incremental()` returns (the model exists and this is not a full refresh). */
@@ -204,9 +204,7 @@ function compileCustomTest(ctx: Ctx, test: TestNode, spec: TestSpec): CompiledNo
     deps.push(target.id);
     model = `__dbt__cte__${target.name}`;
   }
-  // dbt's get_where_subquery: a test's `where` config filters what the test sees as `model`.
-  if (spec.where?.trim()) model = `(select * from ${String(model)} where ${spec.where}) dbt_subquery`;
-  const fixed: Record<string, unknown> = { model };
+  const fixed: Record<string, unknown> = { model: spec.where?.trim() ? whereSubquery(String(model), spec) : model };
   if (spec.column !== undefined) fixed.column_name = spec.column;
   const called = ctx.renderer.callMacro(spec.location.file, macro.name, spec.args, fixed, renderOptions(ctx, test, deps, false), macro.package);
   if ('error' in called) {

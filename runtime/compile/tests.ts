@@ -61,6 +61,11 @@ export function unknownTestDiagnostic(project: Project, spec: TestSpec): Diagnos
   };
 }
 
+/** dbt's get_where_subquery: a test's `where` config filters what the test sees as its model. */
+export function whereSubquery(model: string, spec: TestSpec): string {
+  return spec.where?.trim() ? `(select * from ${model} where ${spec.where}) dbt_subquery` : model;
+}
+
 export type GenericTestSql = { sql: string } | { error: string };
 
 /**
@@ -71,9 +76,7 @@ export type GenericTestSql = { sql: string } | { error: string };
 export function genericTestSql(spec: TestSpec, model: string, resolve: (to: string) => string | undefined): GenericTestSql {
   const args = spec.args;
   const column = spec.column ?? (typeof args.column_name === 'string' ? args.column_name : undefined);
-  // dbt applies a test's `where` config by replacing {{ model }} with a filtered subquery.
-  const where = spec.where?.trim() ? spec.where : undefined;
-  const on = where === undefined ? model : `(select * from ${model} where ${where}) dbt_subquery`;
+  const on = whereSubquery(model, spec);
   const needColumn = (): string | undefined => (column === undefined ? `'${spec.name}' needs a column` : undefined);
   switch (spec.name) {
     case 'unique': {
@@ -131,10 +134,6 @@ export function compileGenericTestSql(project: Project, test: TestNode): Compile
   const spec = test.spec!;
   const diagnostics: Diagnostic[] = [];
   const ephemerals: string[] = [];
-  if (!(GENERIC_TESTS as readonly string[]).includes(spec.name)) {
-    diagnostics.push(unknownTestDiagnostic(project, spec));
-    return { sql: '', diagnostics, ephemerals };
-  }
   const fail = (message: string): CompiledTestSql => {
     diagnostics.push({ file: spec.location.file, range: spec.location.range, severity: 'error', message, code: 'bad-test' });
     return { sql: '', diagnostics, ephemerals };
