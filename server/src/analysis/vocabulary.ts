@@ -68,8 +68,6 @@ export const SCHEMA_KEYS: Record<string, string[]> = {
   constraints: ['type', 'expression'],
 };
 
-export const GENERIC_TESTS = ['unique', 'not_null', 'accepted_values', 'relationships'];
-
 export const DUCKDB_TYPES = [
   'boolean', 'tinyint', 'smallint', 'integer', 'bigint', 'hugeint', 'utinyint', 'usmallint', 'uinteger', 'ubigint',
   'float', 'double', 'decimal(18,3)', 'varchar', 'blob', 'date', 'time', 'timestamp', 'timestamptz',

@@ -5,7 +5,8 @@ import type { Range } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
 import type { Completion } from './types.js';
 import { yamlPath, type YamlPath } from './yamlPath.js';
-import { CONFIG_KEYS, DUCKDB_TYPES, GENERIC_TESTS, SCHEMA_KEYS } from './vocabulary.js';
+import { GENERIC_TESTS } from '../../../runtime/compile/tests.js';
+import { CONFIG_KEYS, DUCKDB_TYPES, SCHEMA_KEYS } from './vocabulary.js';
 
 export function completeYaml(ws: Workspace, file: string, text: string, offset: number): Completion[] {
   const path = yamlPath(text, offset);
