@@ -402,12 +402,10 @@ export class Renderer {
       for (const [name, fn] of Object.entries(exported)) {
         if (typeof fn !== 'function') continue;
         macros[name] = (...args: unknown[]) => {
+          // return(x) is caught inside every macro (the makeMacro patch above).
           this.scope.push(pkg);
           try {
             return (fn as Macro)(...args);
-          } catch (e) {
-            if (e instanceof MacroReturn) return e.value;
-            throw e;
           } finally {
             this.scope.pop();
           }
