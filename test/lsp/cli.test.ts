@@ -17,7 +17,7 @@ test('medallion lsp --stdio answers LSP requests and registers file watchers', a
     select 1 as id
     `,
     { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
-    [CLI, 'lsp', '--stdio'],
+    { command: [CLI, 'lsp', '--stdio'] },
   );
   try {
     assert.deepEqual(c.registrations, ['workspace/didChangeWatchedFiles']);

@@ -11,10 +11,17 @@ import {
   type Diagnostic, type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { fixture } from '../support/fixture.js';
+import type { InitializationOptions } from '../../server/src/lsp/protocol.js';
 
 const SERVER = path.resolve(__dirname, '../../dist/server.js');
 /** Upper bound on waiting for a notification: a broken server fails the test instead of hanging it. */
 const WAIT_MS = 30_000;
+
+export interface LaunchOptions {
+  /** Node arguments that start the server; default: dist/server.js --stdio. */
+  command?: string[];
+  initializationOptions?: InitializationOptions;
+}
 
 interface Waiter {
   check: () => boolean;
@@ -24,6 +31,8 @@ interface Waiter {
 export class Client {
   readonly connection: ProtocolConnection;
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** Every publishDiagnostics in the order it arrived. */
+  readonly published: Array<{ uri: string; diagnostics: Diagnostic[] }> = [];
   readonly notifications: Array<{ method: string; params: unknown; at: number }> = [];
   private readonly waiters: Waiter[] = [];
   private readonly versions = new Map<string, number>();
@@ -36,6 +45,7 @@ export class Client {
     child.stderr!.on('data', (d) => (this.stderr += String(d)));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => {
       this.diagnostics.set(p.uri, p.diagnostics);
+      this.published.push(p);
       this.wake();
     });
     for (const method of ['medallion/projectChanged', 'medallion/runEvent', 'window/logMessage']) {
@@ -53,19 +63,19 @@ export class Client {
     this.connection.listen();
   }
 
-  /** Writes the fixture to a temporary folder, starts the server there (`command`: node arguments) and initializes it. */
-  static async start(fixtureText: string, capabilities: Record<string, unknown> = {}, command?: string[]): Promise<Client> {
+  /** Writes the fixture to a temporary folder, starts the server there and initializes it. */
+  static async start(fixtureText: string, capabilities: Record<string, unknown> = {}, options: LaunchOptions = {}): Promise<Client> {
     const root = mkdtempSync(path.join(tmpdir(), 'medallion-lsp-')).replace(/\\/g, '/');
     const f = fixture(fixtureText);
     for (const [file, text] of Object.entries(f.files)) {
       mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
       writeFileSync(path.join(root, file), text);
     }
-    return Client.launch(root, capabilities, true, command);
+    return Client.launch(root, capabilities, true, options);
   }
 
   /** Starts the server on an existing project folder; `owned` folders are deleted by stop(). */
-  static async launch(root: string, capabilities: Record<string, unknown> = {}, owned = false, command = [SERVER, '--stdio']): Promise<Client> {
+  static async launch(root: string, capabilities: Record<string, unknown> = {}, owned = false, { command = [SERVER, '--stdio'], initializationOptions }: LaunchOptions = {}): Promise<Client> {
     if (!existsSync(command[0])) throw new Error(`${command[0]} is missing: run npm run build`);
     const child = spawn(process.execPath, command, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new Client(root, child, owned);
@@ -74,6 +84,7 @@ export class Client {
       rootUri: pathToFileURL(root).href,
       workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
       capabilities: { window: { workDoneProgress: true }, ...capabilities },
+      ...(initializationOptions ? { initializationOptions } : {}),
     });
     const indexed = client.waitFor(() => client.indexed(), 'the first index');
     await client.connection.sendNotification('initialized', {});

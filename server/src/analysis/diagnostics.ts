@@ -1,7 +1,7 @@
 // Diagnostics per file. Static ones come from loading and linking (YAML, pipeline.yml schema, Jinja,
 // config values, unknown refs/sources/macros/vars with "did you mean", duplicates) and from the DAG
 // (cycles), and generic tests nothing defines; bound ones from the binder (SQL errors, unknown
-// columns, contracts).
+// columns, contracts), which renders and binds nothing in an untrusted workspace.
 import { isBuiltinTest, testMacro, unknownTestDiagnostic } from '../../../runtime/compile/tests.js';
 import type { Diagnostic, Project } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
@@ -26,6 +26,16 @@ export function staticDiagnostics(ws: Workspace): Map<string, Diagnostic[]> {
 
 export function boundDiagnostics(ws: Workspace, file: string): Diagnostic[] {
   return ws.binder.diagnostics(file);
+}
+
+/** Binds the models `files` define or specify (inputs first); returns the files whose bound diagnostics may have changed. */
+export async function bindFiles(ws: Workspace, files: string[]): Promise<string[]> {
+  return ws.trusted ? ws.binder.bindFiles(files) : [];
+}
+
+/** Binds the rest of the project; `onFiles` hears about files with new bound diagnostics. */
+export async function bindAll(ws: Workspace, onFiles: (files: string[]) => void): Promise<void> {
+  if (ws.trusted) await ws.binder.bindAll(onFiles);
 }
 
 /** Schema YAML tests whose name is neither built in nor a {% test %} block (a run would fail on them). */

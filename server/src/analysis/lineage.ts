@@ -37,10 +37,13 @@ export async function columnLineage(ws: Workspace, id: string, column: string, d
   return edges;
 }
 
-/** The upstream columns one output column of one model reads directly. Empty for sources and seeds. */
+/**
+ * The upstream columns one output column of one model reads directly. Empty for sources and seeds,
+ * and in an untrusted workspace (it needs the rendered SQL).
+ */
 export async function directInputs(ws: Workspace, id: string, column: string): Promise<ColumnRef[]> {
   const snap = ws.snapshot();
-  if (snap.node(id)?.kind !== 'model') return [];
+  if (!ws.trusted || snap.node(id)?.kind !== 'model') return [];
   const compiled = ws.binder.compiled(id);
   if (!compiled) return [];
   const ast = await ws.binder.parseTree(compiled.sql);

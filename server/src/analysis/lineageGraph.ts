@@ -1,5 +1,6 @@
 // The lineage graph for the lineage view: nodes and edges around a model (or the whole project)
-// and, for the models in it, column-level edges from their parse trees.
+// and, for the models in it, column-level edges from their parse trees (not in an untrusted
+// workspace: they need the rendered SQL).
 import type { Workspace } from './workspace.js';
 import type { Node } from './snapshot.js';
 import { directInputs, type ColumnEdge } from './lineage.js';
@@ -54,7 +55,7 @@ export async function lineageGraph(ws: Workspace, options: { focus?: string; dep
   const edges: LineageData['edges'] = [];
   for (const id of kept) for (const p of snap.graph.parents.get(id) ?? []) if (kept.has(p)) edges.push({ from: p, to: id });
   const columnEdges: ColumnEdge[] = [];
-  if (options.columns) {
+  if (options.columns && ws.trusted) {
     const models = nodes.filter((n) => n.kind === 'model').slice(0, MAX_COLUMN_MODELS);
     await ws.binder.bindFiles(models.map((m) => m.file!));
     for (const m of models) {

@@ -27,6 +27,8 @@ export interface WorkspaceOptions {
   deferSchemas?: boolean;
   /** Parsed schema files from an earlier session, reused when a file's text is unchanged. */
   cache?: SummaryCache;
+  /** False for an untrusted workspace: see Workspace.trusted. Default true. */
+  trusted?: boolean;
 }
 
 /** Summaries of schema files keyed by file, each with the hash of the text it was parsed from. */
@@ -73,6 +75,7 @@ export class Workspace {
   private cached: CachedSummaries | undefined;
   /** True when a schema summary was parsed (not taken from the cache) since the cache was read. */
   private cacheStale = false;
+  private isTrusted = true;
 
   private constructor(readonly fs: FileSystem, readonly root: string, readonly log: (m: string) => void) {
     this.binder = new Binder(this);
@@ -83,6 +86,7 @@ export class Workspace {
   static async open(fs: FileSystem, root: string, options: WorkspaceOptions = {}): Promise<Workspace> {
     const ws = new Workspace(fs, root.replace(/\/$/, ''), options.log ?? (() => {}));
     ws.deferSchemas = options.deferSchemas ?? false;
+    ws.isTrusted = options.trusted ?? true;
     ws.cache = options.cache;
     ws.cached = await options.cache?.load().catch(() => undefined);
     await ws.loadAll();
@@ -102,6 +106,19 @@ export class Workspace {
       if (result.value.kind === 'schema' && text !== undefined) entries.set(file, { hash: hashText(text), result });
     }
     await this.cache.save(entries).catch((err) => this.log(`index cache not saved: ${String(err)}`));
+  }
+
+  /**
+   * False in a workspace the user has not trusted: its templates are never rendered and its SQL is
+   * never bound, so only the static features (scan, link, YAML) work. Callers of the binder check it.
+   */
+  get trusted(): boolean {
+    return this.isTrusted;
+  }
+
+  /** The user trusted the workspace: rendering and binding may start. */
+  trust(): void {
+    this.isTrusted = true;
   }
 
   /** True while schema files wait to be parsed (see deferSchemas). */

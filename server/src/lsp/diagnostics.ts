@@ -1,11 +1,12 @@
 // Publishes diagnostics: the static ones (loader, YAML, Jinja, refs, cycles) at once after a
 // debounced edit, then the bound ones (SQL errors, unknown columns, contracts) when the binder has
-// the edited model and its neighbours. Binding the rest of the project runs in the background.
+// the edited model and its neighbours. Binding the rest of the project runs in the background; in an
+// untrusted workspace only the static ones are published.
 import type * as lsp from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from '../../../runtime/project/types.js';
 import type { Workspace } from '../analysis/workspace.js';
-import { boundDiagnostics, staticDiagnostics } from '../analysis/diagnostics.js';
+import { bindAll, bindFiles, boundDiagnostics, staticDiagnostics } from '../analysis/diagnostics.js';
 import { Debouncer } from './debounce.js';
 import * as to from './toLsp.js';
 
@@ -37,7 +38,7 @@ export class DiagnosticsPublisher {
 
   /** Binds whatever is not up to date in the background (a running pass picks up the new work). */
   private background(): void {
-    void this.ws.binder.bindAll((files) => {
+    void bindAll(this.ws, (files) => {
       if (!this.disposed) for (const file of files) this.sendMerged(file);
     }).catch((err) => this.log(`background binding failed: ${String(err)}`));
   }
@@ -60,7 +61,7 @@ export class DiagnosticsPublisher {
       // The static pass first, so the edited file's quick problems arrive without waiting for DuckDB.
       for (const file of affected) this.send(file, [...(all.get(file) ?? []), ...boundDiagnostics(this.ws, file)]);
       const focus = [...affected].filter((f) => f === edited || this.isOpen(f));
-      const touched = await this.ws.binder.bindFiles(focus);
+      const touched = await bindFiles(this.ws, focus);
       for (const file of new Set([...focus, ...touched])) this.sendMerged(file);
       this.background();
     } catch (err) {

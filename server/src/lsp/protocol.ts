@@ -8,7 +8,16 @@ export interface InitializationOptions {
    * pipeline.yml or dbt_project.yml, else the shallowest folder below it (3 levels) that does.
    */
   projectRoot?: string;
+  /**
+   * False for a workspace the user has not trusted: the server then never renders templates, binds
+   * SQL or runs anything (static features only) and refuses medallion/run, medallion/preview and
+   * medallion/compiled, until it receives medallion/trust. Default true.
+   */
+  trusted?: boolean;
 }
+
+/** Sent by the client when the user trusts the workspace: full features start, no restart needed. */
+export const TrustNotificationMethod = 'medallion/trust';
 
 /** A model is addressed either by a file it is written in or by its name. */
 export interface ModelTarget {

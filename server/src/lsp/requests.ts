@@ -1,6 +1,7 @@
 // The custom requests (shapes in protocol.ts): run/build/test with $/progress and cancellation,
 // preview, compiled SQL, lineage and project info. Runs happen in this process; the warehouse file
-// is opened only for the run or preview and closed after, so the CLI can use it in between.
+// is opened only for the run or preview and closed after, so the CLI can use it in between. In an
+// untrusted workspace run, preview and compiled are refused: they render templates and run SQL.
 import type * as lsp from 'vscode-languageserver/node';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -22,15 +23,22 @@ export interface RequestContext {
   log(message: string): void;
 }
 
+/** The answer to a request that would render or run the project's code before the user trusts it. */
+const UNTRUSTED_ERROR = 'This workspace is not trusted: Medallion does not render templates, bind SQL or run anything in it until you trust it';
+
 export function registerCustomRequests(connection: lsp.Connection, ctx: RequestContext): void {
-  /** Like the standard handlers: waits for the index, never throws to the client. */
-  function handle<Params, Result>(method: string, fallback: (error: string) => Result, handler: (ws: Workspace, paths: Paths, params: Params, token: lsp.CancellationToken) => Promise<Result> | Result): void {
+  /**
+   * Like the standard handlers: waits for the index, never throws to the client. A handler that
+   * renders templates or runs SQL says so with `needsTrust`, and is refused in an untrusted workspace.
+   */
+  function handle<Params, Result>(method: string, fallback: (error: string) => Result, handler: (ws: Workspace, paths: Paths, params: Params, token: lsp.CancellationToken) => Promise<Result> | Result, needsTrust = false): void {
     connection.onRequest(method, async (params: Params, token: lsp.CancellationToken) => {
       try {
         await ctx.ready;
         const ws = ctx.workspace();
         const paths = ctx.paths();
         if (!ws || !paths) return fallback('The project is not indexed');
+        if (needsTrust && !ws.trusted) return fallback(UNTRUSTED_ERROR);
         return await handler(ws, paths, params ?? ({} as Params), token);
       } catch (err) {
         ctx.log(`${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -83,7 +91,7 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
       await ws.reload('target/run_results.json');
       void connection.sendNotification(P.ProjectChangedNotificationMethod, { complete: !ws.indexing } satisfies P.ProjectChangedParams);
     }
-  });
+  }, true);
 
   handle<P.PreviewParams, P.PreviewResult>(P.PreviewRequestMethod, (error) => ({ columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error }), async (ws, paths, params, token) => {
     const snap = ws.snapshot();
@@ -112,14 +120,14 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
     } finally {
       db.close();
     }
-  });
+  }, true);
 
   handle<P.CompiledParams, P.CompiledResult>(P.CompiledRequestMethod, (error) => ({ id: '', sql: '', errors: [error] }), (ws, paths, params) => {
     const id = targetId(ws, paths, params);
     const compiled = id ? ws.binder.compiled(id) : undefined;
     if (!id || !compiled) return { id: '', sql: '', errors: ['No model here'] };
     return { id, sql: compiled.sql, errors: compiled.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}: ${d.message}`) };
-  });
+  }, true);
 
   handle<P.LineageParams, P.LineageResult>(P.LineageRequestMethod, () => ({ nodes: [], edges: [], columnEdges: [] }), async (ws, paths, params) => {
     const focus = params.model || params.uri ? targetId(ws, paths, params) : undefined;

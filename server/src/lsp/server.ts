@@ -1,6 +1,7 @@
 // Wires LSP requests to the analysis layer: document sync into the workspace index, debounced
 // diagnostics per file, and the standard features. Every handler is guarded: user input never
-// crashes the server, a failure is logged and answered with an empty result.
+// crashes the server, a failure is logged and answered with an empty result. An untrusted workspace
+// (initializationOptions.trusted: false) gets the static features until medallion/trust arrives.
 import * as lsp from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,7 @@ import { quickFixes } from '../analysis/quickFix.js';
 import * as to from './toLsp.js';
 import { DiagnosticsPublisher } from './diagnostics.js';
 import { registerCustomRequests } from './requests.js';
-import { ProjectChangedNotificationMethod, type InitializationOptions, type ProjectChangedParams } from './protocol.js';
+import { ProjectChangedNotificationMethod, TrustNotificationMethod, type InitializationOptions, type ProjectChangedParams } from './protocol.js';
 import { findProjectRoot } from './projectRoot.js';
 
 export function startServer(connection: lsp.Connection): void {
@@ -27,6 +28,7 @@ export function startServer(connection: lsp.Connection): void {
   let paths: to.Paths | undefined;
   let canMoveFiles = false;
   let canWatchFiles = false;
+  let trusted = true;
   let resolveReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
   const closedDocs = new Map<string, { text: string; doc: TextDocument }>();
@@ -77,6 +79,7 @@ export function startServer(connection: lsp.Connection): void {
     const folderUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
     const folder = folderUri ? fileURLToPath(folderUri) : process.cwd();
     const root = options.projectRoot ?? findProjectRoot(folder);
+    trusted = options.trusted ?? true;
     paths = new to.Paths(root.replace(/\\/g, '/').replace(/\/$/, ''));
     canMoveFiles = params.capabilities.workspace?.workspaceEdit?.resourceOperations?.includes('rename') ?? false;
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration ?? false;
@@ -109,9 +112,10 @@ export function startServer(connection: lsp.Connection): void {
     }
     try {
       const started = performance.now();
-      // From source (tests under tsx) there is no bundle to key the cache on: no cache then.
-      const cache = bundled ? new IndexCache(paths!.root, __filename) : undefined;
-      workspace = await Workspace.open(new NodeFileSystem(), paths!.root, { log, deferSchemas: true, cache });
+      // From source (tests under tsx) there is no bundle to key the cache on: no cache then. Nor in
+      // an untrusted workspace, where the server writes nothing.
+      const cache = bundled && trusted ? new IndexCache(paths!.root, __filename) : undefined;
+      workspace = await Workspace.open(new NodeFileSystem(), paths!.root, { log, deferSchemas: true, cache, trusted });
       for (const doc of documents.all()) {
         const file = paths!.file(doc.uri);
         if (file !== undefined) workspace.setText(file, doc.getText());
@@ -136,6 +140,16 @@ export function startServer(connection: lsp.Connection): void {
       log(`indexing schema files failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
     void connection.sendNotification(ProjectChangedNotificationMethod, { complete: true } satisfies ProjectChangedParams);
+  });
+
+  // The user trusted the workspace: bind what is open, then the rest, without a restart.
+  connection.onNotification(TrustNotificationMethod, async () => {
+    await ready;
+    if (!workspace || workspace.trusted) return;
+    workspace.trust();
+    log('workspace trusted: templates are rendered and SQL is bound from now on');
+    publisher?.publishAll();
+    void connection.sendNotification(ProjectChangedNotificationMethod, { complete: !workspace.indexing } satisfies ProjectChangedParams);
   });
 
   documents.onDidChangeContent(async (e) => {
