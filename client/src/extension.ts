@@ -1,5 +1,6 @@
 // The Medallion extension: starts the language server, registers the commands, the status bar,
-// the compiled-SQL documents and the webviews (results grid, run results, lineage).
+// the compiled-SQL documents and the webviews (results grid, run results, lineage). In an untrusted
+// workspace the commands that render templates or run SQL are refused until the user trusts it.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
@@ -13,6 +14,7 @@ import { Runner } from './runs.js';
 import { createLanguageClient } from './server.js';
 import { ProjectStatus } from './statusBar.js';
 import { resolveTarget, toModelTarget, type Target } from './targets.js';
+import { forwardTrust, requireTrust } from './trust.js';
 import type { ToGrid, ToLineage, ToRunResults } from './webview/messages.js';
 
 let client: LanguageClient | undefined;
@@ -116,23 +118,26 @@ export function activate(context: vscode.ExtensionContext): void {
   }
 
   const command = (id: string, run: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, run);
+  /** A command that renders templates or runs SQL: refused, with a way to trust, in an untrusted workspace. */
+  const trustedCommand = (id: string, run: (...args: any[]) => unknown) => command(id, (...args) => (requireTrust() ? run(...args) : undefined));
   context.subscriptions.push(
     output, status, grid, results, lineage, compiled, runner,
+    forwardTrust(languageClient, output),
     vscode.workspace.registerTextDocumentContentProvider(compiledScheme, compiled),
-    command('medallion.runModel', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: 'run', select: [t.model] }, `Run ${t.model}`); }),
-    command('medallion.runModelAndDownstream', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: 'run', select: [`${t.model}+`] }, `Run ${t.model}+`); }),
-    command('medallion.testModel', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: 'test', select: [t.model] }, `Test ${t.model}`); }),
-    command('medallion.buildPipeline', () => runner.run({ command: 'build' }, 'Build pipeline')),
-    command('medallion.previewData', previewData),
-    command('medallion.previewModel', previewData),
-    command('medallion.showCompiledSql', async (arg) => {
+    trustedCommand('medallion.runModel', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: 'run', select: [t.model] }, `Run ${t.model}`); }),
+    trustedCommand('medallion.runModelAndDownstream', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: 'run', select: [`${t.model}+`] }, `Run ${t.model}+`); }),
+    trustedCommand('medallion.testModel', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: 'test', select: [t.model] }, `Test ${t.model}`); }),
+    trustedCommand('medallion.buildPipeline', () => runner.run({ command: 'build' }, 'Build pipeline')),
+    trustedCommand('medallion.previewData', previewData),
+    trustedCommand('medallion.previewModel', previewData),
+    trustedCommand('medallion.showCompiledSql', async (arg) => {
       const t = requireTarget(arg);
       if (!t) return;
       const doc = await vscode.workspace.openTextDocument(CompiledSqlProvider.uriFor(t));
       await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
     }),
     command('medallion.showLineage', showLineage),
-    command('medallion.ingestFiles', ingestFiles),
+    trustedCommand('medallion.ingestFiles', ingestFiles),
     command('medallion.restartServer', async () => {
       output.info('restarting the language server');
       await languageClient.restart();
