@@ -1,5 +1,6 @@
-// Workspace trust over stdio: an untrusted server (initializationOptions.trusted: false) keeps the
-// static features, renders and binds nothing, refuses run/preview/compiled; medallion/trust lifts it.
+// Workspace trust over stdio, through `medallion lsp --stdio`: an untrusted server (initializationOptions
+// .trusted: false) keeps the static features, renders and binds nothing, refuses run/preview/compiled;
+// medallion/trust lifts it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -7,6 +8,8 @@ import * as path from 'node:path';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
 import { Client } from './client.js';
 import { TrustNotificationMethod, type CompiledResult, type LineageResult, type PreviewResult, type RunResult } from '../../server/src/lsp/protocol.js';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
 const FILES = {
   'models/gold/typo.sql': "select * from {{ ref('evnts') }}\n",
@@ -47,7 +50,7 @@ const BOUND = /^(sql-error|unknown-column|contract-)/;
 describe('an untrusted workspace', () => {
   let c: Client;
   before(async () => {
-    c = await Client.start(PROJECT, {}, { initializationOptions: { trusted: false } });
+    c = await Client.start(PROJECT, {}, { command: [CLI, 'lsp', '--stdio'], initializationOptions: { trusted: false } });
     for (const [file, text] of Object.entries(FILES)) await c.open(file, text);
   });
   after(async () => c.stop());
