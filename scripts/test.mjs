@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The test command. With no argument: type check, lint, install the test tools (MinIO, Chromium,
 // code-server; each installer is idempotent and cached under .tools/), then every suite.
-// With suite names (unit, lsp, integration, e2e) it runs just those, installing only what they need.
+// With suite names (unit, hardening, lsp, integration, e2e) it runs just those, installing only what they need.
 // Tests run on node's own test runner, TypeScript through tsx.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 
 const args = process.argv.slice(2);
 const all = args.length === 0;
-const suites = all ? ['unit', 'lsp', 'integration', 'e2e'] : args;
+const suites = all ? ['unit', 'hardening', 'lsp', 'integration', 'e2e'] : args;
 
 function step(title, command, commandArgs) {
   console.log(`\n▶ ${title}`);

@@ -1,12 +1,11 @@
 // The lake as a local folder (the default): keys are paths under the root; publishing a folder is
 // a copy into a hidden temp sibling followed by a rename swap, so readers never see half a version.
-import { randomBytes } from 'node:crypto';
+// Nothing is read, written or deleted through a symlink leading out of the lake.
 import { constants as fsConstants, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LakeError, type Lake, type LakeObject } from './lake.js';
-
-/** Temp and retired folders of a publish start with this; listings skip them. */
-const HIDDEN = '.medallion-';
+import { HIDDEN, hiddenName, isLeftover, reclaimLakeDir } from './leftovers.js';
+import { realInside } from './within.js';
 
 export class LocalLake implements Lake {
   readonly root: string;
@@ -22,12 +21,19 @@ export class LocalLake implements Lake {
     } catch (err) {
       throw new LakeError(`The lake folder ${this.describe} cannot be used: ${(err as Error).message}`);
     }
+    // A run starts here: the staging copies of killed runs sit beside the published folders.
+    await reclaimLakeDir(this.root);
+    for (const entry of await fsp.readdir(this.root, { withFileTypes: true })) {
+      if (entry.isDirectory()) await reclaimLakeDir(path.join(this.root, entry.name));
+    }
   }
 
   async list(prefix: string): Promise<LakeObject[]> {
     // A prefix is a string prefix of keys (as in S3); walk the deepest folder it names.
     const dir = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
     const out: LakeObject[] = [];
+    // The walk enters real folders only, so checking where it starts keeps it inside the lake.
+    await this.contained(dir);
     await this.walk(dir, out);
     return out.filter((o) => o.key.startsWith(prefix)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
@@ -40,7 +46,10 @@ export class LocalLake implements Lake {
       return;
     }
     for (const entry of entries) {
-      if (entry.name.startsWith(HIDDEN)) continue;
+      if (entry.name.startsWith(HIDDEN)) {
+        if (isLeftover(entry.name)) await fsp.rm(this.file(dir ? `${dir}/${entry.name}` : entry.name), { recursive: true, force: true });
+        continue;
+      }
       const key = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) await this.walk(key, out);
       else if (entry.isFile()) {
@@ -51,13 +60,13 @@ export class LocalLake implements Lake {
   }
 
   async localPath(object: LakeObject): Promise<string> {
-    return this.file(object.key);
+    return this.contained(object.key);
   }
 
   async publishDirectory(dir: string, prefix: string): Promise<void> {
-    const target = this.file(prefix.replace(/\/+$/, ''));
+    const target = await this.contained(prefix.replace(/\/+$/, ''));
     const parent = path.dirname(target);
-    const tag = `${HIDDEN}${path.basename(target)}-${randomBytes(4).toString('hex')}`;
+    const tag = hiddenName(path.basename(target));
     const staging = path.join(parent, `${tag}.new`);
     const retired = path.join(parent, `${tag}.old`);
     await fsp.mkdir(parent, { recursive: true });
@@ -90,9 +99,9 @@ export class LocalLake implements Lake {
 
   /** Writes a hidden temp sibling (skipped by listings), then renames it over the key: no reader sees half a file. */
   private async writeAtomically(key: string, write: (temp: string) => Promise<void>): Promise<void> {
-    const file = this.file(key);
+    const file = await this.contained(key);
     await fsp.mkdir(path.dirname(file), { recursive: true });
-    const temp = path.join(path.dirname(file), `${HIDDEN}${path.basename(file)}-${randomBytes(4).toString('hex')}`);
+    const temp = path.join(path.dirname(file), hiddenName(path.basename(file)));
     try {
       await write(temp);
       await fsp.rename(temp, file);
@@ -104,7 +113,7 @@ export class LocalLake implements Lake {
 
   async get(key: string): Promise<Buffer | undefined> {
     try {
-      return await fsp.readFile(this.file(key));
+      return await fsp.readFile(await this.contained(key));
     } catch {
       return undefined;
     }
@@ -112,11 +121,19 @@ export class LocalLake implements Lake {
 
   async deletePrefix(prefix: string): Promise<void> {
     const trimmed = prefix.replace(/\/+$/, '');
-    if (prefix.endsWith('/') || (await isDirectory(this.file(trimmed)))) {
-      await fsp.rm(this.file(trimmed), { recursive: true, force: true });
+    const target = await this.contained(trimmed);
+    if (prefix.endsWith('/') || (await isDirectory(target))) {
+      await fsp.rm(target, { recursive: true, force: true });
       return;
     }
     for (const object of await this.list(prefix)) await fsp.rm(this.file(object.key), { force: true });
+  }
+
+  /** The absolute path of a key, checked to stay inside the lake once symlinks are followed. */
+  private async contained(key: string): Promise<string> {
+    const file = this.file(key);
+    if (!(await realInside(this.root, file))) throw new LakeError(`The key ${key} leads outside the lake ${this.describe} through a symlink`);
+    return file;
   }
 
   /** The absolute path of a key; keys never escape the root. */

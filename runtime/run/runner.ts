@@ -2,17 +2,19 @@
 // `threads`, skipping the downstream of a failure, cancellable, reporting events and run_results.json.
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EngineSession } from '../engine/adapter.js';
 import { ident, splitRelation } from '../engine/sql.js';
 import { openWarehouse, WarehouseLockedError, type Warehouse } from '../engine/duckdb.js';
 import { walk } from '../graph/select.js';
+import { reclaimScratch, scratchName } from '../lake/leftovers.js';
 import { openLake } from '../lake/open.js';
+import { mkdirInside } from '../lake/within.js';
 import type { ModelNode, Project, Range, SourceTable } from '../project/types.js';
 import { ensureLoadState, loadSource } from './bronze.js';
 import { defaultHooks } from './hooks.js';
 import { isIncrementalRun, materialize, ModelError } from './materialize.js';
+import { saveRunResults } from './results.js';
 import type { GraphNode, NodeContext, NodeError, NodeKind, NodeOutcome, NodeResult, RunEvent, RunGraph, RunHooks, RunOptions, RunResults } from './types.js';
 
 export async function runPipeline(project: Project, graph: RunGraph, options: RunOptions = {}): Promise<RunResults> {
@@ -23,7 +25,8 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
   const runId = newRunId();
   const started = Date.now();
   const emit = (event: RunEvent): void => options.onEvent?.(event);
-  const finish = async (results: NodeResult[], errors: NodeError[]): Promise<RunResults> => {
+  /** `ran`: whether the run got its warehouse; a run refused before that keeps the last results. */
+  const finish = async (results: NodeResult[], errors: NodeError[], ran: boolean): Promise<RunResults> => {
     const run: RunResults = {
       runId,
       command,
@@ -33,7 +36,7 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
       results,
       errors,
     };
-    if (options.writeResults !== false) await writeRunResults(project, run);
+    if (ran && options.writeResults !== false) await saveRunResults(project.root, run);
     emit({ type: 'finish', results: run });
     return run;
   };
@@ -42,11 +45,11 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
   const indirectTests = command === 'build' || command === 'test' ? 'eager' : undefined;
   const selection = select(graph, { select: options.select, exclude: options.exclude, indirectTests });
   const selectionErrors = selection.diagnostics.filter((d) => d.severity === 'error');
-  if (selectionErrors.length) return finish([], selectionErrors.map((d) => ({ file: d.file, range: d.range, message: d.message })));
+  if (selectionErrors.length) return finish([], selectionErrors.map((d) => ({ file: d.file, range: d.range, message: d.message })), false);
   const ids = planNodes(graph, selection.value, command);
   const { parents, order } = schedule(graph, ids, command === 'build');
   emit({ type: 'start', runId, total: order.length, ids: order });
-  if (order.length === 0) return finish([], []);
+  if (order.length === 0) return finish([], [], false);
 
   // An unreachable lake is one clear error before anything starts, not a failure on every source.
   const lake = options.lake ?? openLake(project);
@@ -54,7 +57,7 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
     try {
       await lake.check();
     } catch (err) {
-      return finish([], [{ file: project.config.file, message: messageOf(err) }]);
+      return finish([], [{ file: project.config.file, message: messageOf(err) }], false);
     }
   }
   const warehouseFile = path.resolve(project.root, options.warehouse ?? project.config.warehouse);
@@ -63,10 +66,19 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
     warehouse = await openWarehouse(warehouseFile);
   } catch (err) {
     const message = err instanceof WarehouseLockedError ? err.message : `Could not open the warehouse ${warehouseFile}: ${(err as Error).message}`;
-    return finish([], [{ file: project.config.file, message }]);
+    return finish([], [{ file: project.config.file, message }], false);
   }
-  const tempDir = path.join(os.tmpdir(), `medallion-${runId}`);
+  // Scratch lives in the project, named by this process, so a later run reclaims it if this one is killed.
+  const scratch = path.join(project.root, '.medallion', 'scratch');
+  const tempDir = path.join(scratch, scratchName(runId));
   try {
+    await mkdirInside(project.root, tempDir);
+  } catch (err) {
+    warehouse.close();
+    return finish([], [{ file: project.config.file, message: messageOf(err) }], false);
+  }
+  try {
+    await reclaimScratch(scratch);
     await prepareSchemas(warehouse, graph, order);
     const threads = Math.max(1, Math.floor(options.threads ?? project.config.threads ?? 4));
     const sessions: EngineSession[] = [warehouse];
@@ -74,7 +86,7 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
     const base = { lake, project, graph, runId, tempDir, fullRefresh: options.fullRefresh ?? false, signal: options.signal };
     const compile: NodeContext['compile'] = (id, opts) => compileHook(project, graph, id, opts);
     const results = await execute(order, parents, graph, sessions, options, emit, (db, node) => runNode({ ...base, db, compile }, hooks, node));
-    return await finish(results, []);
+    return await finish(results, [], true);
   } finally {
     warehouse.close();
     await fsp.rm(tempDir, { recursive: true, force: true });
@@ -329,12 +341,6 @@ async function runModel(ctx: NodeContext, model: ModelNode): Promise<NodeOutcome
 function wordAt(text: string, range: Range): Range {
   const word = /^[\w$"]+/.exec(text.slice(range.start));
   return word && range.end - range.start <= 1 ? { start: range.start, end: range.start + word[0].length } : range;
-}
-
-async function writeRunResults(project: Project, run: RunResults): Promise<void> {
-  const dir = path.join(project.root, 'target');
-  await fsp.mkdir(dir, { recursive: true });
-  await fsp.writeFile(path.join(dir, 'run_results.json'), JSON.stringify(run, null, 2) + '\n');
 }
 
 function newRunId(): string {
