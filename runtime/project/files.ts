@@ -1,5 +1,5 @@
 // Per-file parsers for models, macros, seeds and singular tests: each summarizes one file alone
-// (static template scan, config() checks, CSV header). Never throws.
+// (static template scan, config() checks; a seed keeps its text). Never throws.
 import { scanTemplate } from '../template/scan.js';
 import { checkConfig } from './config.js';
 import type { MacroFile, ModelFile, SeedFile, TestFile } from './summary.js';
@@ -36,37 +36,7 @@ export function parseMacroFile(file: string, text: string): Result<MacroFile> {
   return { value: { kind: 'macro', file, text, macros: scan.macroDefs }, diagnostics };
 }
 
+/** A seed's summary is its text: the CSV is read once the project says its delimiter (link.ts). */
 export function parseSeedFile(file: string, text: string): Result<SeedFile> {
-  const diagnostics: Diagnostic[] = [];
-  const end = text.search(/\r?\n/);
-  const header = end < 0 ? text : text.slice(0, end);
-  const columns = splitCsvLine(header.replace(/^\uFEFF/, ''));
-  if (columns.length === 0 || columns.every((c) => c === '')) {
-    diagnostics.push({ file, range: { start: 0, end: header.length }, severity: 'error', message: 'Seed has no header row', code: 'seed-no-header' });
-  }
-  return { value: { kind: 'seed', file, name: baseName(file), columns: columns.filter((c) => c !== '') }, diagnostics };
-}
-
-/** Splits one CSV line, honouring double quotes ("a,b" and "" escapes). */
-function splitCsvLine(line: string): string[] {
-  if (line.trim() === '') return [];
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur.trim());
-  return out;
+  return { value: { kind: 'seed', file, name: baseName(file), text }, diagnostics: [] };
 }

@@ -4,6 +4,7 @@
 import { scanTemplate } from '../template/scan.js';
 import { DEFAULT_LAYERS, didYouMean, mergeConfigs, relationName, suggest, toModelConfig } from './config.js';
 import { packageOf } from './packages.js';
+import { readSeed, type SeedTable } from './seedTypes.js';
 import type { MacroDoc, MacroFile, ModelFile, ParsedConfig, ParsedFile, SchemaFile, SeedFile, TestFile } from './summary.js';
 import type { Diagnostic, FolderConfig, MacroDef, ModelNode, ModelSpec, PackageCall, Project, Range, Result, SeedNode, SourceTable, TemplateScan, TestNode, TestSpec } from './types.js';
 
@@ -124,12 +125,28 @@ function folderLevels(file: string, folderConfigs: FolderConfig[]): Array<Record
   return folderConfigs.filter((f) => file.startsWith(f.path + '/') || f.path === noExt).map((f) => f.config);
 }
 
+/** Seed CSVs read per summary and delimiter: a relink after an edit elsewhere does not read them again. */
+const seedTables = new WeakMap<SeedFile, Map<string, Result<SeedTable>>>();
+
+function seedTable(f: SeedFile, delimiter: string): Result<SeedTable> {
+  const byDelimiter = seedTables.get(f) ?? new Map<string, Result<SeedTable>>();
+  seedTables.set(f, byDelimiter);
+  let table = byDelimiter.get(delimiter);
+  if (!table) byDelimiter.set(delimiter, (table = readSeed(f.file, f.text, delimiter)));
+  return table;
+}
+
 function linkSeed(project: Project, f: SeedFile, spec: ModelSpec | undefined, folderConfigs: FolderConfig[], err: Report): void {
   if (project.seeds.has(f.name)) {
     err(f.file, FILE_START, `Seed '${f.name}' is defined twice (first in ${project.seeds.get(f.name)!.file})`, 'duplicate-seed');
     return;
   }
   const raw = mergeConfigs([...folderLevels(f.file, folderConfigs), spec?.config]);
+  // As in dbt, a disabled seed is not part of the project.
+  if (raw.enabled === false) return;
+  const delimiter = typeof raw.delimiter === 'string' && raw.delimiter !== '' ? raw.delimiter : ',';
+  const table = seedTable(f, delimiter);
+  for (const d of table.diagnostics) err(d.file, d.range, d.message, d.code ?? 'seed-parse');
   const columnTypes: Record<string, string> = {};
   const declared = raw.column_types;
   if (declared && typeof declared === 'object') for (const [k, v] of Object.entries(declared)) if (typeof v === 'string') columnTypes[k] = v;
@@ -142,7 +159,9 @@ function linkSeed(project: Project, f: SeedFile, spec: ModelSpec | undefined, fo
     name: f.name,
     file: f.file,
     columnTypes,
-    columns: f.columns,
+    columns: table.value.columns.map((c) => c.name),
+    inferredTypes: Object.fromEntries(table.value.columns.map((c) => [c.name, c.type])),
+    delimiter,
     schema: cfg.schema,
     tags: cfg.tags,
     spec,

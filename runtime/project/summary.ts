@@ -44,8 +44,7 @@ export interface SeedFile {
   kind: 'seed';
   file: string;
   name: string;
-  /** Column names from the CSV header. */
-  columns: string[];
+  text: string;
 }
 
 export interface TestFile {

@@ -213,9 +213,14 @@ export interface SeedNode {
   id: string;
   name: string;
   file: string;
+  /** Declared types (`column_types`, else a column's `data_type`): they win over inference. */
   columnTypes: Record<string, string>;
   /** Column names from the CSV header. */
   columns?: string[];
+  /** The type dbt infers for each header column from the CSV's values (seedTypes.ts). */
+  inferredTypes: Record<string, string>;
+  /** The CSV's field delimiter (`delimiter` config, default ','). */
+  delimiter: string;
   schema: string;
   tags: string[];
   spec?: ModelSpec;

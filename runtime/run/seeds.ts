@@ -1,10 +1,11 @@
-// Seeds: a CSV under seeds/ loaded into its table, types detected over the whole file except
-// where `column_types` says otherwise. The table is replaced in one transaction: a bad CSV leaves the old one.
-// Whole numbers become INTEGER when every value fits, as dbt's seed loader types them; wider stay BIGINT.
+// Seeds: a CSV under seeds/ loaded into its table with the types dbt gives it (seedTypes.ts: agate's
+// inference, `column_types` winning). The table is replaced in one transaction: a bad CSV leaves the old one.
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { EngineSession } from '../engine/adapter.js';
 import { ident, literal, splitRelation } from '../engine/sql.js';
-import type { Project, SeedNode } from '../project/types.js';
+import { NUMBER_NOISE, readSeed, type SeedColumn } from '../project/seedTypes.js';
+import type { Diagnostic, Project, SeedNode } from '../project/types.js';
 import type { NodeContext, NodeOutcome } from './types.js';
 
 export interface SeedLoad {
@@ -13,24 +14,52 @@ export interface SeedLoad {
   ms: number;
 }
 
-/** The SELECT reading a seed's CSV with its type overrides. `file` is an absolute path. */
-export function seedSelectSql(file: string, columnTypes: Record<string, string>): string {
-  const options = ['header = true', 'auto_detect = true', 'sample_size = -1'];
-  const overrides = Object.entries(columnTypes);
-  if (overrides.length > 0) options.push(`types = {${overrides.map(([name, type]) => `${literal(name)}: ${literal(type)}`).join(', ')}}`);
-  return `select * from read_csv(${literal(file)}, ${options.join(', ')})`;
+/** A seed that cannot be read, with where: the bad row, the open quote, the unknown column_types entry. */
+export class SeedError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
 }
 
-/** Creates or atomically replaces the seed's table. Throws the engine's error (the old table stays). */
+/**
+ * The SELECT reading a seed's CSV (an absolute path): every field as text, then each column cast as
+ * dbt casts it, '' and 'null' being NULL; a declared type takes the text as it is, as dbt's insert does.
+ */
+export function seedSelectSql(file: string, columns: SeedColumn[], columnTypes: Record<string, string>, delimiter: string): string {
+  const fields = columns.map((_, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(', ');
+  const options = `header = true, auto_detect = false, delim = ${literal(delimiter)}, quote = '"', escape = '"', columns = {${fields}}`;
+  const select = columns.map((c, i) => `case when lower(trim(c${i})) in ('', 'null') then null else ${cast(`c${i}`, c, columnTypes[c.name])} end as ${ident(c.name)}`);
+  return `select ${select.join(', ')} from read_csv(${literal(file)}, ${options})`;
+}
+
+function cast(field: string, column: SeedColumn, declared: string | undefined): string {
+  if (declared) return `cast(${field} as ${declared})`;
+  switch (column.kind) {
+    case 'number':
+      return `cast(regexp_replace(trim(${field}), '[${NUMBER_NOISE}]', '', 'g') as ${column.type})`;
+    case 'boolean':
+      return `lower(replace(trim(${field}), ',', '')) = 'true'`;
+    case 'text':
+      return field;
+    default:
+      return `cast(trim(${field}) as ${column.type})`;
+  }
+}
+
+/** Creates or atomically replaces the seed's table. Throws SeedError or the engine's error (the old table stays). */
 export async function loadSeed(session: EngineSession, project: Project, seed: SeedNode): Promise<SeedLoad> {
   const started = performance.now();
   const file = path.posix.join(project.root, seed.file);
+  const read = readSeed(seed.file, await fsp.readFile(file, 'utf8'), seed.delimiter);
+  const problem = read.diagnostics.find((d) => d.severity === 'error');
+  if (problem) throw new SeedError(problem);
+  const unknown = Object.keys(seed.columnTypes).find((name) => !read.value.columns.some((c) => c.name === name));
+  if (unknown) throw new SeedError({ file: seed.file, range: { start: 0, end: 0 }, severity: 'error', message: `column_types names '${unknown}', which is not a column of ${seed.file}` });
   const { schema } = splitRelation(seed.relation);
   await session.exec('begin transaction');
   try {
     await session.exec(`create schema if not exists ${ident(schema)}`);
-    const types = { ...(await integerColumns(session, file, seed.columnTypes)), ...seed.columnTypes };
-    await session.exec(`create or replace table ${seed.relation} as ${seedSelectSql(file, types)}`);
+    await session.exec(`create or replace table ${seed.relation} as ${seedSelectSql(file, read.value.columns, seed.columnTypes, seed.delimiter)}`);
     const count = await session.query(`select count(*)::integer as n from ${seed.relation}`);
     await session.exec('commit');
     return { relation: seed.relation, rows: Number(count.rows[0].n), ms: performance.now() - started };
@@ -40,16 +69,6 @@ export async function loadSeed(session: EngineSession, project: Project, seed: S
   }
 }
 
-/** Detected BIGINT columns (not overridden) whose values all fit an INTEGER, mapped to 'integer'. */
-async function integerColumns(session: EngineSession, file: string, columnTypes: Record<string, string>): Promise<Record<string, string>> {
-  const select = seedSelectSql(file, columnTypes);
-  const wide = (await session.describe(select)).filter((c) => c.type === 'BIGINT' && !(c.name in columnTypes)).map((c) => c.name);
-  if (wide.length === 0) return {};
-  const checks = wide.map((name, i) => `coalesce(bool_and(${ident(name)} between -2147483648 and 2147483647), true) as c${i}`);
-  const fits = (await session.query(`select ${checks.join(', ')} from (${select})`)).rows[0];
-  return Object.fromEntries(wide.filter((_, i) => fits[`c${i}`] === true).map((name) => [name, 'integer']));
-}
-
 /** loadSeed as the runner's `runSeed` hook. */
 export async function runSeedNode(ctx: NodeContext, seed: SeedNode): Promise<NodeOutcome> {
   try {
@@ -57,6 +76,7 @@ export async function runSeedNode(ctx: NodeContext, seed: SeedNode): Promise<Nod
     return { status: 'success', rows: load.rows, message: `${load.rows} rows` };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { status: 'error', message, error: { file: seed.file, message } };
+    const range = err instanceof SeedError ? err.diagnostic.range : undefined;
+    return { status: 'error', message, error: { file: seed.file, message, ...(range ? { range } : {}) } };
   }
 }
