@@ -1,6 +1,7 @@
 // YAML with positions: a small tree of nodes keeping every key's and value's range. Valid files are
-// read with js-yaml (fast; positions from its parse events); files with errors are read with the
-// `yaml` package, which recovers partial content and reports every error. Never throws.
+// read with js-yaml (fast; positions from its parse events); files with errors or aliases are read
+// with the `yaml` package, which recovers partial content, reports every error and bounds how far
+// aliases expand (an alias bomb is a positioned error, not gigabytes). Never throws.
 import { load as jsYamlLoad, CORE_SCHEMA, type State } from 'js-yaml';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { Diagnostic, Range } from './types.js';
@@ -45,7 +46,7 @@ interface Frame {
 const NO_PAIRS: YPair[] = [];
 const NO_ITEMS: YNode[] = [];
 
-/** The fast path alone: undefined when the text has an error or a shape it does not map (merge keys). */
+/** The fast path alone: undefined when the text has an error, an alias or a shape it does not map (merge keys). */
 export function parseYamlFast(text: string): ParsedYaml | undefined {
   const stack: Frame[] = [];
   let root: YNode | undefined;
@@ -76,6 +77,9 @@ function fromEvents(text: string, frame: Frame, kind: string, result: unknown, c
   // js-yaml appends a newline to text without one: positions may run one past the end.
   const endPos = Math.min(closePos, text.length);
   const start = skipSpace(text, Math.min(frame.start, endPos), endPos);
+  // js-yaml shares an alias's value with its anchor, so the tree would be small but every walk over
+  // it would expand it: aliases go to the full parser, which bounds their expansion.
+  if (text.charCodeAt(start) === 42 /* * */) return undefined;
   let end = endPos;
   while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
   const range = { start, end };
@@ -140,10 +144,13 @@ function fullParse(file: string, text: string): ParsedYaml {
       diagnostics.push({ file, range: { start, end }, severity, message: `YAML: ${e.message.split('\n')[0]}`, code: 'yaml-syntax' });
     }
   }
-  return { root: convert(text, doc, doc.contents as Node | null), diagnostics };
+  return { root: convert(file, text, doc, doc.contents as Node | null, diagnostics), diagnostics };
 }
 
-function convert(text: string, doc: Document, node: Node | null | undefined): YNode | undefined {
+/** How far one alias may expand, in the `yaml` package's count (its default, made explicit). */
+const MAX_ALIAS_COUNT = 100;
+
+function convert(file: string, text: string, doc: Document, node: Node | null | undefined, diagnostics: Diagnostic[]): YNode | undefined {
   if (!node) return undefined;
   const range = node.range ? { start: node.range[0], end: node.range[1] } : { start: 0, end: 0 };
   // Like the fast path, a collection's range ends at its last character, not after its trailing newline.
@@ -154,20 +161,24 @@ function convert(text: string, doc: Document, node: Node | null | undefined): YN
       const keyNode = p.key as Node | null;
       const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
       const keyRange = keyNode?.range ? { start: keyNode.range[0], end: keyNode.range[1] } : range;
-      pairs.push({ key, keyRange, value: convert(text, doc, p.value as Node | null) });
+      pairs.push({ key, keyRange, value: convert(file, text, doc, p.value as Node | null, diagnostics) });
     }
     return { kind: 'map', range, value: Object.fromEntries(pairs.map((p) => [p.key, p.value?.value ?? null])), pairs, items: [] };
   }
   if (isSeq(node)) {
-    const items = (node.items as Array<Node | null>).map((n) => convert(text, doc, n)).filter((n): n is YNode => n !== undefined);
+    const items = (node.items as Array<Node | null>).map((n) => convert(file, text, doc, n, diagnostics)).filter((n): n is YNode => n !== undefined);
     return { kind: 'seq', range, value: items.map((i) => i.value), pairs: [], items };
   }
   if (isAlias(node)) {
     let value: unknown = null;
     try {
-      value = node.resolve(doc)?.toJS(doc) ?? null;
-    } catch {
-      value = null;
+      value = node.resolve(doc)?.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }) ?? null;
+    } catch (err) {
+      // An unknown anchor is already among doc.errors; only an expansion past the limit is new here.
+      if (err instanceof ReferenceError && /alias count/i.test(err.message)) {
+        const message = `YAML: the alias ${text.slice(range.start, range.end)} expands too far (aliases of aliases, as in a YAML bomb); write the values out instead`;
+        diagnostics.push({ file, range, severity: 'error', message, code: 'yaml-alias' });
+      }
     }
     return { kind: 'scalar', range, value, pairs: [], items: [] };
   }
