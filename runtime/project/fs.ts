@@ -1,6 +1,7 @@
 // The file system the loader reads through: injected, so tests use memory and the editor its own buffers.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { realTarget } from '../lake/within.js';
 
 export interface DirEntry {
   name: string;
@@ -12,6 +13,11 @@ export interface FileSystem {
   readFile(file: string): Promise<string | undefined>;
   readDir(dir: string): Promise<DirEntry[]>;
   exists(file: string): Promise<boolean>;
+  /**
+   * Where a path really leads after symlinks (its deepest existing ancestor resolved, the rest
+   * appended); undefined through a dangling link. File systems without links leave it out.
+   */
+  realPath?(file: string): Promise<string | undefined>;
 }
 
 /**
@@ -38,6 +44,11 @@ export class NodeFileSystem implements FileSystem {
 
   async exists(file: string): Promise<boolean> {
     return existsSync(file);
+  }
+
+  async realPath(file: string): Promise<string | undefined> {
+    const real = await realTarget(file);
+    return real === undefined ? undefined : normalize(real);
   }
 }
 

@@ -1,7 +1,9 @@
 // Loads a project from a FileSystem: finds the config file, discovers and reads the project's
 // files concurrently, parses each alone, then links them. Never throws: problems are diagnostics.
 import { homedir } from 'node:os';
+import * as path from 'node:path';
 import { normalize, type FileSystem } from './fs.js';
+import { checkPathLinks } from './paths.js';
 import { readDbtProfile } from './profiles.js';
 import { parseMacroFile, parseModelFile, parseSeedFile, parseTestFile } from './files.js';
 import { linkProject } from './link.js';
@@ -49,12 +51,22 @@ export async function loadProject(fs: FileSystem, root: string, options: LoadOpt
   }
 }
 
-/** Reads and parses pipeline.yml, else dbt_project.yml; a project with neither gets defaults and a diagnostic. */
+/**
+ * Reads and parses pipeline.yml, else dbt_project.yml, and checks on the disk that its paths do not
+ * leave the project through symlinks; a project with neither file gets defaults and a diagnostic.
+ */
 export async function loadConfig(fs: FileSystem, root: string): Promise<Result<ParsedConfig>> {
   for (const name of CONFIG_FILES) {
     const text = await fs.readFile(`${root}/${name}`);
     if (text === undefined) continue;
-    return name === 'dbt_project.yml' ? parseDbtProject(name, text) : parsePipelineConfig(name, text);
+    const parsed = name === 'dbt_project.yml' ? parseDbtProject(name, text) : parsePipelineConfig(name, text);
+    const lake = parsed.value.config.lake;
+    for (const ref of parsed.value.paths ?? []) {
+      if (ref.base === 'lake' && lake.kind !== 'local') continue;
+      const problem = await checkPathLinks(fs, ref, ref.base === 'lake' && lake.kind === 'local' ? path.posix.resolve(root, lake.path) : root);
+      if (problem) parsed.diagnostics.push(problem);
+    }
+    return parsed;
   }
   const config = defaultConfig('pipeline.yml', 'pipeline');
   const message = `No pipeline.yml or dbt_project.yml in ${root}`;

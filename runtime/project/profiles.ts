@@ -2,10 +2,12 @@
 // DuckDB file that dbt would: the profile dbt_project.yml names, its target (DBT_TARGET, else the
 // profile's `target:`), and that output's `path`, `threads`, `schema` and name. Looked up where dbt looks:
 // the project folder, $DBT_PROFILES_DIR, then ~/.dbt. The output's `schema` is the target schema models build into.
+// A profiles.yml shipped in the project is the project's: its `path` must stay inside the project.
 import type { FileSystem } from './fs.js';
 import type { Diagnostic, ProjectConfig } from './types.js';
 import { isObject } from './config.js';
-import { parseYaml, toJs } from './yamlDoc.js';
+import { checkPathLinks, checkPathText } from './paths.js';
+import { nodeAt, parseYaml, rangeOf, toJs } from './yamlDoc.js';
 
 export interface ProfileEnv {
   env: Record<string, string | undefined>;
@@ -37,7 +39,14 @@ export async function readDbtProfile(fs: FileSystem, root: string, config: Proje
     if (type !== 'duckdb') return warn(`Profile '${profile}' target '${targetName}' is of type '${String(type)}'; Medallion runs on DuckDB and uses ${config.warehouse}`);
     const settings: ProfileSettings = {};
     const path = withEnv(output.path, where.env);
-    if (typeof path === 'string' && path !== '' && path !== ':memory:' && !path.startsWith('md:')) settings.warehouse = path;
+    if (typeof path === 'string' && path !== '' && path !== ':memory:' && !path.startsWith('md:')) {
+      if (dir === root) {
+        const ref = { key: 'path', value: path, file: 'profiles.yml', range: rangeOf(nodeAt(node, [profile, 'outputs', targetName, 'path']).node), base: 'project' as const, absoluteAllowed: true };
+        const problem = checkPathText(ref) ?? (await checkPathLinks(fs, ref, root));
+        if (problem) return { settings: {}, diagnostics: [problem] };
+      }
+      settings.warehouse = path;
+    }
     const threads = Number(withEnv(output.threads, where.env));
     if (Number.isInteger(threads) && threads > 0) settings.threads = threads;
     const schema = withEnv(output.schema, where.env);

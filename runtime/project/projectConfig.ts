@@ -6,6 +6,7 @@ import { asList, checkConfig, didYouMean, isObject, relationName, suggest } from
 import type { ParsedConfig } from './summary.js';
 import type { ColumnSpec, Diagnostic, FolderConfig, LakeConfig, ProjectConfig, Range, Result, SourceFormat, SourceTable } from './types.js';
 import { get, getPair, nodeAt, pairsOf, parseYaml, rangeOf, toJs, type YamlNode } from './yamlDoc.js';
+import { checkPathText, pathRefs, type PathRef } from './paths.js';
 import { parseTests } from './schemaFile.js';
 
 export function defaultConfig(file: string, format: 'pipeline' | 'dbt'): ProjectConfig {
@@ -28,6 +29,28 @@ export function defaultConfig(file: string, format: 'pipeline' | 'dbt'): Project
     packages: [],
     dispatch: [],
   };
+}
+
+/** dbt's folder keys: sources of the project, so inside it. */
+const PROJECT_FOLDERS = ['model-paths', 'seed-paths', 'macro-paths', 'test-paths', 'analysis-paths', 'snapshot-paths', 'docs-paths', 'asset-paths', 'packages-install-path'];
+/** dbt's output folders, which may be written as absolute paths. */
+const OUTPUT_FOLDERS = ['target-path', 'log-path'];
+
+/** The folder paths a config file names. */
+function folderRefs(file: string, root: YamlNode): PathRef[] {
+  return [
+    ...PROJECT_FOLDERS.flatMap((key) => pathRefs(file, get(root, key), key, 'project', false)),
+    ...OUTPUT_FOLDERS.flatMap((key) => pathRefs(file, get(root, key), key, 'project', true)),
+  ];
+}
+
+/** Runs the text check on each path, its problems going to `diagnostics`. */
+function checked(refs: PathRef[], diagnostics: Diagnostic[]): PathRef[] {
+  for (const ref of refs) {
+    const problem = checkPathText(ref);
+    if (problem) diagnostics.push(problem);
+  }
+  return refs;
 }
 
 let validator: ReturnType<Ajv['compile']> | undefined;
@@ -63,13 +86,21 @@ export function parsePipelineConfig(file: string, text: string): Result<ParsedCo
   for (const sp of config.seedPaths) walkFolderConfigs(file, unscoped(get(root, 'seeds'), config.name), sp, config.folderConfigs, diagnostics);
 
   const sources: SourceTable[] = [];
+  const lake = get(root, 'lake');
+  const paths = [
+    ...pathRefs(file, lake, 'lake', 'project', true),
+    ...pathRefs(file, get(lake, 'path'), 'lake.path', 'project', true),
+    ...pathRefs(file, get(root, 'warehouse'), 'warehouse', 'project', true),
+  ];
   for (const p of pairsOf(get(root, 'sources'))) {
     const src = toJs(p.value);
     if (!isObject(src)) continue;
     sources.push(pipelineSource(file, p.key, p.keyRange, p.value, src, diagnostics));
+    paths.push(...pathRefs(file, get(p.value, 'path'), `sources.${p.key}.path`, 'lake', false));
   }
+  paths.push(...folderRefs(file, root));
   const ok = !diagnostics.some((d) => d.code === 'yaml-syntax' && d.severity === 'error');
-  return { value: { config, sources, ok }, diagnostics };
+  return { value: { config, sources, ok, paths: checked(paths, diagnostics) }, diagnostics };
 }
 
 function pipelineSource(file: string, key: string, keyRange: Range, node: YamlNode, src: Record<string, unknown>, diagnostics: Diagnostic[]): SourceTable {
@@ -234,8 +265,9 @@ export function parseDbtProject(file: string, text: string): Result<ParsedConfig
     for (const p of pairsOf(sectionNode)) if (p.key.startsWith('+')) top[p.key.slice(1)] = p.value ? toJs(p.value) : null;
     if (Object.keys(top).length > 0) for (const base of paths) config.folderConfigs.unshift({ path: base, config: top });
   }
+  const paths = checked(folderRefs(file, root), diagnostics);
   const ok = !diagnostics.some((d) => d.code === 'yaml-syntax' && d.severity === 'error');
-  return { value: { config, sources: [], ok }, diagnostics };
+  return { value: { config, sources: [], ok, paths }, diagnostics };
 }
 
 /** One ajv error as a diagnostic on the YAML: unknown keys on the key, everything else on the value. */

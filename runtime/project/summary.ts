@@ -1,6 +1,7 @@
 // Per-file summaries: what each parser pulls out of one file on its own. The linker joins them
 // into a Project, so an editor re-parses only the file that changed (STYLE.md §6).
 import type { MacroDef, ModelSpec, ProjectConfig, SourceTable, TemplateScan } from './types.js';
+import type { PathRef } from './paths.js';
 
 /** pipeline.yml or dbt_project.yml. `ok` is false when the file could not be read as a config. */
 export interface ParsedConfig {
@@ -8,6 +9,8 @@ export interface ParsedConfig {
   /** Bronze sources declared in pipeline.yml (none for dbt_project.yml). */
   sources: SourceTable[];
   ok: boolean;
+  /** The paths the config file names, with their positions, for the checks on the disk (paths.ts). */
+  paths?: PathRef[];
 }
 
 export interface ModelFile {
