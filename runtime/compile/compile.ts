@@ -6,7 +6,9 @@ import { packageOf } from '../project/packages.js';
 import type { CompiledNode, Diagnostic, ModelConfig, ModelNode, OffsetMap, Project, Range, TemplateScan, TestNode, TestSpec } from '../project/types.js';
 import { nodeName, type Graph } from '../graph/dag.js';
 import { constantMap, spliceMap } from '../template/offsetMap.js';
-import { Relation, Renderer, type RenderOptions } from '../template/render.js';
+import type { RenderOptions } from '../template/context.js';
+import { Relation } from '../template/relation.js';
+import { Renderer } from '../template/render.js';
 import { compileGenericTestSql, isBuiltinTest, testMacro, unknownTestDiagnostic, whereSubquery } from './tests.js';
 
 export interface CompileOptions {

@@ -1,27 +1,21 @@
 // The `dbt` namespace of cross-database macros (dbt.concat, dbt.hash, dbt.safe_cast, ...) with
 // DuckDB's SQL, as dbt-core and dbt-duckdb define them: what packages such as dbt_utils call.
 // Plain functions of their arguments (positional or keyword, by dbt's parameter names).
+import { Callable, str } from './jinja/values.js';
 
-type Args = unknown[];
+const s = (v: unknown): string => (v === undefined ? '' : str(v));
 
-/** Binds nunjucks' call arguments (a trailing `__keywords` object holds keyword arguments) to names. */
-function bind(args: Args, names: string[]): Record<string, unknown> {
-  const last = args[args.length - 1] as Record<string, unknown> | undefined;
-  const kw = last && typeof last === 'object' && last.__keywords === true ? last : undefined;
-  const pos = kw ? args.slice(0, -1) : args;
-  const out: Record<string, unknown> = {};
-  names.forEach((n, i) => (out[n] = i < pos.length ? pos[i] : kw?.[n]));
-  return out;
+function macro(names: string[], body: (a: Record<string, unknown>) => string): (name: string) => Callable {
+  return (name) =>
+    new Callable(name, (args, kwargs) => {
+      const bound: Record<string, unknown> = {};
+      names.forEach((n, i) => (bound[n] = i < args.length ? args[i] : kwargs[n]));
+      return body(bound);
+    });
 }
 
-const s = (v: unknown): string => String(v ?? '');
-
-function macro(names: string[], body: (a: Record<string, unknown>) => string): (...args: Args) => string {
-  return (...args: Args) => body(bind(args, names));
-}
-
-export const DBT_MACROS: Record<string, (...args: Args) => string> = {
-  concat: macro(['fields'], (a) => `concat(${(Array.isArray(a.fields) ? a.fields : [a.fields]).map(s).join(', ')})`),
+const DEFINITIONS: Record<string, (name: string) => Callable> = {
+  concat: macro(['fields'], (a) => `concat(${(Array.isArray(a.fields) ? a.fields : [a.fields]).map((f) => s(f)).join(', ')})`),
   hash: macro(['field'], (a) => `md5(cast(${s(a.field)} as varchar))`),
   safe_cast: macro(['field', 'type'], (a) => `try_cast(${s(a.field)} as ${s(a.type)})`),
   cast_bool_to_text: macro(['field'], (a) => `cast(${s(a.field)} as varchar)`),
@@ -48,3 +42,6 @@ export const DBT_MACROS: Record<string, (...args: Args) => string> = {
   type_boolean: macro([], () => 'boolean'),
   type_timestamp: macro([], () => 'timestamp'),
 };
+
+/** The `dbt` namespace: each cross-database macro by name. */
+export const DBT_MACROS: ReadonlyMap<string, Callable> = new Map(Object.entries(DEFINITIONS).map(([name, make]) => [name, make(name)]));

@@ -10,6 +10,8 @@ export interface Token {
   value: string;
   start: number;
   end: number;
+  /** A string that reached the end of its line or tag without its closing quote. */
+  unterminated?: boolean;
 }
 
 export interface Span {
@@ -124,9 +126,9 @@ function lexString(text: string, pos: number, quote: string, tokens: Token[], cl
   while (i < text.length) {
     const ch = text[i];
     if (ch === '\\' && i + 1 < text.length) {
-      const next = text[i + 1];
-      value += next === 'n' ? '\n' : next === 't' ? '\t' : next;
-      i += 2;
+      const [decoded, length] = unescape(text, i + 1);
+      value += decoded;
+      i += 1 + length;
       continue;
     }
     if (ch === quote) {
@@ -137,8 +139,23 @@ function lexString(text: string, pos: number, quote: string, tokens: Token[], cl
     value += ch;
     i++;
   }
-  tokens.push({ kind: 'string', value, start: pos, end: i });
+  tokens.push({ kind: 'string', value, start: pos, end: i, unterminated: true });
   return i;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' };
+
+/** Python's escape after a backslash at `at`: the character(s) it stands for and how many it consumed. */
+function unescape(text: string, at: number): [string, number] {
+  const next = text[at];
+  const hex = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
+  if (hex > 0 && /^[0-9a-fA-F]+$/.test(text.slice(at + 1, at + 1 + hex)) && at + hex < text.length) {
+    return [String.fromCodePoint(parseInt(text.slice(at + 1, at + 1 + hex), 16)), 1 + hex];
+  }
+  if (next === '\n') return ['', 1];
+  if (next in ESCAPES) return [ESCAPES[next], 1];
+  // Python keeps the backslash of an unknown escape (`'\d'` is two characters).
+  return [next === '\\' || next === "'" || next === '"' ? next : '\\' + next, 1];
 }
 
 function isIdentStart(c: number): boolean {

@@ -120,7 +120,7 @@ function completeSql(ws: Workspace, file: string, text: string, offset: number):
     case 'jinja': {
       // `pkg.`: the macros of an installed package (or of `dbt`), without dispatch implementations, tests and private `_x`.
       const namespace = /(\w+)\.$/.exec(text.slice(0, ctx.range.start))?.[1];
-      if (namespace === 'dbt') return Object.keys(DBT_MACROS).map((name) => ({ label: name, kind: 'macro', detail: 'dbt cross-database macro', insertText: `${name}($1)`, snippet: true, range: ctx.range }));
+      if (namespace === 'dbt') return [...DBT_MACROS.keys()].map((name) => ({ label: name, kind: 'macro', detail: 'dbt cross-database macro', insertText: `${name}($1)`, snippet: true, range: ctx.range }));
       const offered = namespace === undefined ? undefined : namespaceMacros(snap.project, namespace);
       if (offered) return [...offered.values()].filter((m) => !m.name.includes('__') && !m.name.startsWith('test_') && !m.name.startsWith('_')).map((m) => macroItem(m, ctx.range));
       const items: Completion[] = (ctx.statement ? JINJA_STATEMENTS : JINJA_EXPRESSIONS).map((k) => ({

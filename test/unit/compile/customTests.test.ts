@@ -178,6 +178,6 @@ models:
         data_tests: [broken]
 `);
   assert.deepEqual(diagnostics('broken_orders_id'), [
-    `models/schema.yml: "broken": Generic test 'broken' (macros/tests.sql): ref('nowhere'): no model or seed named 'nowhere'`,
+    `models/schema.yml: "broken": Generic test 'broken' (macros/tests.sql): ref('nowhere'): no model or seed named 'nowhere' (at macros/tests.sql:2:18)`,
   ]);
 });

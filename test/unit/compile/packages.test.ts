@@ -130,7 +130,9 @@ ${MINI_UTILS}`;
   assert.deepEqual(diagnostics('model.a'), ["models/a.sql: \"dbt_utils\": Package 'dbt_utils' is not installed: run `dbt deps` to install the project's packages"]);
   assert.deepEqual(diagnostics('model.b'), ["models/b.sql: \"nope\": Package 'mini_utils' has no macro 'nope'"]);
   assert.deepEqual(diagnostics('model.c'), [
-    "models/c.sql: \"{{ mini_utils.broken() }}\": In dispatch: no macro named 'nothing_here' found within namespace 'mini_utils': searched for 'mini_utils.duckdb__nothing_here', 'mini_utils.default__nothing_here'",
+    // At the call in the model, naming the macro's own line, and at that line in the package's file.
+    "models/c.sql: \"mini_utils.broken()\": In dispatch: no macro named 'nothing_here' found within namespace 'mini_utils': searched for 'mini_utils.duckdb__nothing_here', 'mini_utils.default__nothing_here' (in macro 'broken' at dbt_packages/mini_utils/macros/helpers.sql:13:26)",
+    "dbt_packages/mini_utils/macros/helpers.sql: \"adapter.dispatch('nothing_here', 'mini_utils')\": In dispatch: no macro named 'nothing_here' found within namespace 'mini_utils': searched for 'mini_utils.duckdb__nothing_here', 'mini_utils.default__nothing_here' (called from models/c.sql:1:11)",
   ]);
   assert.deepEqual(diagnostics('test.dbt_utils_accepted_range_a_k__0'), [
     "models/schema.yml: \"dbt_utils.accepted_range\": Unknown generic test 'dbt_utils.accepted_range': the package 'dbt_utils' is not installed (nothing in dbt_packages/ is named 'dbt_utils'): run `dbt deps` to install the project's packages",
@@ -175,7 +177,7 @@ select {{ odd.broken() }} as k
   assert.equal(sql('model.a'), 'select 1 as one');
   assert.deepEqual(diagnostics('model.b'), [
     `models/b.sql: "broken": Package 'odd' has no macro 'broken'`,
-    `dbt_packages/odd/macros/broken.sql: "{% if %}": Jinja: unexpected token: %}`,
+    `dbt_packages/odd/macros/broken.sql: "{% if %}": Jinja: unexpected 'end of statement block'`,
   ]);
 });
 

@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultConfig } from '../../../runtime/project/projectConfig.js';
 import { mapRange } from '../../../runtime/template/offsetMap.js';
-import { Relation, Renderer, type RenderOptions } from '../../../runtime/template/render.js';
+import type { RenderOptions } from '../../../runtime/template/context.js';
+import { Relation } from '../../../runtime/template/relation.js';
+import { Renderer } from '../../../runtime/template/render.js';
 
 const config = { ...defaultConfig('pipeline.yml', 'pipeline'), name: 'shop', vars: { start: '2026-01-01', n: 3 } };
 const macros = [
@@ -64,7 +66,7 @@ test('a missing var without default is an error on its tag', () => {
 test('a Jinja syntax error is a diagnostic on the offending tag', () => {
   const t = 'select 1,\n  {{ a + }} as b';
   const [d] = render(t).diagnostics;
-  assert.deepEqual([d.file, t.slice(d.range.start, d.range.end), d.message, d.code], ['models/m.sql', '{{ a + }}', 'Jinja: unexpected token: }}', 'jinja-syntax']);
+  assert.deepEqual([d.file, t.slice(d.range.start, d.range.end), d.message, d.code], ['models/m.sql', '{{ a + }}', "Jinja: unexpected 'end of print statement'", 'jinja-syntax']);
   const t2 = 'select {% if x %} 1';
   const [d2] = render(t2).diagnostics;
   assert.equal(t2.slice(d2.range.start, d2.range.end), '{% if x %}');

@@ -1,0 +1,134 @@
+// The dbt context: the functions and objects dbt puts in scope of every template (ref, source,
+// config, var, env_var, this, model, target, is_incremental, return, log, adapter, exceptions, ...),
+// as Callables and plain values the sandbox can hold.
+import type { ProjectConfig } from '../project/types.js';
+import { MacroReturn } from './jinja/interpreter.js';
+import { Callable, Float, isDict, newDict, tuple, Undefined } from './jinja/values.js';
+import type { Relation } from './relation.js';
+
+export interface RenderOptions {
+  /** What `ref(name)` prints: the relation, or an ephemeral model's CTE name. */
+  ref(name: string, pkg?: string): Relation | string | undefined;
+  source(source: string, table: string): Relation | string | undefined;
+  /** `this`: the relation of the node being rendered. */
+  self?: Relation;
+  isIncremental?: boolean;
+  /** `model` in Jinja (name, unique_id, config, ...). */
+  model?: Record<string, unknown>;
+}
+
+/** What one render collects. */
+export interface RenderState {
+  opts: RenderOptions;
+  /** Keyword arguments of each `config(...)` call, as evaluated. */
+  configs: Array<Record<string, unknown>>;
+}
+
+/** What the context needs from the renderer running it. */
+export interface ContextHost {
+  state(): RenderState;
+  /** The package of the macro running now; undefined for the project's own code. */
+  currentPackage(): string | undefined;
+  dispatch(name: string, namespace: string | undefined): Callable;
+  /** An environment variable (injected, so the core reads no process state of its own). */
+  env(name: string): string | undefined;
+}
+
+/** A value from the template as plain data for the host (dicts as plain objects, floats as numbers). */
+export function toPlain(v: unknown): unknown {
+  if (v instanceof Float) return v.value;
+  if (v instanceof Undefined) return undefined;
+  if (Array.isArray(v)) return [...v].map(toPlain);
+  if (isDict(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toPlain(x)]));
+  return v;
+}
+
+/** Host data as template values: objects become dicts that expose only their own keys. */
+export function fromPlain(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (Array.isArray(v)) return v.map(fromPlain);
+  if (isDict(v) && Object.getPrototypeOf(v) !== null) return newDict(Object.entries(v).map(([k, x]) => [k, fromPlain(x)]));
+  return v;
+}
+
+const fn = (name: string, impl: (args: unknown[], kwargs: Record<string, unknown>) => unknown): Callable => new Callable(name, impl);
+
+function required(name: string, args: unknown[], kwargs: Record<string, unknown>, missing: string): unknown {
+  if (args.length > 1) return args[1];
+  if ('default' in kwargs) return kwargs.default;
+  throw new Error(missing.replace('%s', name));
+}
+
+/** The context's names, looked up per call; `this` and `model` read the render running now. */
+export function dbtContext(config: ProjectConfig, host: ContextHost): (name: string) => unknown {
+  const values = new Map<string, unknown>([
+    ['ref', fn('ref', (args) => {
+      const name = String(args[args.length - 1] ?? '');
+      const pkg = args.length > 1 ? String(args[0]) : undefined;
+      const out = host.state().opts.ref(name, pkg);
+      if (out === undefined) throw new Error(`ref('${name}'): no model or seed named '${name}'`);
+      return out;
+    })],
+    ['source', fn('source', (args) => {
+      const out = host.state().opts.source(String(args[0]), String(args[1]));
+      if (out === undefined) throw new Error(`source('${String(args[0])}', '${String(args[1])}'): no such source`);
+      return out;
+    })],
+    ['config', fn('config', (args, kwargs) => {
+      const dict = isDict(args[0]) ? (toPlain(args[0]) as Record<string, unknown>) : {};
+      host.state().configs.push({ ...dict, ...(toPlain(kwargs) as Record<string, unknown>) });
+      return '';
+    })],
+    ['var', fn('var', (args, kwargs) => {
+      const name = String(args[0]);
+      // Inside a package's macro, the package's scope of vars (`vars: { dbt_utils: {...} }`) comes first.
+      const pkg = host.currentPackage();
+      const scoped = pkg ? config.vars[pkg] : undefined;
+      if (scoped && typeof scoped === 'object' && Object.prototype.hasOwnProperty.call(scoped, name)) return fromPlain((scoped as Record<string, unknown>)[name]);
+      if (Object.prototype.hasOwnProperty.call(config.vars, name)) return fromPlain(config.vars[name]);
+      return required(name, args, kwargs, "Required var '%s' not found in vars and has no default");
+    })],
+    ['env_var', fn('env_var', (args, kwargs) => {
+      const name = String(args[0]);
+      return host.env(name) ?? required(name, args, kwargs, "Env var required but not provided: '%s'");
+    })],
+    ['is_incremental', fn('is_incremental', () => host.state().opts.isIncremental === true)],
+    ['log', fn('log', () => '')],
+    ['print', fn('print', () => '')],
+    ['return', fn('return', (args) => {
+      throw new MacroReturn(args[0] ?? null);
+    })],
+    ['tojson', fn('tojson', (args) => JSON.stringify(toPlain(args[0]) ?? null))],
+    ['fromjson', fn('fromjson', (args) => fromPlain(JSON.parse(String(args[0]))))],
+    ['zip', fn('zip', (args) => {
+      const lists = args.map((a) => (Array.isArray(a) ? a : []));
+      const n = lists.length === 0 ? 0 : Math.min(...lists.map((l) => l.length));
+      return Array.from({ length: n }, (_, i) => tuple(lists.map((l) => l[i])));
+    })],
+    ['target', fromPlain({ ...config.target, database: 'memory', profile_name: config.name })],
+    ['project_name', config.name],
+    ['execute', true],
+    ['flags', newDict([['FULL_REFRESH', false]])],
+    ['exceptions', newDict([
+      ['raise_compiler_error', fn('raise_compiler_error', (args) => {
+        throw new Error(String(args[0]));
+      })],
+      ['warn', fn('warn', () => '')],
+    ])],
+    ['adapter', newDict([
+      ['quote', fn('quote', (args) => `"${String(args[0]).replace(/"/g, '""')}"`)],
+      ['dispatch', fn('dispatch', (args, kwargs) => {
+        const ns = args[1] ?? kwargs.macro_namespace;
+        return host.dispatch(String(args[0] ?? kwargs.macro_name), ns === undefined || ns === null ? undefined : String(ns));
+      })],
+    ])],
+  ]);
+  return (name) => {
+    if (name === 'this') return host.state().opts.self ?? new Undefined('this');
+    if (name === 'model') {
+      const model = host.state().opts.model;
+      return model ? fromPlain(model) : new Undefined('model');
+    }
+    return values.get(name);
+  };
+}

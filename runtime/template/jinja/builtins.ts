@@ -1,0 +1,402 @@
+// Jinja2's built-in filters, tests and global functions (range, dict, namespace), with the
+// sandbox's limits (a range holds at most 100,000 items, as in Jinja2's SandboxedEnvironment).
+import { sortValues } from './methods.js';
+import { Callable, dictHas, equals, Float, isDict, isFloat, isJinjaObject, iterate, makeNumber, newDict, num, repr, str, truthy, tuple, typeName, Undefined, UNDEFINED, type Dict, type JinjaObject } from './values.js';
+
+/** What filters need from the interpreter: attribute lookup and the other filters and tests. */
+export interface FilterHost {
+  getattr(value: unknown, name: string): unknown;
+  filter(name: string, value: unknown, args: unknown[], kwargs: Record<string, unknown>): unknown;
+  test(name: string, value: unknown, args: unknown[], kwargs: Record<string, unknown>): boolean;
+}
+
+export type Filter = (value: unknown, args: unknown[], kwargs: Record<string, unknown>, host: FilterHost) => unknown;
+export type Test = (value: unknown, args: unknown[]) => boolean;
+
+/** Binds positional and keyword arguments to parameter names, Python-style. */
+function bind(args: unknown[], kwargs: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  names.forEach((n, i) => {
+    if (i < args.length) out[n] = args[i];
+    else if (n in kwargs) out[n] = kwargs[n];
+  });
+  return out;
+}
+
+/** `attribute='a.b'` paths of filters such as map, sort and selectattr; digits index lists. */
+function attrGetter(host: FilterHost, path: unknown): (v: unknown) => unknown {
+  const parts = String(path).split('.');
+  return (v) => parts.reduce((acc, p) => (/^\d+$/.test(p) && Array.isArray(acc) ? (acc[Number(p)] ?? UNDEFINED) : host.getattr(acc, p)), v);
+}
+
+const list = (v: unknown): unknown[] => iterate(v);
+
+function toInt(v: unknown, fallback: unknown = 0, base = 10): unknown {
+  const n = num(v);
+  if (n !== undefined) return Math.trunc(n);
+  if (typeof v === 'string') {
+    const parsed = base === 10 ? Number(v.trim()) : parseInt(v.trim(), base);
+    return Number.isNaN(parsed) ? fallback : Math.trunc(parsed);
+  }
+  return fallback;
+}
+
+function toFloat(v: unknown, fallback: unknown = new Float(0)): unknown {
+  const n = num(v);
+  if (n !== undefined) return makeNumber(n, true);
+  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return makeNumber(Number(v), true);
+  return fallback;
+}
+
+function round(v: unknown, precision: unknown, method: unknown): unknown {
+  const n = num(v) ?? 0;
+  const p = Number(precision ?? 0);
+  const f = 10 ** p;
+  const scaled = n * f;
+  const r = method === 'floor' ? Math.floor(scaled) : method === 'ceil' ? Math.ceil(scaled) : Math.sign(scaled) * Math.round(Math.abs(scaled));
+  return makeNumber(r / f, true);
+}
+
+function selectOrReject(keep: boolean, byAttr: boolean): Filter {
+  return (value, args, _kw, host) => {
+    const [first, ...rest] = args;
+    const get = byAttr ? attrGetter(host, first) : (v: unknown) => v;
+    const testArgs = byAttr ? rest : args;
+    const [testName, ...more] = testArgs;
+    return list(value).filter((item) => {
+      const subject = get(item);
+      const passed = testName === undefined ? truthy(subject) : host.test(String(testName), subject, more, {});
+      return passed === keep;
+    });
+  };
+}
+
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+
+/** dbt's tojson: JSON of plain values; anything else (a relation, a macro) as its string. */
+function toJson(v: unknown, indent?: unknown): string {
+  const plain = (x: unknown): unknown => {
+    if (x instanceof Undefined) return null;
+    if (x instanceof Float) return x.value;
+    if (Array.isArray(x)) return x.map(plain);
+    if (isDict(x)) return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, plain(y)]));
+    if (x instanceof Callable || isJinjaObject(x)) return String(x);
+    return x ?? null;
+  };
+  return JSON.stringify(plain(v), null, typeof indent === 'number' ? indent : undefined) ?? 'null';
+}
+
+export const FILTERS: Record<string, Filter> = {
+  abs: (v) => makeNumber(Math.abs(num(v) ?? 0), isFloat(v)),
+  attr: (v, [name], _kw, host) => host.getattr(v, String(name)),
+  batch: (v, [size, fill]) => {
+    const items = list(v);
+    const n = Number(size);
+    const out: unknown[][] = [];
+    for (let i = 0; i < items.length; i += n) out.push(items.slice(i, i + n));
+    const last = out[out.length - 1];
+    if (fill !== undefined && last) while (last.length < n) last.push(fill);
+    return out;
+  },
+  capitalize: (v) => {
+    const s = str(v);
+    return s.length === 0 ? s : s[0].toUpperCase() + s.slice(1).toLowerCase();
+  },
+  center: (v, [width]) => {
+    const s = str(v);
+    const total = Math.max(0, Number(width ?? 80) - s.length);
+    return ' '.repeat(Math.floor(total / 2)) + s + ' '.repeat(total - Math.floor(total / 2));
+  },
+  default: (v, args, kw) => {
+    const a = bind(args, kw, ['default_value', 'boolean']);
+    const fallback = a.default_value ?? '';
+    if (v instanceof Undefined) return fallback;
+    return a.boolean === true && !truthy(v) ? fallback : v;
+  },
+  dictsort: (v, args, kw) => {
+    const a = bind(args, kw, ['case_sensitive', 'by', 'reverse']);
+    const index = a.by === 'value' ? 1 : 0;
+    const fold = (x: unknown): unknown => (typeof x === 'string' && a.case_sensitive !== true ? x.toLowerCase() : x);
+    const entries = isDict(v) ? Object.entries(v).map(([k, x]) => tuple([k, x])) : [];
+    return sortValues(entries, a.reverse === true, (e) => fold((e as unknown[])[index]));
+  },
+  escape: (v) => escapeHtml(str(v)),
+  first: (v) => list(v)[0] ?? UNDEFINED,
+  float: (v, args, kw) => toFloat(v, bind(args, kw, ['default']).default ?? new Float(0)),
+  format: (v, args, kw) => {
+    const values = args.length > 0 ? args : Object.values(kw);
+    let i = 0;
+    return str(v).replace(/%(\(\w+\))?[-+ #0]*\d*(?:\.\d+)?([sdifr%])/g, (m, key: string | undefined, conv: string) => {
+      if (conv === '%') return '%';
+      const x = key ? kw[key.slice(1, -1)] : values[i++];
+      if (conv === 'r') return repr(x);
+      if (conv === 'd' || conv === 'i') return String(Math.trunc(num(x) ?? Number(x)));
+      if (conv === 'f') {
+        const prec = /\.(\d+)/.exec(m)?.[1];
+        return (num(x) ?? Number(x)).toFixed(prec === undefined ? 6 : Number(prec));
+      }
+      return str(x);
+    });
+  },
+  groupby: (v, args, kw, host) => {
+    const a = bind(args, kw, ['attribute', 'default']);
+    const get = attrGetter(host, a.attribute);
+    const groups: Array<[unknown, unknown[]]> = [];
+    for (const item of sortValues(list(v), false, get)) {
+      const key = get(item) instanceof Undefined && a.default !== undefined ? a.default : get(item);
+      const last = groups[groups.length - 1];
+      if (last && equals(last[0], key)) last[1].push(item);
+      else groups.push([key, [item]]);
+    }
+    return groups.map(([k, items]) => tuple([k, items]));
+  },
+  indent: (v, args, kw) => {
+    const a = bind(args, kw, ['width', 'first', 'blank']);
+    const pad = typeof a.width === 'string' ? a.width : ' '.repeat(Number(a.width ?? 4));
+    const lines = str(v).split('\n');
+    return lines.map((l, i) => ((i === 0 && a.first !== true) || (l.trim() === '' && a.blank !== true) ? l : pad + l)).join('\n');
+  },
+  int: (v, args, kw) => {
+    const a = bind(args, kw, ['default', 'base']);
+    return toInt(v, a.default ?? 0, Number(a.base ?? 10));
+  },
+  items: (v) => (isDict(v) ? Object.entries(v).map(([k, x]) => tuple([k, x])) : []),
+  join: (v, args, kw, host) => {
+    const a = bind(args, kw, ['d', 'attribute']);
+    const get = a.attribute === undefined || a.attribute === null ? (x: unknown) => x : attrGetter(host, a.attribute);
+    return list(v).map((x) => str(get(x))).join(a.d === undefined ? '' : str(a.d));
+  },
+  last: (v) => {
+    const items = list(v);
+    return items.length > 0 ? items[items.length - 1] : UNDEFINED;
+  },
+  length: (v) => (isDict(v) ? Object.keys(v).length : list(v).length),
+  list: (v) => [...list(v)],
+  lower: (v) => str(v).toLowerCase(),
+  map: (v, args, kw, host) => {
+    if (kw.attribute !== undefined) {
+      const get = attrGetter(host, kw.attribute);
+      return list(v).map((x) => {
+        const got = get(x);
+        return got instanceof Undefined && kw.default !== undefined ? kw.default : got;
+      });
+    }
+    const [name, ...rest] = args;
+    return list(v).map((x) => host.filter(String(name), x, rest, {}));
+  },
+  max: (v, args, kw, host) => {
+    const items = sortValues(list(v), true, kw.attribute === undefined ? undefined : attrGetter(host, kw.attribute));
+    return items[0] ?? UNDEFINED;
+  },
+  min: (v, args, kw, host) => {
+    const items = sortValues(list(v), false, kw.attribute === undefined ? undefined : attrGetter(host, kw.attribute));
+    return items[0] ?? UNDEFINED;
+  },
+  pprint: (v) => repr(v),
+  reject: selectOrReject(false, false),
+  rejectattr: selectOrReject(false, true),
+  replace: (v, [oldValue, newValue, count]) => {
+    const parts = str(v).split(str(oldValue));
+    const n = typeof count === 'number' ? count : parts.length;
+    return parts.slice(0, n + 1).join(str(newValue)) + (parts.length > n + 1 ? str(oldValue) + parts.slice(n + 1).join(str(oldValue)) : '');
+  },
+  reverse: (v) => (typeof v === 'string' ? [...v].reverse().join('') : [...list(v)].reverse()),
+  round: (v, args, kw) => {
+    const a = bind(args, kw, ['precision', 'method']);
+    return round(v, a.precision, a.method);
+  },
+  safe: (v) => v,
+  select: selectOrReject(true, false),
+  selectattr: selectOrReject(true, true),
+  slice: (v, [slices, fill]) => {
+    const items = list(v);
+    const n = Number(slices);
+    const per = Math.floor(items.length / n);
+    const extra = items.length % n;
+    const out: unknown[][] = [];
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const size = per + (i < extra ? 1 : 0);
+      const chunk = items.slice(at, at + size);
+      at += size;
+      if (fill !== undefined && i >= extra && extra > 0) chunk.push(fill);
+      out.push(chunk);
+    }
+    return out;
+  },
+  sort: (v, args, kw, host) => {
+    const a = bind(args, kw, ['reverse', 'case_sensitive', 'attribute']);
+    const get = a.attribute === undefined || a.attribute === null ? (x: unknown) => x : attrGetter(host, a.attribute);
+    const key = (x: unknown): unknown => {
+      const k = get(x);
+      return typeof k === 'string' && a.case_sensitive !== true ? k.toLowerCase() : k;
+    };
+    return sortValues(list(v), a.reverse === true, key);
+  },
+  string: (v) => str(v),
+  striptags: (v) => str(v).replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim(),
+  sum: (v, args, kw, host) => {
+    const a = bind(args, kw, ['attribute', 'start']);
+    const get = a.attribute === undefined || a.attribute === null ? (x: unknown) => x : attrGetter(host, a.attribute);
+    let float = isFloat(a.start);
+    const total = list(v).reduce<number>((acc, x) => {
+      const value = get(x);
+      float ||= isFloat(value);
+      return acc + (num(value) ?? 0);
+    }, num(a.start) ?? 0);
+    return makeNumber(total, float);
+  },
+  title: (v) => str(v).replace(/\w\S*/g, (w) => w[0].toUpperCase() + w.slice(1).toLowerCase()),
+  tojson: (v, args, kw) => toJson(v, bind(args, kw, ['indent']).indent),
+  trim: (v, [chars]) => {
+    const s = str(v);
+    if (chars === undefined || chars === null) return s.trim();
+    const set = str(chars);
+    let a = 0;
+    let b = s.length;
+    while (a < b && set.includes(s[a])) a++;
+    while (b > a && set.includes(s[b - 1])) b--;
+    return s.slice(a, b);
+  },
+  truncate: (v, args, kw) => {
+    const a = bind(args, kw, ['length', 'killwords', 'end', 'leeway']);
+    const s = str(v);
+    const length = Number(a.length ?? 255);
+    const end = a.end === undefined ? '...' : str(a.end);
+    const leeway = Number(a.leeway ?? 5);
+    if (s.length <= length + leeway) return s;
+    if (a.killwords === true) return s.slice(0, length - end.length) + end;
+    const cut = s.slice(0, length - end.length);
+    const space = cut.lastIndexOf(' ');
+    return (space > 0 ? cut.slice(0, space) : cut) + end;
+  },
+  unique: (v, args, kw, host) => {
+    const get = kw.attribute === undefined ? (x: unknown) => x : attrGetter(host, kw.attribute);
+    const key = (x: unknown): unknown => {
+      const k = get(x);
+      return typeof k === 'string' && kw.case_sensitive !== true ? k.toLowerCase() : k;
+    };
+    const out: unknown[] = [];
+    for (const x of list(v)) if (!out.some((y) => equals(key(y), key(x)))) out.push(x);
+    return out;
+  },
+  upper: (v) => str(v).toUpperCase(),
+  urlencode: (v) => (isDict(v) ? Object.entries(v).map(([k, x]) => `${encodeURIComponent(k)}=${encodeURIComponent(str(x))}`).join('&') : encodeURIComponent(str(v)).replace(/%2F/g, '/')),
+  wordcount: (v) => (str(v).match(/\w+/g) ?? []).length,
+  wordwrap: (v, args, kw) => {
+    const a = bind(args, kw, ['width', 'break_long_words', 'wrapstring']);
+    const width = Number(a.width ?? 79);
+    const lines: string[] = [];
+    let line = '';
+    for (const word of str(v).split(/\s+/).filter(Boolean)) {
+      if (line && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    if (line) lines.push(line);
+    return lines.join(a.wrapstring === undefined ? '\n' : str(a.wrapstring));
+  },
+  xmlattr: (v) => (isDict(v) ? Object.entries(v).filter(([, x]) => x !== null && !(x instanceof Undefined)).map(([k, x]) => ` ${k}="${escapeHtml(str(x))}"`).join('') : ''),
+  // dbt's own filters.
+  as_bool: (v) => (typeof v === 'string' ? /^(true|1|yes)$/i.test(v.trim()) : truthy(v)),
+  as_number: (v) => {
+    const n = typeof v === 'string' ? Number(v) : num(v);
+    return n === undefined || Number.isNaN(n) ? v : n;
+  },
+  as_text: (v) => str(v),
+  as_native: (v) => v,
+};
+FILTERS.d = FILTERS.default;
+FILTERS.e = FILTERS.escape;
+FILTERS.forceescape = FILTERS.escape;
+FILTERS.count = FILTERS.length;
+
+const cmp = (a: unknown, b: unknown): number => {
+  const na = num(a);
+  const nb = num(b);
+  if (na !== undefined && nb !== undefined) return na - nb;
+  return str(a) < str(b) ? -1 : str(a) > str(b) ? 1 : 0;
+};
+
+export const TESTS: Record<string, Test> = {
+  boolean: (v) => typeof v === 'boolean',
+  callable: (v) => v instanceof Callable,
+  defined: (v) => !(v instanceof Undefined),
+  undefined: (v) => v instanceof Undefined,
+  divisibleby: (v, [n]) => (num(v) ?? 0) % (num(n) ?? 1) === 0,
+  eq: (v, [x]) => equals(v, x),
+  ne: (v, [x]) => !equals(v, x),
+  lt: (v, [x]) => cmp(v, x) < 0,
+  le: (v, [x]) => cmp(v, x) <= 0,
+  gt: (v, [x]) => cmp(v, x) > 0,
+  ge: (v, [x]) => cmp(v, x) >= 0,
+  escaped: () => false,
+  even: (v) => (num(v) ?? 1) % 2 === 0,
+  odd: (v) => Math.abs((num(v) ?? 0) % 2) === 1,
+  false: (v) => v === false,
+  true: (v) => v === true,
+  float: (v) => isFloat(v),
+  integer: (v) => typeof v === 'number' && Number.isInteger(v),
+  number: (v) => typeof v === 'number' || v instanceof Float,
+  in: (v, [container]) => contains(container, v),
+  iterable: (v) => typeof v === 'string' || Array.isArray(v) || isDict(v),
+  sequence: (v) => typeof v === 'string' || Array.isArray(v) || isDict(v),
+  mapping: (v) => isDict(v),
+  string: (v) => typeof v === 'string',
+  none: (v) => v === null,
+  lower: (v) => typeof v === 'string' && v === v.toLowerCase(),
+  upper: (v) => typeof v === 'string' && v === v.toUpperCase(),
+  sameas: (v, [x]) => v === x,
+  filter: (v) => typeof v === 'string' && v in FILTERS,
+  test: (v) => typeof v === 'string' && v in TESTS,
+};
+Object.assign(TESTS, { '==': TESTS.eq, equalto: TESTS.eq, '!=': TESTS.ne, '<': TESTS.lt, lessthan: TESTS.lt, '<=': TESTS.le, '>': TESTS.gt, greaterthan: TESTS.gt, '>=': TESTS.ge });
+
+/** Python's `in`: a substring, a list item, a dict key. */
+export function contains(container: unknown, item: unknown): boolean {
+  if (typeof container === 'string') return container.includes(str(item));
+  if (Array.isArray(container)) return container.some((x) => equals(x, item));
+  if (isDict(container)) return typeof item === 'string' && dictHas(container, item);
+  if (container instanceof Undefined) return false;
+  throw new Error(`argument of type '${typeName(container)}' is not iterable`);
+}
+
+/** Jinja2's sandbox refuses larger ranges; so does ours. */
+export const MAX_RANGE = 100_000;
+
+/** namespace(): an object whose attributes `{% set ns.x = ... %}` may assign from any scope. */
+export class Namespace implements JinjaObject {
+  constructor(readonly values: Dict) {}
+  jinjaAttr(name: string): unknown {
+    return dictHas(this.values, name) ? this.values[name] : UNDEFINED;
+  }
+  toString(): string {
+    return `<Namespace ${repr(this.values)}>`;
+  }
+}
+
+export const GLOBALS: Record<string, unknown> = {
+  range: new Callable('range', (args) => {
+    const [a, b, c] = args.map((x) => num(x) ?? Number(x));
+    const [start, stop, step] = args.length === 1 ? [0, a, 1] : [a, b, args.length > 2 ? c : 1];
+    if (step === 0) throw new Error('range() arg 3 must not be zero');
+    const count = Math.max(0, Math.ceil((stop - start) / step));
+    if (count > MAX_RANGE) throw new Error(`Range too big. The sandbox blocks ranges larger than MAX_RANGE (${MAX_RANGE}).`);
+    return Array.from({ length: count }, (_, i) => start + i * step);
+  }),
+  dict: new Callable('dict', (args, kwargs) => {
+    const out = newDict();
+    const [first] = args;
+    if (isDict(first)) Object.assign(out, first);
+    else if (Array.isArray(first)) for (const pair of first) if (Array.isArray(pair)) out[str(pair[0])] = pair[1];
+    Object.assign(out, kwargs);
+    return out;
+  }),
+  namespace: new Callable('namespace', (args, kwargs) => {
+    const values = newDict();
+    if (isDict(args[0])) Object.assign(values, args[0]);
+    Object.assign(values, kwargs);
+    return new Namespace(values);
+  }),
+};
