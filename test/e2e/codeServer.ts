@@ -54,14 +54,18 @@ export function codeServerInstalled(): boolean {
   return existsSync(NODE24) && existsSync(ENTRY);
 }
 
-/** Starts code-server with the .vsix installed; resolves when /healthz answers. */
-export async function startCodeServer(vsix: string, logFile: string): Promise<CodeServer> {
+/**
+ * Starts code-server with the .vsix installed; resolves when /healthz answers. Workspace trust is
+ * off unless `restricted`: then folders open in Restricted Mode, without the startup prompt.
+ */
+export async function startCodeServer(vsix: string, logFile: string, { restricted = false } = {}): Promise<CodeServer> {
   if (!codeServerInstalled()) throw new Error('code-server is not installed: run bash scripts/install-code-server.sh');
   const dir = mkdtempSync(path.join(tmpdir(), 'medallion-e2e-'));
   const userData = path.join(dir, 'user-data');
   const extensions = path.join(dir, 'extensions');
   for (const d of ['home', 'tmp', 'config', 'data', 'cache', path.join('user-data', 'User'), 'extensions']) mkdirSync(path.join(dir, d), { recursive: true });
-  writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+  const trust = restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+  writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...trust }, null, 2));
   writeFileSync(path.join(dir, 'config.yaml'), 'auth: none\ncert: false\n');
   const env: NodeJS.ProcessEnv = {
     PATH: `${path.dirname(NODE24)}:/usr/local/bin:/usr/bin:/bin`,
@@ -80,7 +84,7 @@ export async function startCodeServer(vsix: string, logFile: string): Promise<Co
   const log = createWriteStream(logFile);
   const child: ChildProcess = spawn(NODE24, [ENTRY, ...common,
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check', ...(restricted ? [] : ['--disable-workspace-trust']),
     '--ignore-last-opened', '--reconnection-grace-time', '5'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);

@@ -3,17 +3,14 @@
 // Screenshots go to test-artifacts/e2e/. Every wait is for UI state, bounded by a generous timeout.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startCodeServer, type CodeServer } from './codeServer.js';
+import { copySample, removeSample } from './sample.js';
 import { ensureVsix, ROOT } from './vsix.js';
 import { Workbench } from './workbench.js';
 
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'e2e');
-const SAMPLE = path.join(ROOT, 'sample-workspace');
-/** Outputs of earlier runs that a fresh copy of the sample must not carry. */
-const GENERATED = /^(lake\/(silver|gold|_rejected)|warehouse\.duckdb|target|logs)(\/|$|\.)/;
 const RUN_TIMEOUT = 180_000;
 
 let server: CodeServer | undefined;
@@ -37,8 +34,7 @@ describe('Medallion in VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     const vsix = ensureVsix();
-    workspace = path.join(mkdtempSync(path.join(tmpdir(), 'medallion-ws-')), 'sample-workspace');
-    cpSync(SAMPLE, workspace, { recursive: true, filter: (src) => !GENERATED.test(path.relative(SAMPLE, src).split(path.sep).join('/')) });
+    workspace = copySample();
     server = await startCodeServer(vsix, path.join(ARTIFACTS, 'code-server.log'));
     wb = await Workbench.open(server.url, workspace, ARTIFACTS);
   });
@@ -46,7 +42,7 @@ describe('Medallion in VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
   after(async () => {
     await wb?.close();
     await server?.stop(path.join(ARTIFACTS, 'vscode-logs'));
-    if (workspace) rmSync(path.dirname(workspace), { recursive: true, force: true });
+    if (workspace) removeSample(workspace);
   });
 
   test('the installed extension activates and shows the project in the status bar', async () => {
