@@ -37,3 +37,15 @@ export async function mkdirInside(root: string, dir: string): Promise<void> {
   if (!(await realInside(root, dir))) throw new Error(`${dir} leads outside ${root} (through '..' or a symlink); nothing was written there`);
   await fsp.mkdir(dir, { recursive: true });
 }
+
+/**
+ * Writes `file` inside `root` by a fresh temp file renamed over it: a reader never sees half a
+ * file, and a symlink planted at the name is replaced rather than followed.
+ */
+export async function writeFileInside(root: string, file: string, text: string): Promise<void> {
+  await mkdirInside(root, path.dirname(file));
+  const temp = `${file}.${process.pid}.tmp`;
+  await fsp.rm(temp, { force: true });
+  await fsp.writeFile(temp, text, { flag: 'wx' });
+  await fsp.rename(temp, file);
+}

@@ -2,21 +2,16 @@
 // before it starts leaves it alone) and target/runs/<run id>/run_results.json the last KEPT_RUNS runs.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { mkdirInside } from '../lake/within.js';
+import { writeFileInside } from '../lake/within.js';
 import type { RunResults } from './types.js';
 
 export const KEPT_RUNS = 20;
 
 export async function saveRunResults(root: string, run: RunResults): Promise<void> {
   const runs = path.join(root, 'target', 'runs');
-  const dir = path.join(runs, run.runId);
-  await mkdirInside(root, dir);
   const text = JSON.stringify(run, null, 2) + '\n';
-  await fsp.writeFile(path.join(dir, 'run_results.json'), text);
-  // Written beside, then renamed: a reader never sees half a file.
-  const latest = path.join(root, 'target', 'run_results.json');
-  await fsp.writeFile(`${latest}.${process.pid}.tmp`, text);
-  await fsp.rename(`${latest}.${process.pid}.tmp`, latest);
+  await writeFileInside(root, path.join(runs, run.runId, 'run_results.json'), text);
+  await writeFileInside(root, path.join(root, 'target', 'run_results.json'), text);
   // Run ids start with their UTC time, so the names sort oldest first.
   const old = (await fsp.readdir(runs)).sort().slice(0, -KEPT_RUNS);
   for (const name of old) await fsp.rm(path.join(runs, name), { recursive: true, force: true });

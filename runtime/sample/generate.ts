@@ -1,7 +1,7 @@
 // Writes sample app-log events into a lake's bronze zone as NDJSON, hive-partitioned by UTC day
 // (bronze/app_logs/year=YYYY/month=MM/day=DD/part-<seed>-NNNN.json). Streams: memory stays flat
 // at any volume. Deterministic: the same options give the same files, byte for byte.
-import { promises as fsp } from 'node:fs';
+import { constants as fsConstants, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { EventModel, MALFORMED_KINDS, type DayStats, type MalformedKind } from './events.js';
@@ -124,7 +124,8 @@ async function writeParts(lakeDir: string, folder: string, seed: number, maxReco
   const open = async (): Promise<void> => {
     const key = `${folder}/part-${seed}-${String(keys.length).padStart(4, '0')}.json`;
     await fsp.mkdir(path.dirname(path.join(lakeDir, key)), { recursive: true });
-    handle = await fsp.open(path.join(lakeDir, key), 'w');
+    // A symlink planted at a part's name is not followed (O_NOFOLLOW; 0 where the platform lacks it).
+    handle = await fsp.open(path.join(lakeDir, key), fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | (fsConstants.O_NOFOLLOW ?? 0));
     keys.push(key);
     inFile = 0;
   };

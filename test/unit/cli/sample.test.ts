@@ -24,14 +24,14 @@ function tree(dir: string): string[] {
   return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.json')).map((f) => f.split(path.sep).join('/')).sort();
 }
 
-test("writes into the project's lake, in the folder its source reads; --clean drops stale files", async () => {
+test("writes into the project's lake, in the folder its source reads; --clean leaves files it did not write", async () => {
   const w = workspace({
     'pipeline.yml': 'name: clicks\nlake: ./data\nsources:\n  app_logs:\n    format: json\n    path: raw/app/**/*.json\n',
     'data/raw/app/year=2025/month=12/day=31/old.json': '{}\n',
   });
   try {
     assert.equal(await sample({ ...DEFAULTS, clean: true }, w.io), 0);
-    assert.deepEqual(tree(path.join(w.dir, 'data')), ['raw/app/year=2026/month=01/day=01/part-3-0000.json', 'raw/app/year=2026/month=01/day=02/part-3-0000.json']);
+    assert.deepEqual(tree(path.join(w.dir, 'data')), ['raw/app/year=2025/month=12/day=31/old.json', 'raw/app/year=2026/month=01/day=01/part-3-0000.json', 'raw/app/year=2026/month=01/day=02/part-3-0000.json']);
     assert.match(w.io.stdout[0], /^Wrote [\d,]+ records \(300 events, \d+ duplicates?, 0 malformed\) from 10 users in \d+ sessions$/);
     assert.match(w.io.stdout[1], /^ {2}2 files, [\d.]+ MiB, under data\/raw\/app\/ in [\d.]+ s \(seed 3\)$/);
   } finally {
