@@ -1,10 +1,12 @@
 // Static contracts: each compiled model is bound by DuckDB in an in-memory database against empty
-// stub tables for its inputs (declared contracts, else the inputs' own bound columns). Nothing runs
-// and no warehouse file is touched. Gives output columns and types, SQL errors mapped back to the
-// template, unknown columns with "did you mean", and contract mismatches on the SQL and the YAML.
+// stubs for its inputs (columnTypes.ts: declared, catalog, inferred; a column of unknown type is an
+// untyped NULL, which binds with anything). Nothing runs and no warehouse file is touched. Gives output
+// columns and types, SQL errors mapped back to the template, unknown columns with "did you mean", and
+// contract mismatches on the SQL and the YAML; a diagnostic that could come from an unknown type is not given.
 import { createHash } from 'node:crypto';
 import { openMemory, type Warehouse } from '../../../runtime/engine/duckdb.js';
 import type { ColumnInfo } from '../../../runtime/engine/adapter.js';
+import { ident } from '../../../runtime/engine/sql.js';
 import { compileNode } from '../../../runtime/compile/compile.js';
 import { suggest } from '../../../runtime/project/config.js';
 import type { CompiledNode, Diagnostic, Location, ModelNode, Range } from '../../../runtime/project/types.js';
@@ -12,12 +14,21 @@ import { compareContract } from '../../../runtime/run/contracts.js';
 import type { Workspace } from './workspace.js';
 import { parseSqlError } from './sqlError.js';
 import { relationKey } from './lineage.js';
+import { relationColumns } from './columnTypes.js';
+import type { Column } from './snapshot.js';
 
 interface BindResult {
   /** Identity of the inputs: compiled SQL and the stubs it was bound against. */
   key: string;
-  columns?: ColumnInfo[];
+  /** Output columns; a column without a type depends on an input of unknown type. */
+  columns?: Column[];
   diagnostics: Diagnostic[];
+}
+
+interface Stub {
+  relation: string;
+  columns: Column[];
+  signature: string;
 }
 
 /** Binding work runs one statement at a time on one connection; editor requests go first. */
@@ -71,8 +82,8 @@ export class Binder {
     this.fresh.delete(id);
   }
 
-  /** Output columns of a bound model, when it has been bound. */
-  columns(id: string): ColumnInfo[] | undefined {
+  /** Output columns of a bound model, when it has been bound (a column without a type is unknown until built). */
+  columns(id: string): Column[] | undefined {
     return this.results.get(id)?.columns;
   }
 
@@ -201,29 +212,26 @@ export class Binder {
     return [...files];
   }
 
-  /** True when a node's stub can come from declared, typed columns alone. */
+  /** True when a node's stub can come from its enforced contract's typed columns alone. */
   private declaredStub(id: string): boolean {
     const snap = this.ws.snapshot();
     const node = snap.node(id);
     if (!node || node.kind !== 'model') return true;
     const declared = snap.declaredColumns(node);
-    return declared.length > 0 && declared.every((c) => c.type !== undefined);
+    return !!(node.config.contractEnforced || node.spec?.contractEnforced) && declared.length > 0 && declared.every((c) => c.type !== undefined);
   }
 
-  /** The stub tables a model needs, or undefined when an input's columns are unknown. */
-  private inputStubs(id: string): Array<{ relation: string; columns: ColumnInfo[]; signature: string }> | undefined {
+  /** The stubs a model needs, or undefined when an input's columns are unknown (the model then says nothing). */
+  private inputStubs(id: string): Stub[] | undefined {
     const snap = this.ws.snapshot();
-    const stubs: Array<{ relation: string; columns: ColumnInfo[]; signature: string }> = [];
+    const stubs: Stub[] = [];
     for (const parent of snap.graph.parents.get(id) ?? []) {
-      const node = snap.graph.nodes.get(parent);
-      if (!node || node.kind === 'test') continue;
+      const node = snap.node(parent);
+      if (!node) continue;
       if (node.kind === 'model' && node.config.materialized === 'ephemeral') continue;
-      const declared = snap.declaredColumns(node);
-      const bound = node.kind === 'model' ? this.results.get(parent)?.columns : undefined;
-      const useDeclared = declared.length > 0 && (node.kind !== 'model' || !bound || node.config.contractEnforced);
-      const columns: ColumnInfo[] = useDeclared ? declared.map((c) => ({ name: c.name, type: c.type ?? 'VARCHAR' })) : bound ?? [];
-      if (columns.length === 0) return undefined;
-      stubs.push({ relation: node.relation, columns, signature: `${node.relation}(${columns.map((c) => `${c.name} ${c.type}`).join(',')})` });
+      const columns = relationColumns(snap, node, this.ws.catalog, node.kind === 'model' ? this.results.get(parent)?.columns : undefined);
+      if (!columns?.length) return undefined;
+      stubs.push({ relation: node.relation, columns, signature: `${node.relation}(${columns.map((c) => `${c.name} ${c.type ?? '?'}`).join(',')})` });
     }
     return stubs;
   }
@@ -246,12 +254,15 @@ export class Binder {
       }
       return { key, diagnostics };
     }
-    for (const stub of inputs) await this.createStub(engine, stub);
-    let columns: ColumnInfo[] | undefined;
+    let unknown = false;
+    for (const stub of inputs) if (!(await this.createStub(engine, stub))) unknown = true;
+    let described: ColumnInfo[];
     try {
-      columns = await engine.describe(compiled.sql);
+      described = await engine.describe(compiled.sql);
     } catch (err) {
       const error = parseSqlError(compiled.sql, err instanceof Error ? err.message : String(err));
+      // With an input of unknown type only a syntax error, a missing table or a missing column is certain.
+      if (unknown && !error.unknownColumn && error.kind !== 'Parser' && error.kind !== 'Catalog') return { key, diagnostics };
       const d = this.sqlDiagnostic(model, compiled, `${error.kind === 'Parser' ? 'SQL syntax' : error.kind}: ${error.message}`, error.offset);
       // A table outside the project may exist in the warehouse: worth a look, not an error.
       if (error.kind === 'Catalog') d.severity = 'warning';
@@ -259,23 +270,34 @@ export class Binder {
       diagnostics.push(d);
       return { key, diagnostics };
     }
+    // Which output types come from an unknown one is not tracked: with any unknown input, none is known.
+    const columns = described.map((c) => (unknown ? { name: c.name } : c));
     diagnostics.push(...this.checkContract(model, columns));
     return { key, columns, diagnostics };
   }
 
-  private async createStub(engine: Warehouse, stub: { relation: string; columns: ColumnInfo[]; signature: string }): Promise<void> {
+  /**
+   * The stub is a view of one row of typed NULLs; a column of unknown type is an untyped NULL, which
+   * DuckDB binds with any function or operator. Returns false when some column's type is unknown.
+   */
+  private async createStub(engine: Warehouse, stub: Stub): Promise<boolean> {
     const name = relationKey(stub.relation);
-    if (this.stubs.get(name) === stub.signature) return;
+    const typed = stub.columns.every((c) => c.type !== undefined);
+    if (this.stubs.get(name) === stub.signature) return typed;
     const schema = stub.relation.slice(0, stub.relation.lastIndexOf('.'));
-    const columnsSql = (typed: boolean): string => stub.columns.map((c) => `"${c.name.replace(/"/g, '""')}" ${typed ? c.type : 'VARCHAR'}`).join(', ');
+    const view = (withTypes: boolean): string =>
+      `CREATE OR REPLACE VIEW ${stub.relation} AS SELECT ${stub.columns.map((c) => `${c.type && withTypes ? `CAST(NULL AS ${c.type})` : 'NULL'} AS ${ident(c.name)}`).join(', ')}`;
     await engine.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     try {
-      await engine.exec(`CREATE OR REPLACE TABLE ${stub.relation} (${columnsSql(true)})`);
+      await engine.exec(view(true));
     } catch {
-      // A declared type DuckDB does not know: the YAML gets its own diagnostic; bind with VARCHAR.
-      await engine.exec(`CREATE OR REPLACE TABLE ${stub.relation} (${columnsSql(false)})`);
+      // A declared type DuckDB does not know: the YAML gets its own diagnostic; bind with unknown types.
+      await engine.exec(view(false));
+      this.stubs.set(name, `${stub.signature}\0untyped`);
+      return false;
     }
     this.stubs.set(name, stub.signature);
+    return typed;
   }
 
   private sqlDiagnostic(model: ModelNode, compiled: CompiledNode, message: string, offset: number | undefined): Diagnostic {
@@ -284,7 +306,7 @@ export class Binder {
   }
 
   /** Narrows an unknown column to its name in the template and adds the "did you mean". */
-  private refineUnknownColumn(model: ModelNode, d: Diagnostic, unknown: { name: string; candidates: string[] }, inputs: Array<{ columns: ColumnInfo[] }>): void {
+  private refineUnknownColumn(model: ModelNode, d: Diagnostic, unknown: { name: string; candidates: string[] }, inputs: Stub[]): void {
     const candidates = unknown.candidates.length ? unknown.candidates : inputs.flatMap((s) => s.columns.map((c) => c.name));
     const suggestion = suggest(unknown.name, new Set(candidates));
     const at = wordAt(model.text, unknown.name, d.range.start);
@@ -294,8 +316,8 @@ export class Binder {
     if (suggestion) d.data = { suggestion, replace: d.range };
   }
 
-  /** The runner's own contract comparison (runtime/run/contracts.ts), reported on the SQL and the YAML. */
-  private checkContract(model: ModelNode, columns: ColumnInfo[]): Diagnostic[] {
+  /** The runner's own contract comparison (runtime/run/contracts.ts), reported on the SQL and the YAML; unknown types match anything. */
+  private checkContract(model: ModelNode, columns: Column[]): Diagnostic[] {
     const spec = model.spec;
     if (!spec || !(model.config.contractEnforced || spec.contractEnforced) || spec.columns.length === 0) return [];
     const out: Diagnostic[] = [];
@@ -303,7 +325,9 @@ export class Binder {
       out.push({ file: yaml.file, range: yaml.range, severity: 'error', message, code });
       out.push({ file: model.file, range: sql, severity: 'error', message, code });
     };
-    for (const m of compareContract(columns, spec.columns)) {
+    const unknown = new Set(columns.filter((c) => c.type === undefined).map((c) => c.name));
+    for (const m of compareContract(columns.map((c) => ({ name: c.name, type: c.type ?? '' })), spec.columns)) {
+      if (m.reason === 'data type mismatch' && unknown.has(m.column)) continue;
       if (m.reason === 'missing in definition') {
         add('contract-missing-column', `contract: column ${m.column} is declared but ${model.name} does not produce it`, m.spec!.location, firstSelect(model.text));
       } else if (m.reason === 'data type mismatch') {

@@ -10,6 +10,8 @@ import { templateContext } from './context.js';
 import { pipelineKeyHover } from './yamlCompletion.js';
 
 const MAX_NAMES = 12;
+/** A column whose type no declaration, catalog or inference gives (columnTypes.ts). */
+const UNKNOWN = '*type unknown until built*';
 
 export async function hover(ws: Workspace, file: string, offset: number): Promise<Hover | undefined> {
   const snap = ws.snapshot();
@@ -82,7 +84,7 @@ function describeNode(ws: Workspace, node: Node): string {
   const columns = ws.columns(node.id);
   if (columns.length) {
     lines.push('', '| column | type | |', '|---|---|---|');
-    for (const c of columns) lines.push(`| ${c.name} | ${c.type ?? ''} | ${(c.description ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+    for (const c of columns) lines.push(`| ${c.name} | ${c.type ?? UNKNOWN} | ${(c.description ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
   }
   const names = (ids: Set<string> | undefined): string => {
     const list = [...(ids ?? [])].map((id) => snap.node(id)).filter((n): n is Node => n !== undefined).map(label);
@@ -100,7 +102,7 @@ function describeNode(ws: Workspace, node: Node): string {
 
 async function describeColumn(ws: Workspace, id: string, column: string, type: string | undefined): Promise<string> {
   const edges = await columnLineage(ws, id, column);
-  const lines = [`**${column}**${type ? ` — ${type}` : ''}`];
+  const lines = [`**${column}** — ${type ?? UNKNOWN}`];
   const chains = chainsFrom({ node: id, column }, edges);
   if (chains.length) {
     lines.push('', '**Lineage:**');

@@ -17,6 +17,8 @@ import { Binder } from './binder.js';
 import { relinkModel } from './relink.js';
 import { Snapshot, type Column } from './snapshot.js';
 import { readRunResults, type LastRun, type RunHistory, type RunSummary } from './runResults.js';
+import { readCatalog, type Catalog } from './catalog.js';
+import { boundColumns, relationColumns } from './columnTypes.js';
 
 export interface WorkspaceOptions {
   log?: (message: string) => void;
@@ -46,10 +48,11 @@ export type SchemaParser = (files: Array<{ file: string; text: string }>) => Pro
 const SLICE_MS = 15;
 
 const RUN_RESULTS = 'target/run_results.json';
+const CATALOG = 'target/catalog.json';
 /** Files read at once during the cold index. */
 const READ_CONCURRENCY = 64;
 
-type Kind = 'config' | ParsedFile['kind'] | 'runResults';
+type Kind = 'config' | ParsedFile['kind'] | 'runResults' | 'catalog';
 
 export class Workspace {
   readonly binder: Binder;
@@ -68,6 +71,8 @@ export class Workspace {
   private epoch = 0;
   private readonly scans = new Map<string, { text: string; scan: TemplateScan }>();
   private runs: RunHistory = { byId: new Map() };
+  /** The last build's column types (target/catalog.json). */
+  catalog: Catalog = new Map();
   /** Schema files read but not parsed yet (deferSchemas). */
   private readonly pending = new Set<string>();
   private deferSchemas = false;
@@ -194,16 +199,18 @@ export class Workspace {
     return this.current;
   }
 
-  /** Known columns of a node: declared ones, completed and typed by binding when it has run. */
+  /** Known columns of a node: bound or known from the catalog and inference (columnTypes.ts), else declared ones. */
   columns(id: string): Column[] {
-    const node = this.snapshot().node(id);
+    const snap = this.snapshot();
+    const node = snap.node(id);
     if (!node) return [];
-    const declared = this.snapshot().declaredColumns(node);
+    const declared = snap.declaredColumns(node);
     const bound = node.kind === 'model' ? this.binder.columns(id) : undefined;
-    if (!bound) return declared;
-    return bound.map((b) => {
-      const d = declared.find((c) => c.name.toLowerCase() === b.name.toLowerCase());
-      return { name: b.name, type: b.type, ...(d?.description ? { description: d.description } : {}) };
+    const known = node.kind !== 'model' ? relationColumns(snap, node, this.catalog, undefined) : bound && boundColumns(node, this.catalog, bound);
+    if (!known) return declared;
+    return known.map((k) => {
+      const d = declared.find((c) => c.name.toLowerCase() === k.name.toLowerCase());
+      return { name: k.name, ...(k.type ? { type: k.type } : {}), ...(d?.description ? { description: d.description } : {}) };
     });
   }
 
@@ -251,6 +258,11 @@ export class Workspace {
       this.runs = { byId: new Map() };
       return;
     }
+    if (file === CATALOG) {
+      this.catalog = new Map();
+      this.binder.relinked();
+      return;
+    }
     if (file === this.configFile) {
       this.configFile = undefined;
       this.config = { value: { config: defaultConfig('pipeline.yml', 'pipeline'), sources: [], ok: false }, diagnostics: [] };
@@ -273,6 +285,12 @@ export class Workspace {
     this.texts.set(file, text);
     if (kind === 'runResults') {
       this.runs = readRunResults(text);
+      return;
+    }
+    if (kind === 'catalog') {
+      // Bindings whose stubs' types changed are redone; the others keep their keys.
+      this.catalog = readCatalog(text);
+      this.binder.relinked();
       return;
     }
     if (kind === 'config') {
@@ -322,6 +340,7 @@ export class Workspace {
   private kindOf(file: string): Kind | undefined {
     if (CONFIG_FILES.includes(file)) return !this.configFile || CONFIG_FILES.indexOf(file) <= CONFIG_FILES.indexOf(this.configFile) ? 'config' : undefined;
     if (file === RUN_RESULTS) return 'runResults';
+    if (file === CATALOG) return 'catalog';
     return classify(this.config.value.config, file);
   }
 
@@ -349,8 +368,10 @@ export class Workspace {
       break;
     }
     await this.rescan();
-    const runs = await this.fs.readFile(`${this.root}/${RUN_RESULTS}`);
-    if (runs !== undefined) this.update(RUN_RESULTS, runs);
+    for (const file of [RUN_RESULTS, CATALOG]) {
+      const text = await this.fs.readFile(`${this.root}/${file}`);
+      if (text !== undefined) this.update(file, text);
+    }
   }
 
   private withProfile(parsed: Result<ParsedConfig>): Result<ParsedConfig> {
