@@ -12,6 +12,7 @@ import { openLake } from '../lake/open.js';
 import { mkdirInside } from '../lake/within.js';
 import type { ModelNode, Project, Range, SourceTable } from '../project/types.js';
 import { ensureLoadState, loadSource } from './bronze.js';
+import { writeCatalog } from './catalog.js';
 import { defaultHooks } from './hooks.js';
 import { isIncrementalRun, materialize, ModelError } from './materialize.js';
 import { saveRunResults } from './results.js';
@@ -86,6 +87,7 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
     const base = { lake, project, graph, runId, tempDir, fullRefresh: options.fullRefresh ?? false, signal: options.signal };
     const compile: NodeContext['compile'] = (id, opts) => compileHook(project, graph, id, opts);
     const results = await execute(order, parents, graph, sessions, options, emit, (db, node) => runNode({ ...base, db, compile }, hooks, node));
+    if (options.writeResults !== false) await writeCatalog(warehouse, project, graph);
     return await finish(results, [], true);
   } finally {
     warehouse.close();
