@@ -39,6 +39,8 @@ if (all) {
 step('build', process.execPath, ['scripts/build.mjs']);
 if (suites.includes('integration')) step('install MinIO', 'bash', ['scripts/install-minio.sh']);
 if (suites.includes('e2e')) step('install code-server and Chromium', 'bash', ['scripts/install-code-server.sh']);
+// Packaged here, once: the e2e files run in parallel and would each package a stale .vsix at the same time.
+if (suites.includes('e2e')) step('package the extension', 'npm', ['run', 'package']);
 
 const files = suites.flatMap((suite) => findTests(join('test', suite)));
 if (files.length === 0) {
