@@ -112,7 +112,7 @@ export class Snapshot {
         if (known) known.type ??= type;
         else spec.push({ name, type });
       }
-      // The CSV header names the rest; DuckDB infers their types when the seed loads.
+      // The CSV header names the rest; their types are inferred from the CSV (columnTypes.ts).
       for (const name of node.columns ?? []) if (!spec.some((c) => c.name === name)) spec.push({ name });
       return spec;
     }
