@@ -2,6 +2,7 @@
 // config, var, env_var, this, model, target, is_incremental, return, log, adapter, exceptions, ...),
 // as Callables and plain values the sandbox can hold.
 import type { ProjectConfig } from '../project/types.js';
+import { pyJson } from './jinja/builtins.js';
 import { MacroReturn } from './jinja/interpreter.js';
 import { Callable, Float, isDict, newDict, tuple, Undefined } from './jinja/values.js';
 import type { Relation } from './relation.js';
@@ -98,7 +99,7 @@ export function dbtContext(config: ProjectConfig, host: ContextHost): (name: str
     ['return', fn('return', (args) => {
       throw new MacroReturn(args[0] ?? null);
     })],
-    ['tojson', fn('tojson', (args) => JSON.stringify(toPlain(args[0]) ?? null))],
+    ['tojson', fn('tojson', (args) => pyJson(args[0]))],
     ['fromjson', fn('fromjson', (args) => fromPlain(JSON.parse(String(args[0]))))],
     ['zip', fn('zip', (args) => {
       const lists = args.map((a) => (Array.isArray(a) ? a : []));

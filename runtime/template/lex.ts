@@ -119,7 +119,7 @@ function lexCode(text: string, kind: 'expr' | 'stmt', start: number, pos: number
   }
 }
 
-/** Lexes a quoted string; an unterminated one ends at the line's end (or the span's closer). */
+/** Lexes a quoted string (it may span lines, as in Python); an unterminated one ends at the span's closer. */
 function lexString(text: string, pos: number, quote: string, tokens: Token[], closer: string): number {
   let i = pos + 1;
   let value = '';
@@ -135,7 +135,7 @@ function lexString(text: string, pos: number, quote: string, tokens: Token[], cl
       tokens.push({ kind: 'string', value, start: pos, end: i + 1 });
       return i + 1;
     }
-    if (ch === '\n' || text.startsWith(closer, i)) break;
+    if (text.startsWith(closer, i)) break;
     value += ch;
     i++;
   }

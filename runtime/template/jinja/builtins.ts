@@ -1,7 +1,7 @@
 // Jinja2's built-in filters, tests and global functions (range, dict, namespace), with the
 // sandbox's limits (a range holds at most 100,000 items, as in Jinja2's SandboxedEnvironment).
 import { sortValues } from './methods.js';
-import { Callable, dictHas, equals, Float, isDict, isFloat, isJinjaObject, iterate, makeNumber, newDict, num, repr, str, truthy, tuple, typeName, Undefined, UNDEFINED, type Dict, type JinjaObject } from './values.js';
+import { Callable, dictHas, equals, Float, isDict, isFloat, iterate, makeNumber, newDict, num, repr, str, truthy, tuple, typeName, Undefined, UNDEFINED, type Dict, type JinjaObject } from './values.js';
 
 /** What filters need from the interpreter: attribute lookup and the other filters and tests. */
 export interface FilterHost {
@@ -48,12 +48,20 @@ function toFloat(v: unknown, fallback: unknown = new Float(0)): unknown {
   return fallback;
 }
 
+/** Python's round(): halves go to the even neighbour. */
+function roundHalfEven(x: number): number {
+  const floor = Math.floor(x);
+  const diff = x - floor;
+  if (Math.abs(diff - 0.5) > 1e-9) return Math.round(x);
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
 function round(v: unknown, precision: unknown, method: unknown): unknown {
   const n = num(v) ?? 0;
   const p = Number(precision ?? 0);
   const f = 10 ** p;
   const scaled = n * f;
-  const r = method === 'floor' ? Math.floor(scaled) : method === 'ceil' ? Math.ceil(scaled) : Math.sign(scaled) * Math.round(Math.abs(scaled));
+  const r = method === 'floor' ? Math.floor(scaled) : method === 'ceil' ? Math.ceil(scaled) : roundHalfEven(scaled);
   return makeNumber(r / f, true);
 }
 
@@ -73,17 +81,25 @@ function selectOrReject(keep: boolean, byAttr: boolean): Filter {
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
 
-/** dbt's tojson: JSON of plain values; anything else (a relation, a macro) as its string. */
-function toJson(v: unknown, indent?: unknown): string {
-  const plain = (x: unknown): unknown => {
-    if (x instanceof Undefined) return null;
-    if (x instanceof Float) return x.value;
-    if (Array.isArray(x)) return x.map(plain);
-    if (isDict(x)) return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, plain(y)]));
-    if (x instanceof Callable || isJinjaObject(x)) return String(x);
-    return x ?? null;
-  };
-  return JSON.stringify(plain(v), null, typeof indent === 'number' ? indent : undefined) ?? 'null';
+/** JSON as Python's json.dumps writes it (", " and ": " separators); relations and macros as their strings. */
+export function pyJson(v: unknown, indent?: number, depth = 0): string {
+  const pad = (d: number): string => (indent === undefined ? '' : '\n' + ' '.repeat(indent * d));
+  const itemSep = indent === undefined ? ', ' : ',';
+  if (v === null || v === undefined || v instanceof Undefined) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : v > 0 ? 'Infinity' : Number.isNaN(v) ? 'NaN' : '-Infinity';
+  if (v instanceof Float) return `${v.value}.0`;
+  if (typeof v === 'string') return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    return `[${v.map((x) => pad(depth + 1) + pyJson(x, indent, depth + 1)).join(itemSep)}${pad(depth)}]`;
+  }
+  if (isDict(v)) {
+    const entries = Object.entries(v);
+    if (entries.length === 0) return '{}';
+    return `{${entries.map(([k, x]) => `${pad(depth + 1)}${pyJson(k)}: ${pyJson(x, indent, depth + 1)}`).join(itemSep)}${pad(depth)}}`;
+  }
+  return pyJson(String(v));
 }
 
 export const FILTERS: Record<string, Filter> = {
@@ -130,12 +146,16 @@ export const FILTERS: Record<string, Filter> = {
       if (conv === '%') return '%';
       const x = key ? kw[key.slice(1, -1)] : values[i++];
       if (conv === 'r') return repr(x);
-      if (conv === 'd' || conv === 'i') return String(Math.trunc(num(x) ?? Number(x)));
+      const flags = /^%(?:\(\w+\))?([-+ #0]*)(\d*)/.exec(m)!;
+      let out: string;
       if (conv === 'f') {
         const prec = /\.(\d+)/.exec(m)?.[1];
-        return (num(x) ?? Number(x)).toFixed(prec === undefined ? 6 : Number(prec));
-      }
-      return str(x);
+        out = (num(x) ?? Number(x)).toFixed(prec === undefined ? 6 : Number(prec));
+      } else if (conv === 'd' || conv === 'i') out = String(Math.trunc(num(x) ?? Number(x)));
+      else out = str(x);
+      const width = Number(flags[2] || 0);
+      if (flags[1].includes('-')) return out.padEnd(width);
+      return flags[1].includes('0') && conv !== 's' ? out.padStart(width, '0') : out.padStart(width);
     });
   },
   groupby: (v, args, kw, host) => {
@@ -247,7 +267,10 @@ export const FILTERS: Record<string, Filter> = {
     return makeNumber(total, float);
   },
   title: (v) => str(v).replace(/\w\S*/g, (w) => w[0].toUpperCase() + w.slice(1).toLowerCase()),
-  tojson: (v, args, kw) => toJson(v, bind(args, kw, ['indent']).indent),
+  tojson: (v, args, kw) => {
+    const indent = bind(args, kw, ['indent']).indent;
+    return pyJson(v, typeof indent === 'number' ? indent : undefined);
+  },
   trim: (v, [chars]) => {
     const s = str(v);
     if (chars === undefined || chars === null) return s.trim();
