@@ -27,10 +27,10 @@ export function rendererFor(project: Project): Renderer {
   const macroFiles = [...(project.macroFiles ?? new Map<string, string>())]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([file, text]) => ({ file, text, package: packageOf(c, file)?.name }));
-  const signature = JSON.stringify([c.name, c.vars, c.target, c.dispatch, macroFiles]);
+  const signature = JSON.stringify([c.name, c.vars, c.target, c.dispatch, c.renderLimits, macroFiles]);
   r = bySignature.get(signature);
   if (!r) {
-    r = new Renderer(c, macroFiles);
+    r = new Renderer(c, macroFiles, { limits: c.renderLimits });
     if (bySignature.size >= 4) bySignature.delete(bySignature.keys().next().value!);
     bySignature.set(signature, r);
   }

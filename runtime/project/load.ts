@@ -8,7 +8,7 @@ import { readDbtProfile } from './profiles.js';
 import { parseMacroFile, parseModelFile, parseSeedFile, parseTestFile } from './files.js';
 import { linkProject } from './link.js';
 import { discoverPackages, packageMacroDirs, packageOf } from './packages.js';
-import { defaultConfig, parseDbtProject, parsePipelineConfig } from './projectConfig.js';
+import { defaultConfig, parseDbtProject, parsePipelineConfig, renderLimits } from './projectConfig.js';
 import { parseSchemaFile } from './schemaFile.js';
 import type { ParsedConfig, ParsedFile } from './summary.js';
 import type { Project, ProjectConfig, Result } from './types.js';
@@ -35,6 +35,9 @@ export async function loadProject(fs: FileSystem, root: string, options: LoadOpt
       Object.assign(config, profile.settings);
       parsed.diagnostics.push(...profile.diagnostics);
     }
+    const env = options.env ?? process.env;
+    const fromEnv = renderLimits(env.MEDALLION_RENDER_TIMEOUT_SECONDS, env.MEDALLION_RENDER_MAX_OUTPUT_MB);
+    if (Object.keys(fromEnv).length > 0) config.renderLimits = { ...config.renderLimits, ...fromEnv };
     parsed.value.config.packages = await discoverPackages(fs, base, parsed.value.config);
     const kinds = await discoverFiles(fs, base, parsed.value.config);
     const files = await mapLimit([...kinds], READ_CONCURRENCY, async ([file, kind]) => {

@@ -79,6 +79,7 @@ export function parsePipelineConfig(file: string, text: string): Result<ParsedCo
   if (typeof value.threads === 'number' && value.threads >= 1) config.threads = Math.floor(value.threads);
   if (isObject(value.vars)) config.vars = value.vars;
   if (Array.isArray(value.layers)) config.layers = asList(value.layers);
+  if (isObject(value.render)) config.renderLimits = renderLimits(value.render.timeout_seconds, value.render.max_output_mb);
   readPaths(config, value);
   config.target = { name: 'dev', type: 'duckdb', schema: 'main', threads: config.threads };
   config.folderConfigs = [];
@@ -300,4 +301,15 @@ function schemaDiagnostic(file: string, root: YamlNode, e: ErrorObject): Diagnos
 
 function firstKeyRange(root: YamlNode): Range {
   return pairsOf(root)[0]?.keyRange ?? { start: 0, end: 0 };
+}
+
+/** Render budgets from seconds and MiB (positive numbers only; anything else keeps the default). */
+export function renderLimits(timeoutSeconds: unknown, maxOutputMb: unknown): { timeoutMs?: number; maxOutput?: number } {
+  const positive = (v: unknown): number | undefined => {
+    const n = typeof v === 'string' ? Number(v) : v;
+    return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
+  };
+  const seconds = positive(timeoutSeconds);
+  const mb = positive(maxOutputMb);
+  return { ...(seconds === undefined ? {} : { timeoutMs: seconds * 1000 }), ...(mb === undefined ? {} : { maxOutput: Math.floor(mb * 1024 * 1024) }) };
 }

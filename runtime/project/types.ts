@@ -326,6 +326,8 @@ export interface ProjectConfig {
   /** Installed packages, filled by the loader from the install path. */
   packages: PackageInfo[];
   dispatch: DispatchConfig[];
+  /** Budgets of one template render (pipeline.yml `render:`, MEDALLION_RENDER_* environment variables). */
+  renderLimits?: { timeoutMs?: number; maxOutput?: number };
 }
 
 export interface Project {

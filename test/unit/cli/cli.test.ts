@@ -171,6 +171,26 @@ test('a broken project: diagnostics as file:line:col on stderr and exit code 1',
   }
 });
 
+test('a runaway template stops at the render budget of pipeline.yml: its position on stderr, exit 1, the other models compiled', async () => {
+  const p = project(`
+    //- /pipeline.yml
+    name: runaway
+    render: { timeout_seconds: 0.2 }
+    //- /models/ok.sql
+    select 1 as id
+    //- /models/spin.sql
+    select 1 as id
+    {% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}
+  `);
+  try {
+    assert.equal(await compile({}, p.io), 1);
+    assert.ok(p.io.stderr.some((l) => /^models\/spin\.sql:2:\d+: error: the template exceeded its time budget \(200 ms\)$/.test(l)), p.io.stderr.join('\n'));
+    assert.ok(existsSync(path.join(p.dir, 'target/compiled/runaway/models/ok.sql')));
+  } finally {
+    p.cleanup();
+  }
+});
+
 test('a broken pipeline.yml: its position on stderr and exit code 1, for ls as for compile', async () => {
   const p = project(`
     //- /pipeline.yml
