@@ -1,4 +1,4 @@
-// Rendering with nunjucks and dbt's context, errors as diagnostics, and the compiled → template offset map.
+// Rendering with the sandboxed Jinja2 interpreter and dbt's context, errors as diagnostics, and the compiled → template offset map.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultConfig } from '../../../runtime/project/projectConfig.js';
