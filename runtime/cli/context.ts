@@ -1,13 +1,17 @@
-// What every project command shares: the --project/--select/--exclude options, finding and loading
-// the project, printing its diagnostics, and the exit codes (0 ok, 1 user error, 2 internal error).
+// What every project command shares: the --project/--vars/--target/--select/--exclude options, finding
+// and loading the project, printing its diagnostics, and the exit codes (0 ok, 1 user error, 2 internal error).
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { buildGraph, type Graph } from '../graph/dag.js';
 import { selectNodes, type Selection } from '../graph/select.js';
+import { loadSelectors, pickSelector, SELECTORS_FILE } from '../graph/selectors.js';
 import { NodeFileSystem, type FileSystem } from '../project/fs.js';
 import { CONFIG_FILES, loadProject } from '../project/load.js';
+import type { ConfigOverrides } from '../project/projectConfig.js';
 import type { Diagnostic, Project } from '../project/types.js';
+import type { RunOptions } from '../run/types.js';
 import { countErrors, formatDiagnostics } from './diagnostics.js';
+import { parseVars } from './vars.js';
 import pc from 'picocolors';
 
 /** A problem the user can fix (bad flag, no project, errors in the project): exit code 1. */
@@ -51,23 +55,64 @@ export function colorsOf(io: Io): Colors {
 
 export interface ProjectOptions {
   project?: string;
+  /** dbt's name for --project. */
+  projectDir?: string;
+  /** YAML (or JSON) map of vars, as dbt's --vars. */
+  vars?: string;
+  target?: string;
+  profilesDir?: string;
 }
 
 export interface SelectOptions {
   select?: string[];
   exclude?: string[];
+  /** A selector of selectors.yml. */
+  selector?: string;
 }
 
-/** Adds `--project <dir>`: the project folder, else the nearest folder upwards with a config file. */
+/**
+ * Adds `--project <dir>` (the project folder, else the nearest folder upwards with a config file), its
+ * dbt spelling `--project-dir`, and dbt's `--vars`, `--target` and `--profiles-dir`.
+ */
 export function projectOption(command: Command): Command {
-  return command.option('--project <dir>', `the project folder (default: the nearest folder upwards from here with ${CONFIG_FILES.join(' or ')})`);
+  return command
+    .option('--project <dir>', `the project folder (default: the nearest folder upwards from here with ${CONFIG_FILES.join(' or ')})`)
+    .option('--project-dir <dir>', 'the same as --project (dbt\'s name)')
+    .option('--vars <yaml>', "variables for var(), a YAML or JSON map: '{key: value}'; they win over the project's vars")
+    .option('--target <name>', "the profile output to use (dbt projects); exposed as target.name")
+    .option('--profiles-dir <dir>', 'the folder of profiles.yml (default: the project, $DBT_PROFILES_DIR, then ~/.dbt)');
+}
+
+/** The folder --project or --project-dir names, if any; both naming different folders is a user error. */
+export function projectDir(options: ProjectOptions): string | undefined {
+  if (options.project !== undefined && options.projectDir !== undefined && options.project !== options.projectDir) {
+    throw new UserError(`--project ${options.project} and --project-dir ${options.projectDir} name different folders; give one`);
+  }
+  return options.project ?? options.projectDir;
+}
+
+/** --vars, --target and --profiles-dir as the loader takes them; a --vars that is not a YAML map is a user error. */
+export function overridesOf(options: ProjectOptions, cwd: string): ConfigOverrides {
+  const overrides: ConfigOverrides = {};
+  if (options.vars !== undefined) {
+    const parsed = parseVars(options.vars);
+    if (parsed.diagnostics.length) throw new UserError(parsed.diagnostics[0].message);
+    overrides.vars = parsed.value;
+  }
+  if (options.target !== undefined) {
+    if (options.target.trim() === '') throw new UserError('--target needs a name');
+    overrides.target = options.target;
+  }
+  if (options.profilesDir !== undefined) overrides.profilesDir = path.resolve(cwd, options.profilesDir).split(path.sep).join('/');
+  return overrides;
 }
 
 /** Adds dbt's `-s/--select` and `--exclude`; each takes several selectors and may repeat. */
 export function selectOptions(command: Command): Command {
   return command
     .addOption(new Option('-s, --select <selector...>', "nodes to include: name, +name, name+, 2+name, tag:x, path:models/gold, layer:silver; space = union, comma = intersection").argParser(collect))
-    .addOption(new Option('--exclude <selector...>', 'nodes to leave out (same syntax as --select)').argParser(collect));
+    .addOption(new Option('--exclude <selector...>', 'nodes to leave out (same syntax as --select)').argParser(collect))
+    .option('--selector <name>', `a selector defined in ${SELECTORS_FILE} (replaces --select and --exclude, as in dbt)`);
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -130,8 +175,9 @@ export interface OpenOptions {
 /** Loads the project and its DAG, printing load and graph diagnostics. */
 export async function openProject(options: ProjectOptions, io: Io, open: OpenOptions = {}): Promise<OpenedProject> {
   const fs = open.fs ?? new NodeFileSystem();
-  const root = (await findProjectRoot(fs, options.project, io.cwd)).split(path.sep).join('/');
-  const project = await loadProject(fs, root);
+  const overrides = overridesOf(options, io.cwd);
+  const root = (await findProjectRoot(fs, projectDir(options), io.cwd)).split(path.sep).join('/');
+  const project = await loadProject(fs, root, { overrides });
   const graph = buildGraph(project);
   const displayRoot = displayPath(io.cwd, root);
   const report = async (diagnostics: Diagnostic[]): Promise<number> => {
@@ -144,11 +190,50 @@ export async function openProject(options: ProjectOptions, io: Io, open: OpenOpt
   return { project, graph, fs, displayRoot, errors, report };
 }
 
-/** Resolves --select/--exclude to node ids in DAG order; a bad selector is a user error. */
+/**
+ * What the user selected: --select/--exclude, or the selectors.yml selector --selector names (without
+ * either, the one marked `default: true`). A bad selectors.yml or an unknown name is a user error.
+ */
+export async function selectionOf(opened: OpenedProject, options: SelectOptions, io: Io): Promise<Selection> {
+  const selectors = await loadSelectors(opened.fs, opened.project.root);
+  if ((await opened.report(selectors.diagnostics)) > 0) throw new UserError(`${plural(countErrors(selectors.diagnostics), 'error')} in ${SELECTORS_FILE}`);
+  const given = (options.select?.length ?? 0) > 0 || (options.exclude?.length ?? 0) > 0;
+  const picked = pickSelector(selectors.value, options.selector);
+  if (picked.diagnostics.length) throw new UserError(picked.diagnostics[0].message);
+  const selector = options.selector !== undefined || !given ? picked.value : undefined;
+  if (!selector) return { select: options.select, exclude: options.exclude };
+  if (given) io.err(`warning: --selector ${selector.name} replaces --select and --exclude, which are ignored (as in dbt)`);
+  return { selector: selector.definition };
+}
+
+/**
+ * Resolves a selection to node ids in DAG order. A bad selector is a user error, and so is a
+ * selection that matches nothing at all (`-s nope`): there would be nothing to do.
+ */
 export async function select(opened: OpenedProject, selection: Selection): Promise<string[]> {
   const result = selectNodes(opened.graph, selection);
   if ((await opened.report(result.diagnostics)) > 0) throw new UserError('invalid selector', true);
+  const selecting = selection.selector !== undefined || (selection.select?.length ?? 0) > 0;
+  if (selecting && result.value.length === 0) {
+    const what = selection.selector ? 'the selector' : `--select ${selection.select!.join(' ')}`;
+    throw new UserError(`nothing to do: ${what} matches no node of the project`);
+  }
   return result.value;
+}
+
+/**
+ * The selection of a run, build, test or seed, checked before anything runs (a selection matching
+ * nothing is a user error) and handed to the runner as its select hook, so a selectors.yml selector
+ * and dbt's indirect test selection reach it.
+ */
+export async function runSelection(opened: OpenedProject, options: SelectOptions, io: Io, indirectTests?: 'eager'): Promise<Pick<RunOptions, 'select' | 'exclude' | 'hooks'>> {
+  const selection = await selectionOf(opened, options, io);
+  await select(opened, { ...selection, indirectTests });
+  return {
+    select: selection.select,
+    exclude: selection.exclude,
+    hooks: { select: (graph, s) => selectNodes(graph as Graph, { ...s, selector: selection.selector, indirectTests: indirectTests ?? s.indirectTests }) },
+  };
 }
 
 /** A path as the user would type it: relative to cwd when below it ('' for cwd itself), else absolute. */

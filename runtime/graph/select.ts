@@ -1,9 +1,11 @@
 // dbt node selection over the DAG: names and wildcards, tag:/path:/layer:/source:/resource_type:
-// methods, graph operators (+name, name+, 2+name, name+1, @name), space = union, comma = intersection.
+// methods, graph operators (+name, name+, 2+name, name+1, @name), space = union, comma = intersection,
+// and the definitions of selectors.yml (parsed in selectors.ts).
 import picomatch from 'picomatch';
 import { didYouMean, suggest } from '../project/config.js';
 import type { Diagnostic, Result } from '../project/types.js';
 import { nodeName, type Graph, type GraphNode } from './dag.js';
+import type { SelectorExpr } from './selectors.js';
 
 export interface Selection {
   select?: string[];
@@ -13,16 +15,20 @@ export interface Selection {
    * when all are (dbt's indirect selection). Default: only what the selectors name.
    */
   indirectTests?: 'eager' | 'cautious';
+  /** A selectors.yml definition (--selector): as in dbt, it replaces select and exclude. */
+  selector?: SelectorExpr;
 }
 
-const METHODS = ['tag', 'path', 'layer', 'source', 'resource_type', 'fqn', 'config.materialized', 'test_type'];
+export const METHODS = ['tag', 'path', 'layer', 'source', 'resource_type', 'fqn', 'config.materialized', 'test_type'];
 
 /** The selected node ids, in topological order. Unknown methods and empty matches are diagnostics. */
 export function selectNodes(graph: Graph, selection: Selection): Result<string[]> {
   const diagnostics: Diagnostic[] = [];
   const all = new Set(graph.nodes.keys());
-  const selected = selection.select && selection.select.length > 0 ? evaluate(graph, selection.select, diagnostics) : all;
-  const excluded = selection.exclude && selection.exclude.length > 0 ? evaluate(graph, selection.exclude, diagnostics) : new Set<string>();
+  const selected = selection.selector
+    ? evaluateSelector(graph, selection.selector, diagnostics)
+    : selection.select && selection.select.length > 0 ? evaluate(graph, selection.select, diagnostics) : all;
+  const excluded = !selection.selector && selection.exclude && selection.exclude.length > 0 ? evaluate(graph, selection.exclude, diagnostics) : new Set<string>();
   const result = new Set([...selected].filter((id) => !excluded.has(id)));
   if (selection.indirectTests) {
     for (const [id, node] of graph.nodes) {
@@ -49,12 +55,37 @@ function evaluate(graph: Graph, selectors: string[], diagnostics: Diagnostic[]):
   return out;
 }
 
+/** A selectors.yml definition: union or intersection of its items, less its `exclude` items. */
+function evaluateSelector(graph: Graph, expr: SelectorExpr, diagnostics: Diagnostic[]): Set<string> {
+  switch (expr.kind) {
+    case 'spec':
+      return evaluate(graph, [expr.text], diagnostics);
+    case 'method': {
+      const atom = `${expr.method}:${expr.value}`;
+      return expand(graph, matchMethod(graph, atom, atom, diagnostics), expr.parents, expr.children, expr.childrensParents);
+    }
+    case 'union':
+    case 'intersection': {
+      const sets = expr.items.map((e) => evaluateSelector(graph, e, diagnostics));
+      const joined = expr.kind === 'union'
+        ? new Set(sets.flatMap((s) => [...s]))
+        : sets.reduce((a, b) => new Set([...a].filter((id) => b.has(id))), sets[0] ?? new Set<string>());
+      const excluded = new Set(expr.exclude.flatMap((e) => [...evaluateSelector(graph, e, diagnostics)]));
+      return new Set([...joined].filter((id) => !excluded.has(id)));
+    }
+  }
+}
+
 function evaluateAtom(graph: Graph, atom: string, diagnostics: Diagnostic[]): Set<string> {
   const m = /^(@)?(?:(\d*)\+)?(.*?)(?:\+(\d*))?$/.exec(atom)!;
   const [, at, upDepth, body, downDepth] = m;
   const up = upDepth !== undefined ? depthOf(upDepth) : 0;
   const down = downDepth !== undefined ? depthOf(downDepth) : 0;
-  const seeds = matchMethod(graph, body, atom, diagnostics);
+  return expand(graph, matchMethod(graph, body, atom, diagnostics), up, down, at !== undefined);
+}
+
+/** The seeds with `up` levels of ancestors, `down` levels of descendants, or (`at`) dbt's @: descendants and their ancestors. */
+function expand(graph: Graph, seeds: Set<string>, up: number, down: number, at: boolean): Set<string> {
   const out = new Set(seeds);
   if (at) {
     const desc = walk(graph, seeds, 'children', Infinity);

@@ -8,7 +8,7 @@ import { readDbtProfile } from './profiles.js';
 import { parseMacroFile, parseModelFile, parseSeedFile, parseTestFile } from './files.js';
 import { linkProject } from './link.js';
 import { discoverPackages, packageMacroDirs, packageOf } from './packages.js';
-import { defaultConfig, parseDbtProject, parsePipelineConfig, renderLimits } from './projectConfig.js';
+import { applyOverrides, defaultConfig, parseDbtProject, parsePipelineConfig, renderLimits, type ConfigOverrides } from './projectConfig.js';
 import { parseSchemaFile } from './schemaFile.js';
 import type { ParsedConfig, ParsedFile } from './summary.js';
 import type { Project, ProjectConfig, Result } from './types.js';
@@ -23,6 +23,8 @@ export interface LoadOptions {
   /** Where dbt's profiles.yml is looked up ($DBT_PROFILES_DIR, ~/.dbt); the process's own by default. */
   env?: Record<string, string | undefined>;
   home?: string;
+  /** --vars, --target, --profiles-dir (or the editor's settings). */
+  overrides?: ConfigOverrides;
 }
 
 export async function loadProject(fs: FileSystem, root: string, options: LoadOptions = {}): Promise<Project> {
@@ -30,11 +32,14 @@ export async function loadProject(fs: FileSystem, root: string, options: LoadOpt
   try {
     const parsed = await loadConfig(fs, base);
     const config = parsed.value.config;
+    const overrides = options.overrides ?? {};
     if (config.format === 'dbt' && config.profile) {
-      const profile = await readDbtProfile(fs, base, config, config.profile, { env: options.env ?? process.env, home: options.home ?? homedir() });
+      const where = { env: options.env ?? process.env, home: options.home ?? homedir(), target: overrides.target, profilesDir: overrides.profilesDir };
+      const profile = await readDbtProfile(fs, base, config, config.profile, where);
       Object.assign(config, profile.settings);
       parsed.diagnostics.push(...profile.diagnostics);
     }
+    applyOverrides(config, overrides);
     const env = options.env ?? process.env;
     const fromEnv = renderLimits(env.MEDALLION_RENDER_TIMEOUT_SECONDS, env.MEDALLION_RENDER_MAX_OUTPUT_MB);
     if (Object.keys(fromEnv).length > 0) config.renderLimits = { ...config.renderLimits, ...fromEnv };

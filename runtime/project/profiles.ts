@@ -1,7 +1,7 @@
 // dbt-duckdb's connection settings from profiles.yml, so an existing dbt project builds into the same
-// DuckDB file that dbt would: the profile dbt_project.yml names, its target (DBT_TARGET, else the
-// profile's `target:`), and that output's `path`, `threads`, `schema` and name. Looked up where dbt looks:
-// the project folder, $DBT_PROFILES_DIR, then ~/.dbt. The output's `schema` is the target schema models build into.
+// DuckDB file that dbt would: the profile dbt_project.yml names, its target (--target, DBT_TARGET, else
+// the profile's `target:`), and that output's `path`, `threads`, `schema` and name. Looked up where dbt
+// looks: --profiles-dir alone when given, else the project folder, $DBT_PROFILES_DIR, then ~/.dbt.
 // A profiles.yml shipped in the project is the project's: its `path` must stay inside the project.
 import type { FileSystem } from './fs.js';
 import type { Diagnostic, ProjectConfig } from './types.js';
@@ -12,38 +12,56 @@ import { nodeAt, parseYaml, rangeOf, toJs } from './yamlDoc.js';
 export interface ProfileEnv {
   env: Record<string, string | undefined>;
   home?: string;
+  /** --target: the output to use; naming one the profile does not have is an error. */
+  target?: string;
+  /** --profiles-dir: the only folder profiles.yml is read from (absolute). */
+  profilesDir?: string;
+}
+
+export interface ProfileRead {
+  settings: ProfileSettings;
+  diagnostics: Diagnostic[];
+  /** The profiles.yml read, when one was found. */
+  file?: string;
 }
 
 export type ProfileSettings = Partial<Pick<ProjectConfig, 'warehouse' | 'threads' | 'target'>>;
 
 /** What the profile's duckdb target sets (warehouse, threads, target); warnings say what was not usable. */
-export async function readDbtProfile(fs: FileSystem, root: string, config: ProjectConfig, profile: string, where: ProfileEnv): Promise<{ settings: ProfileSettings; diagnostics: Diagnostic[] }> {
-  const warn = (message: string): { settings: ProfileSettings; diagnostics: Diagnostic[] } => ({
+export async function readDbtProfile(fs: FileSystem, root: string, config: ProjectConfig, profile: string, where: ProfileEnv): Promise<ProfileRead> {
+  const problem = (message: string, severity: 'warning' | 'error' = 'warning', file?: string): ProfileRead => ({
     settings: {},
-    diagnostics: [{ file: config.file, range: { start: 0, end: 0 }, severity: 'warning', message, code: 'dbt-profile' }],
+    diagnostics: [{ file: config.file, range: { start: 0, end: 0 }, severity, message, code: 'dbt-profile' }],
+    file,
   });
-  const dirs = [root, where.env.DBT_PROFILES_DIR, where.home && `${where.home}/.dbt`].filter((d): d is string => typeof d === 'string' && d !== '');
+  const dirs = where.profilesDir !== undefined ? [where.profilesDir] : [root, where.env.DBT_PROFILES_DIR, where.home && `${where.home}/.dbt`].filter((d): d is string => typeof d === 'string' && d !== '');
   for (const dir of dirs) {
     const file = `${dir.replace(/\\/g, '/').replace(/\/$/, '')}/profiles.yml`;
     const text = await fs.readFile(file);
     if (text === undefined) continue;
     const { root: node, diagnostics } = parseYaml(file, text);
     const profiles = toJs(node);
-    if (diagnostics.some((d) => d.severity === 'error') || !isObject(profiles)) return warn(`${file} could not be read as YAML; using ${config.warehouse}`);
+    if (diagnostics.some((d) => d.severity === 'error') || !isObject(profiles)) return problem(`${file} could not be read as YAML; using ${config.warehouse}`, 'warning', file);
     const entry = profiles[profile];
-    if (!isObject(entry)) return warn(`${file} has no profile '${profile}'; using ${config.warehouse}`);
-    const targetName = where.env.DBT_TARGET || (typeof entry.target === 'string' ? entry.target : 'dev');
-    const output = isObject(entry.outputs) ? entry.outputs[targetName] : undefined;
-    if (!isObject(output)) return warn(`Profile '${profile}' in ${file} has no output '${targetName}'; using ${config.warehouse}`);
+    if (!isObject(entry)) return problem(`${file} has no profile '${profile}'; using ${config.warehouse}`, 'warning', file);
+    const targetName = where.target || where.env.DBT_TARGET || (typeof entry.target === 'string' ? entry.target : 'dev');
+    const outputs = isObject(entry.outputs) ? entry.outputs : {};
+    const output = outputs[targetName];
+    if (!isObject(output)) {
+      const available = Object.keys(outputs).join(', ') || 'none';
+      // A target named on the command line (or in the editor's settings) must exist, as in dbt.
+      if (where.target) return problem(`Unknown target '${targetName}': profile '${profile}' in ${file} has the targets ${available}`, 'error', file);
+      return problem(`Profile '${profile}' in ${file} has no output '${targetName}' (its targets: ${available}); using ${config.warehouse}`, 'warning', file);
+    }
     const type = withEnv(output.type, where.env);
-    if (type !== 'duckdb') return warn(`Profile '${profile}' target '${targetName}' is of type '${String(type)}'; Medallion runs on DuckDB and uses ${config.warehouse}`);
+    if (type !== 'duckdb') return problem(`Profile '${profile}' target '${targetName}' is of type '${String(type)}'; Medallion runs on DuckDB and uses ${config.warehouse}`, 'warning', file);
     const settings: ProfileSettings = {};
     const path = withEnv(output.path, where.env);
     if (typeof path === 'string' && path !== '' && path !== ':memory:' && !path.startsWith('md:')) {
       if (dir === root) {
         const ref = { key: 'path', value: path, file: 'profiles.yml', range: rangeOf(nodeAt(node, [profile, 'outputs', targetName, 'path']).node), base: 'project' as const, absoluteAllowed: true };
-        const problem = checkPathText(ref) ?? (await checkPathLinks(fs, ref, root));
-        if (problem) return { settings: {}, diagnostics: [problem] };
+        const outside = checkPathText(ref) ?? (await checkPathLinks(fs, ref, root));
+        if (outside) return { settings: {}, diagnostics: [outside], file };
       }
       settings.warehouse = path;
     }
@@ -51,8 +69,9 @@ export async function readDbtProfile(fs: FileSystem, root: string, config: Proje
     if (Number.isInteger(threads) && threads > 0) settings.threads = threads;
     const schema = withEnv(output.schema, where.env);
     settings.target = { ...config.target, name: targetName, threads: settings.threads ?? config.threads, ...(typeof schema === 'string' && schema !== '' ? { schema } : {}) };
-    return { settings, diagnostics: [] };
+    return { settings, diagnostics: [], file };
   }
+  if (where.profilesDir !== undefined) return problem(`No profiles.yml in ${where.profilesDir} (--profiles-dir)`, 'error');
   return { settings: {}, diagnostics: [] };
 }
 

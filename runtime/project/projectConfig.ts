@@ -28,6 +28,9 @@ export function defaultConfig(file: string, format: 'pipeline' | 'dbt'): Project
     packagesInstallPath: 'dbt_packages',
     packages: [],
     dispatch: [],
+    targetPath: 'target',
+    logPath: 'logs',
+    cleanTargets: ['target'],
   };
 }
 
@@ -189,6 +192,13 @@ function readPaths(config: ProjectConfig, value: Record<string, unknown>): void 
   config.seedPaths = paths('seed-paths', ['seeds']);
   config.macroPaths = paths('macro-paths', ['macros']);
   config.testPaths = paths('test-paths', ['tests']);
+  const folder = (key: string, fallback: string): string => {
+    const v = value[key];
+    return typeof v === 'string' && v.trim() !== '' ? v.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '') : fallback;
+  };
+  config.targetPath = folder('target-path', 'target');
+  config.logPath = folder('log-path', 'logs');
+  config.cleanTargets = paths('clean-targets', [config.targetPath]);
 }
 
 /** pipeline.yml folder configs may be written dbt's way, under the project's name: `models: { shop: { silver: ... } }`. */
@@ -312,4 +322,18 @@ export function renderLimits(timeoutSeconds: unknown, maxOutputMb: unknown): { t
   const seconds = positive(timeoutSeconds);
   const mb = positive(maxOutputMb);
   return { ...(seconds === undefined ? {} : { timeoutMs: seconds * 1000 }), ...(mb === undefined ? {} : { maxOutput: Math.floor(mb * 1024 * 1024) }) };
+}
+
+/** What one invocation changes: --vars, --target and --profiles-dir on the CLI; medallion.vars and medallion.target in the editor. */
+export interface ConfigOverrides {
+  vars?: Record<string, unknown>;
+  target?: string;
+  /** Absolute folder of profiles.yml. */
+  profilesDir?: string;
+}
+
+/** Vars given for the invocation win over the project's, in every scope (dbt's precedence); the target names `target.name`. */
+export function applyOverrides(config: ProjectConfig, overrides: ConfigOverrides): void {
+  if (overrides.vars && Object.keys(overrides.vars).length > 0) config.vars = { ...config.vars, ...overrides.vars };
+  if (overrides.target) config.target = { ...config.target, name: overrides.target };
 }

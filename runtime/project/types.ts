@@ -328,6 +328,11 @@ export interface ProjectConfig {
   dispatch: DispatchConfig[];
   /** Budgets of one template render (pipeline.yml `render:`, MEDALLION_RENDER_* environment variables). */
   renderLimits?: { timeoutMs?: number; maxOutput?: number };
+  /** Where run artifacts go (`target-path`, default 'target'; may be absolute) and logs (`log-path`, default 'logs'). */
+  targetPath: string;
+  logPath: string;
+  /** What `medallion clean` deletes (`clean-targets`; dbt's default is the target path). */
+  cleanTargets: string[];
 }
 
 export interface Project {

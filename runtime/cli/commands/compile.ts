@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { compileNode, compileProject } from '../../compile/compile.js';
 import type { CompiledNode, Diagnostic, ModelNode, TestNode } from '../../project/types.js';
-import { action, openProject, plural, projectOption, select, selectOptions, stdio, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
+import { action, openProject, plural, projectOption, select, selectionOf, selectOptions, stdio, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
 
 export interface CompileCommandOptions extends ProjectOptions, SelectOptions {
   incremental?: boolean;
@@ -27,12 +27,13 @@ export async function compile(options: CompileCommandOptions, io: Io = stdio): P
   const started = performance.now();
   const opened = await openProject(options, io, { allowErrors: true });
   const { project, graph } = opened;
-  const selecting = (options.select?.length ?? 0) > 0 || (options.exclude?.length ?? 0) > 0;
+  const selection = await selectionOf(opened, options, io);
+  const selecting = (selection.select?.length ?? 0) > 0 || (selection.exclude?.length ?? 0) > 0 || selection.selector !== undefined;
   const opts = { isIncremental: options.incremental === true };
   let compiled: CompiledNode[];
   if (selecting) {
     // Selecting a model compiles its tests too (dbt's eager indirect selection).
-    const ids = await select(opened, { select: options.select, exclude: options.exclude, indirectTests: 'eager' });
+    const ids = await select(opened, { ...selection, indirectTests: 'eager' });
     compiled = ids.filter((id) => isCompilable(graph.nodes.get(id)?.kind)).map((id) => compileNode(project, graph, id, opts));
   } else {
     compiled = [...compileProject(project, graph, opts).values()];

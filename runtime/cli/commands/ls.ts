@@ -2,7 +2,7 @@
 // as names, file paths or JSON lines.
 import { Option, type Command } from 'commander';
 import type { GraphNode } from '../../graph/dag.js';
-import { action, openProject, projectOption, select, selectOptions, stdio, type Io, type OpenedProject, type ProjectOptions, type SelectOptions } from '../context.js';
+import { action, openProject, projectOption, select, selectionOf, selectOptions, stdio, type Io, type OpenedProject, type ProjectOptions, type SelectOptions } from '../context.js';
 import { nodeFile, RESOURCE_TYPES, shortName } from '../nodes.js';
 
 export interface LsOptions extends ProjectOptions, SelectOptions {
@@ -25,7 +25,7 @@ export function register(program: Command): void {
 /** Prints the selected nodes; exit code 1 when the project has errors (the list is printed anyway). */
 export async function ls(options: LsOptions, io: Io = stdio): Promise<number> {
   const opened = await openProject(options, io, { allowErrors: true });
-  const ids = await select(opened, { select: options.select, exclude: options.exclude });
+  const ids = await select(opened, await selectionOf(opened, options, io));
   const types = new Set(options.resourceType?.includes('all') ? RESOURCE_TYPES : (options.resourceType ?? RESOURCE_TYPES));
   for (const id of ids) {
     const node = opened.graph.nodes.get(id)!;

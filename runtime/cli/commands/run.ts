@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Diagnostic } from '../../project/types.js';
 import { runPipeline } from '../../run/runner.js';
 import type { NodeResult, RunEvent, RunOptions, RunResults } from '../../run/types.js';
-import { action, colorsOf, openProject, plural, projectOption, selectOptions, stdio, type Colors, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
+import { action, colorsOf, openProject, plural, projectOption, runSelection, selectOptions, stdio, type Colors, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
 
 export interface RunCommandOptions extends ProjectOptions, SelectOptions {
   fullRefresh?: boolean;
@@ -36,6 +36,7 @@ function threadsArg(value: string): number {
 
 export async function runCommand(command: 'run' | 'build', options: RunCommandOptions, io: Io = stdio, extra: Partial<RunOptions> = {}): Promise<number> {
   const opened = await openProject(options, io);
+  const selection = await runSelection(opened, options, io, command === 'build' ? 'eager' : undefined);
   const colors = colorsOf(io);
   const progress = new Progress(io);
   const controller = new AbortController();
@@ -49,8 +50,7 @@ export async function runCommand(command: 'run' | 'build', options: RunCommandOp
   try {
     run = await runPipeline(opened.project, opened.graph, {
       command,
-      select: options.select,
-      exclude: options.exclude,
+      ...selection,
       fullRefresh: options.fullRefresh,
       failFast: options.failFast,
       threads: options.threads,

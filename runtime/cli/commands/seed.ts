@@ -6,6 +6,6 @@ import { nodeCommandOptions, runNodes, type NodeCommandOptions } from './test.js
 
 export function register(program: Command): void {
   const command = program.command('seed').description('load the CSV files under seeds/ into tables');
-  nodeCommandOptions(command, 'seeds loaded at once');
+  nodeCommandOptions(command, 'seeds loaded at once').option('--full-refresh', 'accepted as in dbt (every seed is replaced whole anyway)');
   command.action(action((options: NodeCommandOptions) => runNodes('seed', options)));
 }

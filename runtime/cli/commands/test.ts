@@ -4,15 +4,15 @@
 // `medallion seed` (seed.ts) shares the runner and the output.
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ColumnInfo, JsonValue } from '../../engine/adapter.js';
-import { selectNodes } from '../../graph/select.js';
-import type { Graph } from '../../graph/dag.js';
 import { runPipeline } from '../../run/runner.js';
 import type { NodeResult, NodeStatus, RunResults } from '../../run/types.js';
-import { action, colorsOf, openProject, plural, projectOption, selectOptions, stdio, type Colors, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
+import { action, colorsOf, openProject, plural, projectOption, runSelection, selectOptions, stdio, type Colors, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
 import { formatTable } from './preview.js';
 
 export interface NodeCommandOptions extends ProjectOptions, SelectOptions {
   threads?: number;
+  /** seed: dbt's flag; seeds are always replaced whole, so it changes nothing but is accepted. */
+  fullRefresh?: boolean;
 }
 
 export function register(program: Command): void {
@@ -54,11 +54,10 @@ export async function runNodes(command: 'test' | 'seed', options: NodeCommandOpt
   const pc = colorsOf(io);
   const run = await runPipeline(opened.project, opened.graph, {
     command,
-    select: options.select,
-    exclude: options.exclude,
-    threads: options.threads,
     // dbt's indirect selection: `test -s orders` runs the tests on orders.
-    hooks: { select: (graph, selection) => selectNodes(graph as Graph, { ...selection, indirectTests: 'eager' }) },
+    ...(await runSelection(opened, options, io, 'eager')),
+    threads: options.threads,
+    fullRefresh: options.fullRefresh,
     onEvent: (e) => {
       if (e.type === 'node-finish') for (const line of resultLines(e.result, e.index, e.total, pc)) io.out(line);
     },
