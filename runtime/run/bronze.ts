@@ -8,6 +8,8 @@ import type { EngineSession } from '../engine/adapter.js';
 import { ident, literal, literalList, splitRelation } from '../engine/sql.js';
 import type { Lake, LakeObject } from '../lake/lake.js';
 import type { ColumnSpec, SourceTable } from '../project/types.js';
+import { csvDialect } from './csvDialect.js';
+import { writeDeadLetters } from './deadLetters.js';
 
 /** What one load did. Invariant: read = accepted + rejected + duplicates. */
 export interface SourceLoad {
@@ -17,8 +19,8 @@ export interface SourceLoad {
   accepted: number;
   rejected: number;
   duplicates: number;
-  /** The lake key of this run's dead letters, when there were any. */
-  rejectedKey?: string;
+  /** The lake keys of this load's dead letters (one object per source file with rejected records). */
+  rejectedKeys: string[];
   /** True when the files and the contract were unchanged since the last load, so nothing was read. */
   unchanged: boolean;
   warnings: string[];
@@ -42,12 +44,14 @@ interface Reader {
   raw: (column: ColumnSpec) => string;
   /** JSON only: the parsed, typed struct of the record, or NULL for a malformed one. */
   typed?: string;
+  /** JSON only: true for a file whose bytes are not UTF-8 (an array file, read whole). */
+  undecodable?: string;
   /** A hive partition value standing in for a column the record itself lacks. */
   fromHive: (column: ColumnSpec) => string | undefined;
   /** The original record, for the dead-letter file. */
   record: string;
-  /** CSV only: the rejects table DuckDB fills with lines it could not parse. */
-  csvRejects?: { table: string; scan: string };
+  /** The rejects tables read_csv fills with the lines it could not parse (CSV, and JSON lines). */
+  rejects?: { table: string; scan: string };
 }
 
 export async function loadSource(db: EngineSession, lake: Lake, source: SourceTable, options: LoadOptions): Promise<SourceLoad> {
@@ -59,7 +63,7 @@ export async function loadSource(db: EngineSession, lake: Lake, source: SourceTa
     const previous = await db.query(`SELECT * FROM ${STATE} WHERE relation = ? AND fingerprint = ? AND EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?)`, [source.relation, fingerprint, schema, name]);
     const row = previous.rows[0];
     if (row) {
-      return { relation: source.relation, files: objects.length, read: Number(row.read), accepted: Number(row.accepted), rejected: Number(row.rejected), duplicates: Number(row.duplicates), unchanged: true, warnings: [] };
+      return { relation: source.relation, files: objects.length, read: Number(row.read), accepted: Number(row.accepted), rejected: Number(row.rejected), duplicates: Number(row.duplicates), rejectedKeys: [], unchanged: true, warnings: [] };
     }
   }
 
@@ -72,7 +76,7 @@ export async function loadSource(db: EngineSession, lake: Lake, source: SourceTa
     if (columns.length === 0) throw new Error(`The source ${source.source}.${source.table} has no files matching ${source.path} and no declared columns.`);
     await db.exec(`CREATE OR REPLACE TABLE ${source.relation} (${defs})`);
     await saveState(db, source.relation, fingerprint, [0, 0, 0, 0, 0]);
-    return { relation: source.relation, files: 0, read: 0, accepted: 0, rejected: 0, duplicates: 0, unchanged: false, warnings };
+    return { relation: source.relation, files: 0, read: 0, accepted: 0, rejected: 0, duplicates: 0, rejectedKeys: [], unchanged: false, warnings };
   }
 
   const files = await Promise.all(objects.map((o) => lake.localPath(o)));
@@ -87,14 +91,14 @@ export async function loadSource(db: EngineSession, lake: Lake, source: SourceTa
   const reasons = columns.map((c) => reasonExpr(reader, c));
   // The per-column checks read the raw JSON, so they must only run on records that parsed.
   const columnReasons = `nullif(concat_ws('; ', ${reasons.join(', ') || 'NULL'}), '')`;
-  const reason = reader.typed ? `CASE WHEN __t IS NULL THEN 'malformed JSON' ELSE ${columnReasons} END` : columnReasons;
+  const reason = reader.typed ? `CASE WHEN ${reader.undecodable} THEN 'not UTF-8 text' WHEN __t IS NULL THEN 'malformed JSON' ELSE ${columnReasons} END` : columnReasons;
   const l2 = `SELECT src.*, ${reason} AS __reason FROM (${l1}) src`;
   const typedCols = columns.map((c) => `${typedExpr(reader, c)} AS ${ident(c.name)}`);
   const body = columns.length ? typedCols.join(', ') : `* EXCLUDE (__file, __reason)`;
   await db.exec(`CREATE OR REPLACE TEMP TABLE ${staged} AS SELECT __file, ${body}, __reason, CASE WHEN __reason IS NOT NULL THEN ${reader.record} END AS __record FROM (${l2}) src`);
 
   const counts = await db.query(`SELECT count(*) FILTER (WHERE __reason IS NULL) AS ok, count(*) FILTER (WHERE __reason IS NOT NULL) AS bad FROM ${staged}`);
-  const parseErrors = reader.csvRejects ? Number((await db.query(`SELECT count(*) AS n FROM ${reader.csvRejects.table}`)).rows[0].n) : 0;
+  const parseErrors = reader.rejects ? Number((await db.query(`SELECT count(DISTINCT (scan_id, file_id, line)) AS n FROM ${reader.rejects.table}`)).rows[0].n) : 0;
   const ok = Number(counts.rows[0].ok);
   const rejected = Number(counts.rows[0].bad) + parseErrors;
 
@@ -104,16 +108,12 @@ export async function loadSource(db: EngineSession, lake: Lake, source: SourceTa
   await db.exec(`CREATE OR REPLACE TABLE ${source.relation} AS SELECT ${keep} FROM ${staged} WHERE __reason IS NULL${dedupe}`);
   const accepted = Number((await db.query(`SELECT count(*) AS n FROM ${source.relation}`)).rows[0].n);
 
-  let rejectedKey: string | undefined;
-  if (rejected > 0) {
-    rejectedKey = `_rejected/${source.source === 'bronze' ? source.table : `${source.source}.${source.table}`}/${options.runId}.jsonl`;
-    await writeRejects(db, lake, source, staged, reader, fileKeys, rejectedKey, options.tempDir);
-  }
+  const rejectedKeys = rejected > 0 ? await writeRejects(db, lake, source, staged, reader, fileKeys, options.tempDir) : [];
   await db.exec(`DROP TABLE IF EXISTS ${staged}`);
-  if (reader.csvRejects) await db.exec(`DROP TABLE IF EXISTS ${reader.csvRejects.table}; DROP TABLE IF EXISTS ${reader.csvRejects.scan}`);
+  if (reader.rejects) await db.exec(`DROP TABLE IF EXISTS ${reader.rejects.table}; DROP TABLE IF EXISTS ${reader.rejects.scan}`);
   const read = ok + rejected;
   await saveState(db, source.relation, fingerprint, [objects.length, read, accepted, rejected, ok - accepted]);
-  return { relation: source.relation, files: objects.length, read, accepted, rejected, duplicates: ok - accepted, rejectedKey, unchanged: false, warnings };
+  return { relation: source.relation, files: objects.length, read, accepted, rejected, duplicates: ok - accepted, rejectedKeys, unchanged: false, warnings };
 }
 
 /** The table remembering each source's last load, so an unchanged source is not read again. */
@@ -146,45 +146,48 @@ async function openReader(db: EngineSession, source: SourceTable, files: string[
   const hiveOpts = hive.size ? ', hive_partitioning = true, hive_types_autocast = false' : ', hive_partitioning = false';
   const fromHive = (c: ColumnSpec): string | undefined => (hive.has(c.name) ? `src.${ident(c.name)}` : undefined);
   const opts = source.options;
+  const rejects = { table: `"__rejects_${tag}"`, scan: `"__rejects_scan_${tag}"` };
+  const storeRejects = `store_rejects = true, rejects_table = '${rejects.table.slice(1, -1)}', rejects_scan = '${rejects.scan.slice(1, -1)}'`;
+  await db.exec(`DROP TABLE IF EXISTS ${rejects.table}; DROP TABLE IF EXISTS ${rejects.scan}`);
 
   if (source.format === 'json' || source.format === undefined) {
     if (source.columns.length === 0) {
       return { from: `read_json(${list}, filename = '__file'${hiveOpts}) src`, raw: () => 'NULL', record: 'NULL', fromHive };
     }
     // Each record as text: NDJSON files line by line (a CSV read with no quoting and a delimiter that
-    // valid JSON never contains), JSON array files element by element.
+    // valid JSON never contains; a line that is not UTF-8 or is over 16 MiB goes to the rejects
+    // table), JSON array files element by element (a file that is not UTF-8 is one rejected record).
     const arrays: string[] = [];
     const lines: string[] = [];
     for (const file of files) ((await jsonKind(file, opts)) === 'array' ? arrays : lines).push(file);
     const parts: string[] = [];
     const hiveCols = [...hive].map((k) => `, ${ident(k)}`).join('');
     if (lines.length) {
-      parts.push(`SELECT __raw, __file${hiveCols} FROM read_csv(${literalList(lines)}, columns = {'__raw': 'VARCHAR'}, header = false, delim = '\\x01', quote = '', escape = '', auto_detect = false, strict_mode = false, max_line_size = 16777216, filename = '__file'${hiveOpts}) WHERE trim(__raw) <> ''`);
+      parts.push(`SELECT __raw, false AS __undecodable, __file${hiveCols} FROM read_csv(${literalList(lines)}, columns = {'__raw': 'VARCHAR'}, header = false, delim = '\\x01', quote = '', escape = '', auto_detect = false, strict_mode = false, max_line_size = 16777216, filename = '__file', ${storeRejects}${hiveOpts}) WHERE trim(__raw) <> ''`);
     }
     if (arrays.length) {
-      parts.push(`SELECT unnest(CASE WHEN json_valid(content) AND json_type(content) = 'ARRAY' THEN json_extract(content, '$[*]')::VARCHAR[] ELSE [content] END) AS __raw, filename AS __file${[...hive].map((k) => `, regexp_extract(filename, '/${k}=([^/]*)/', 1) AS ${ident(k)}`).join('')} FROM read_text(${literalList(arrays)})`);
+      const text = `(SELECT coalesce(try(decode(content)), content::VARCHAR) AS content, try(decode(content)) IS NULL AS undecodable, filename FROM read_blob(${literalList(arrays)}))`;
+      parts.push(`SELECT unnest(CASE WHEN NOT undecodable AND json_valid(content) AND json_type(content) = 'ARRAY' THEN json_extract(content, '$[*]')::VARCHAR[] ELSE [content] END) AS __raw, undecodable AS __undecodable, filename AS __file${[...hive].map((k) => `, regexp_extract(filename, '/${k}=([^/]*)/', 1) AS ${ident(k)}`).join('')} FROM ${text}`);
     }
     const structure = literal(JSON.stringify(Object.fromEntries(source.columns.map((c) => [c.name, c.dataType ?? 'VARCHAR']))));
     return {
       from: `(${parts.join(' UNION ALL ')}) src`,
       typed: `try(json_transform(src.__raw, ${structure}))`,
+      undecodable: 'src.__undecodable',
       raw: (c) => `json_extract(src.__raw, ${literal(jsonPath(c.name))})`,
       record: 'src.__raw',
       fromHive,
+      rejects: lines.length ? rejects : undefined,
     };
   }
 
   if (source.format === 'csv') {
-    const csvRejects = { table: `"__rejects_${tag}"`, scan: `"__rejects_scan_${tag}"` };
-    await db.exec(`DROP TABLE IF EXISTS ${csvRejects.table}; DROP TABLE IF EXISTS ${csvRejects.scan}`);
-    const extra = ['delim', 'delimiter', 'quote', 'escape', 'header', 'skip', 'null_padding']
-      .filter((k) => opts[k] !== undefined)
-      .map((k) => `, ${k === 'delimiter' ? 'delim' : k} = ${typeof opts[k] === 'string' ? literal(String(opts[k])) : String(opts[k])}`)
-      .join('');
-    const from = `read_csv(${list}, all_varchar = true${opts.header === undefined ? ', header = true' : ''}${extra}, filename = '__file', store_rejects = true, rejects_table = '${csvRejects.table.slice(1, -1)}', rejects_scan = '${csvRejects.scan.slice(1, -1)}'${hiveOpts}) src`;
-    const present = new Set((await db.describe(`SELECT * FROM ${from.replace(/ src$/, '')}`)).map((c) => c.name));
-    await db.exec(`DROP TABLE IF EXISTS ${csvRejects.table}; DROP TABLE IF EXISTS ${csvRejects.scan}`);
-    return fileReader(from, present, fromHive, csvRejects);
+    const d = await csvDialect(files[0], opts);
+    const names = d.names.length ? d.names : source.columns.map((c) => c.name);
+    const columns = `{${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}`;
+    const padding = opts.null_padding === undefined ? '' : `, null_padding = ${Boolean(opts.null_padding)}`;
+    const from = `read_csv(${list}, auto_detect = false, columns = ${columns}, header = ${d.header}, skip = ${d.skip}, delim = ${literal(d.delim)}, quote = ${literal(d.quote)}, escape = ${literal(d.escape)}${padding}, max_line_size = 16777216, filename = '__file', ${storeRejects}${hiveOpts}) src`;
+    return fileReader(from, new Set(names), fromHive, rejects);
   }
 
   const from = `read_parquet(${list}, union_by_name = true, filename = '__file'${hiveOpts}) src`;
@@ -193,14 +196,14 @@ async function openReader(db: EngineSession, source: SourceTable, files: string[
 }
 
 /** CSV and Parquet: a record is a row of the file; its columns are cast one by one. */
-function fileReader(from: string, present: Set<string>, fromHive: (c: ColumnSpec) => string | undefined, csvRejects?: Reader['csvRejects']): Reader {
+function fileReader(from: string, present: Set<string>, fromHive: (c: ColumnSpec) => string | undefined, rejects?: Reader['rejects']): Reader {
   const fileCols = [...present].filter((n) => n !== '__file');
   return {
     from,
     raw: (c) => (present.has(c.name) ? `src.${ident(c.name)}` : (fromHive(c) ?? 'NULL')),
     record: `to_json(struct_pack(${fileCols.map((n) => `${ident(n)} := src.${ident(n)}`).join(', ')}))::VARCHAR`,
     fromHive,
-    csvRejects,
+    rejects,
   };
 }
 
@@ -242,18 +245,24 @@ async function jsonKind(file: string, opts: Record<string, unknown>): Promise<'a
   }
 }
 
-async function writeRejects(db: EngineSession, lake: Lake, source: SourceTable, staged: string, reader: Reader, fileKeys: Map<string, string>, key: string, tempDir: string): Promise<void> {
+/** Writes the load's rejected records as dead letters (deadLetters.ts); returns their keys. */
+async function writeRejects(db: EngineSession, lake: Lake, source: SourceTable, staged: string, reader: Reader, fileKeys: Map<string, string>, tempDir: string): Promise<string[]> {
   await fsp.mkdir(tempDir, { recursive: true });
-  const out = path.join(tempDir, `rejected-${hash(key).slice(0, 8)}.jsonl`);
+  const out = path.join(tempDir, `rejected-${hash(source.relation).slice(0, 8)}.jsonl`);
   const files = `(SELECT * FROM (VALUES ${[...fileKeys].map(([f, k]) => `(${literal(f)}, ${literal(k)})`).join(', ')}) f(path, key))`;
   const name = literal(`${source.source}.${source.table}`);
-  const parts = [`SELECT ${name} AS source, f.key AS file, s.__reason AS reason, s.__record AS record FROM ${staged} s LEFT JOIN ${files} f ON f.path = s.__file WHERE s.__reason IS NOT NULL`];
-  if (reader.csvRejects) {
-    parts.push(`SELECT ${name}, f.key, 'line ' || r.line || ': ' || r.error_message, r.csv_line FROM ${reader.csvRejects.table} r JOIN ${reader.csvRejects.scan} sc USING (scan_id, file_id) LEFT JOIN ${files} f ON f.path = sc.file_path`);
+  const parts = [`SELECT ${name} AS source, f.key AS file, f.path AS path, NULL::BIGINT AS line, NULL::BIGINT AS offset, false AS encoding, s.__reason AS reason, s.__record AS record FROM ${staged} s LEFT JOIN ${files} f ON f.path = s.__file WHERE s.__reason IS NOT NULL`];
+  if (reader.rejects) {
+    // One record may break several rules (an unterminated quote, then too many columns): one dead letter.
+    parts.push(`SELECT ${name}, f.key, f.path, r.line, min(r.line_byte_position) - 1, bool_or(r.error_type = 'INVALID ENCODING'), 'line ' || r.line || ': ' || string_agg(DISTINCT r.error_message, '; ' ORDER BY r.error_message), any_value(r.csv_line) FROM ${reader.rejects.table} r JOIN ${reader.rejects.scan} sc USING (scan_id, file_id) LEFT JOIN ${files} f ON f.path = sc.file_path GROUP BY f.key, f.path, r.line`);
   }
-  await db.exec(`COPY (${parts.join(' UNION ALL ')}) TO ${literal(out)} (FORMAT json)`);
-  await lake.putFile(key, out);
-  await fsp.rm(out, { force: true });
+  await db.exec(`COPY (${parts.join(' UNION ALL ')} ORDER BY file, line NULLS LAST, reason, record) TO ${literal(out)} (FORMAT json)`);
+  const prefix = `_rejected/${source.source === 'bronze' ? source.table : `${source.source}.${source.table}`}/`;
+  try {
+    return await writeDeadLetters(lake, prefix, out, tempDir);
+  } finally {
+    await fsp.rm(out, { force: true });
+  }
 }
 
 async function saveState(db: EngineSession, relation: string, fingerprint: string, n: number[]): Promise<void> {

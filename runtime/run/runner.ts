@@ -315,7 +315,7 @@ async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: GraphNo
 async function runSource(ctx: NodeContext, source: SourceTable): Promise<NodeOutcome> {
   const load = await loadSource(ctx.db, ctx.lake, source, { runId: ctx.runId, tempDir: ctx.tempDir, force: ctx.fullRefresh });
   const parts = load.unchanged ? ['unchanged since the last load'] : [`${load.read} read`];
-  if (load.rejected && !load.unchanged) parts.push(`${load.rejected} rejected → ${load.rejectedKey}`);
+  if (load.rejected && !load.unchanged) parts.push(`${load.rejected} rejected → ${load.rejectedKeys.length === 1 ? load.rejectedKeys[0] : `${path.posix.dirname(load.rejectedKeys[0])}/ (${load.rejectedKeys.length} files)`}`);
   if (load.duplicates && !load.unchanged) parts.push(`${load.duplicates} duplicates dropped`);
   parts.push(...load.warnings);
   return { status: load.warnings.length ? 'warn' : 'success', rows: load.accepted, message: parts.join(', '), details: { ...load } };

@@ -46,7 +46,7 @@ async function load(p: TempProject, key: string, runId = 'run-1'): Promise<{ res
   try {
     const result = await loadSource(db, new LocalLake(path.join(p.root, 'lake')), source, { runId, tempDir: path.join(p.root, 'tmp') });
     const rows = (await db.query(`SELECT * FROM ${source.relation} ORDER BY ALL`)).rows;
-    const text = result.rejectedKey ? readFileSync(path.join(p.root, 'lake', result.rejectedKey), 'utf8') : '';
+    const text = result.rejectedKeys.map((key) => readFileSync(path.join(p.root, 'lake', key), 'utf8')).join('');
     const rejected = text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
     rejected.sort((a, b) => a.reason.localeCompare(b.reason));
     return { result, rows, rejected };
@@ -81,7 +81,9 @@ test('JSON lines: malformed line, bad timestamp and missing required field are d
     // The record's own value wins over the hive partition's.
     { event_id: 'e6', user_id: 6, ts: '2026-01-02 00:00:00+00', action: null, day: 7 },
   ]);
-  assert.equal(result.rejectedKey, '_rejected/app_logs/run-1.jsonl');
+  // One dead-letter object per file with rejects, named by its content.
+  assert.equal(result.rejectedKeys.length, 2);
+  for (const key of result.rejectedKeys) assert.match(key, /^_rejected\/app_logs\/[0-9a-f]{32}\.jsonl$/);
   assert.deepEqual(rejected.map((r) => [r.file, r.reason, r.record]), [
     ['bronze/app_logs/day=01/a.json', 'event_id: required field is missing', '{"user_id":4,"ts":"2026-01-01T11:00:00Z"}'],
     ['bronze/app_logs/day=01/a.json', 'malformed JSON', '{"event_id": "e2", "user_id": 2, "ts": '],
