@@ -14,7 +14,19 @@ export interface Piece {
   exact: boolean;
 }
 
-export class SegmentMap implements OffsetMap {
+/** A map as plain data, so it can cross to another thread (the language server renders on a worker). */
+export type MapData =
+  | { kind: 'segments'; pieces: Piece[]; spans: Range[]; templateLength: number; outputLength: number }
+  | { kind: 'splice'; inner: MapData; at: number; length: number; insertedFrom: Range }
+  | { kind: 'constant'; range: Range };
+
+/** An offset map that can say what it is made of. */
+export interface DataMap extends OffsetMap {
+  readonly data: MapData;
+}
+
+export class SegmentMap implements DataMap {
+  private readonly spans: Range[];
   /**
    * @param pieces literal runs in output order
    * @param spans the template's Jinja spans, sorted by start
@@ -23,10 +35,16 @@ export class SegmentMap implements OffsetMap {
    */
   constructor(
     private readonly pieces: Piece[],
-    private readonly spans: Range[],
+    spans: Range[],
     private readonly templateLength: number,
     private readonly outputLength: number,
-  ) {}
+  ) {
+    this.spans = spans.map((s) => ({ start: s.start, end: s.end }));
+  }
+
+  get data(): MapData {
+    return { kind: 'segments', pieces: this.pieces, spans: this.spans, templateLength: this.templateLength, outputLength: this.outputLength };
+  }
 
   toTemplate(offset: number): Range {
     const i = this.pieceAtOrBefore(offset);
@@ -70,8 +88,11 @@ export class SegmentMap implements OffsetMap {
  * The map after `length` characters were inserted at output offset `at` (e.g. ephemeral CTEs):
  * inserted offsets map to `insertedFrom`, later ones shift back.
  */
-export function spliceMap(inner: OffsetMap, at: number, length: number, insertedFrom: Range): OffsetMap {
+export function spliceMap(inner: OffsetMap, at: number, length: number, insertedFrom: Range): DataMap {
   return {
+    get data(): MapData {
+      return { kind: 'splice', inner: dataOf(inner), at, length, insertedFrom };
+    },
     toTemplate(offset: number): Range {
       if (offset < at) return inner.toTemplate(offset);
       if (offset < at + length) return insertedFrom;
@@ -89,6 +110,23 @@ export function mapRange(map: OffsetMap, range: Range): Range {
 }
 
 /** Maps every offset to one range (a node with no template, e.g. a generic test). */
-export function constantMap(range: Range): OffsetMap {
-  return { toTemplate: () => range };
+export function constantMap(range: Range): DataMap {
+  return { data: { kind: 'constant', range }, toTemplate: () => range };
+}
+
+/** The data of a map made here; any other map is taken as mapping everything to its start. */
+export function dataOf(map: OffsetMap): MapData {
+  return (map as Partial<DataMap>).data ?? { kind: 'constant', range: map.toTemplate(0) };
+}
+
+/** The map that `dataOf` described. */
+export function mapOf(data: MapData): DataMap {
+  switch (data.kind) {
+    case 'segments':
+      return new SegmentMap(data.pieces, data.spans, data.templateLength, data.outputLength);
+    case 'splice':
+      return spliceMap(mapOf(data.inner), data.at, data.length, data.insertedFrom);
+    case 'constant':
+      return constantMap(data.range);
+  }
 }

@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { openMemory, type Warehouse } from '../../../runtime/engine/duckdb.js';
 import type { ColumnInfo } from '../../../runtime/engine/adapter.js';
 import { ident } from '../../../runtime/engine/sql.js';
-import { compileNode } from '../../../runtime/compile/compile.js';
 import { suggest } from '../../../runtime/project/config.js';
 import type { CompiledNode, Diagnostic, Location, ModelNode, Range } from '../../../runtime/project/types.js';
 import { compareContract } from '../../../runtime/run/contracts.js';
@@ -95,14 +94,14 @@ export class Binder {
   }
 
   /** The compiled SQL of a model, cached by its text and everything compiling it reads. */
-  compiled(id: string): CompiledNode | undefined {
+  async compiled(id: string): Promise<CompiledNode | undefined> {
     const snap = this.ws.snapshot();
     const node = snap.graph.nodes.get(id);
     if (node?.kind !== 'model') return undefined;
     const key = compileKey(this.ws, node);
     const cached = this.compiledCache.get(id);
     if (cached?.key === key) return cached.compiled;
-    const compiled = compileNode(snap.project, snap.graph, id);
+    const compiled = await this.ws.compiler.compile(snap, id);
     this.compiledCache.set(id, { key, compiled });
     return compiled;
   }
@@ -191,17 +190,20 @@ export class Binder {
     const snap = this.ws.snapshot();
     const model = snap.graph.nodes.get(id);
     if (model?.kind !== 'model' || model.config.materialized === 'ephemeral' && !model.spec) return [];
-    const compiled = this.compiled(id);
-    if (!compiled) return [];
-    const inputs = this.inputStubs(id);
-    const key = hash(`${compiled.sql}\0${inputs ? inputs.map((s) => s.signature).join('\0') : 'unbindable'}`);
+    const revision = this.ws.revision;
+    const compiled = await this.compiled(id);
+    // Relinked while it rendered (on a worker): the result may be of the old project; a later pass binds it.
+    if (!compiled || this.ws.snapshot() !== snap) return [];
+    // A model that did not render has nothing to bind: its template's own problem is the diagnostic.
+    const rendered = !compiled.diagnostics.some((d) => d.severity === 'error' || d.code === 'render-budget');
+    const inputs = rendered ? this.inputStubs(id) : undefined;
+    const key = hash(rendered ? `${compiled.sql}\0${inputs ? inputs.map((s) => s.signature).join('\0') : 'unbindable'}` : `unrendered\0${JSON.stringify(compiled.diagnostics)}`);
     const previous = this.results.get(id);
     if (previous?.key === key) {
       this.fresh.add(id);
       return [];
     }
-    const revision = this.ws.revision;
-    const result = await this.lock.run(() => this.bind(model, compiled, inputs, key), urgent);
+    const result = rendered ? await this.lock.run(() => this.bind(model, compiled, inputs, key), urgent) : { key, diagnostics: this.renderDiagnostics(model, compiled) };
     // The project may have changed while DuckDB worked: keep the result, but check it again next time.
     if (this.ws.revision === revision) this.fresh.add(id);
     this.results.set(id, result);
@@ -210,6 +212,17 @@ export class Binder {
     if (model.spec) files.add(model.spec.location.file);
     for (const d of [...(previous?.diagnostics ?? []), ...result.diagnostics]) files.add(d.file);
     return [...files];
+  }
+
+  /**
+   * Why a model did not render, unless the static checks already say it (an unknown ref, source or
+   * var has its own diagnostic on the call) or schema files are still being indexed (a source they
+   * declare is not known yet).
+   */
+  private renderDiagnostics(model: ModelNode, compiled: CompiledNode): Diagnostic[] {
+    if (this.ws.indexing) return [];
+    const staticError = this.ws.snapshot().project.diagnostics.some((d) => d.file === model.file && d.severity === 'error');
+    return staticError ? [] : compiled.diagnostics;
   }
 
   /** True when a node's stub can come from its enforced contract's typed columns alone. */
@@ -239,6 +252,14 @@ export class Binder {
   private async open(): Promise<Warehouse> {
     this.engine ??= openMemory();
     return this.engine;
+  }
+
+  /** Closes the in-memory database (the workspace is done with). */
+  async close(): Promise<void> {
+    const engine = this.engine;
+    this.engine = undefined;
+    this.stubs.clear();
+    if (engine) await this.lock.run(async () => (await engine).close(), true);
   }
 
   private async bind(model: ModelNode, compiled: CompiledNode, inputs: ReturnType<Binder['inputStubs']>, key: string): Promise<BindResult> {

@@ -44,7 +44,7 @@ export async function columnLineage(ws: Workspace, id: string, column: string, d
 export async function directInputs(ws: Workspace, id: string, column: string): Promise<ColumnRef[]> {
   const snap = ws.snapshot();
   if (!ws.trusted || snap.node(id)?.kind !== 'model') return [];
-  const compiled = ws.binder.compiled(id);
+  const compiled = await ws.binder.compiled(id);
   if (!compiled) return [];
   const ast = await ws.binder.parseTree(compiled.sql);
   const root = ast?.statements?.[0]?.node;

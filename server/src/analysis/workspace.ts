@@ -14,6 +14,7 @@ import { discoverPackages } from '../../../runtime/project/packages.js';
 import { buildGraph } from '../../../runtime/graph/dag.js';
 import { scanTemplate } from '../../../runtime/template/scan.js';
 import { Binder } from './binder.js';
+import { inProcessCompiler, type NodeCompiler } from './compiler.js';
 import { relinkModel } from './relink.js';
 import { Snapshot, type Column } from './snapshot.js';
 import { readRunResults, type LastRun, type RunHistory, type RunSummary } from './runResults.js';
@@ -31,6 +32,8 @@ export interface WorkspaceOptions {
   cache?: SummaryCache;
   /** False for an untrusted workspace: see Workspace.trusted. Default true. */
   trusted?: boolean;
+  /** Renders models for binding (default: in process). */
+  compiler?: NodeCompiler;
 }
 
 /** Summaries of schema files keyed by file, each with the hash of the text it was parsed from. */
@@ -56,6 +59,8 @@ type Kind = 'config' | ParsedFile['kind'] | 'runResults' | 'catalog';
 
 export class Workspace {
   readonly binder: Binder;
+  /** Renders models for the binder (WorkspaceOptions.compiler). */
+  compiler: NodeCompiler = inProcessCompiler;
   /** Bumped when anything every compilation reads changes: macros, vars, the project config. */
   compileEpoch = 0;
   /** Bumped on every change to any file. */
@@ -93,6 +98,7 @@ export class Workspace {
     ws.deferSchemas = options.deferSchemas ?? false;
     ws.isTrusted = options.trusted ?? true;
     ws.cache = options.cache;
+    if (options.compiler) ws.compiler = options.compiler;
     ws.cached = await options.cache?.load().catch(() => undefined);
     await ws.loadAll();
     ws.deferSchemas = false;

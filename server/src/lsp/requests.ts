@@ -122,9 +122,9 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
     }
   }, true);
 
-  handle<P.CompiledParams, P.CompiledResult>(P.CompiledRequestMethod, (error) => ({ id: '', sql: '', errors: [error] }), (ws, paths, params) => {
+  handle<P.CompiledParams, P.CompiledResult>(P.CompiledRequestMethod, (error) => ({ id: '', sql: '', errors: [error] }), async (ws, paths, params) => {
     const id = targetId(ws, paths, params);
-    const compiled = id ? ws.binder.compiled(id) : undefined;
+    const compiled = id ? await ws.binder.compiled(id) : undefined;
     if (!id || !compiled) return { id: '', sql: '', errors: ['No model here'] };
     return { id, sql: compiled.sql, errors: compiled.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}: ${d.message}`) };
   }, true);

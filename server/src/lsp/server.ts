@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Workspace } from '../analysis/workspace.js';
 import { NodeFileSystem } from '../../../runtime/project/fs.js';
 import { parseSchemasOnWorker } from './schemaWorker.js';
+import { RenderWorker } from './renderWorker.js';
 import { IndexCache } from './indexCache.js';
 import { complete } from '../analysis/completion.js';
 import { hover } from '../analysis/hover.js';
@@ -21,6 +22,9 @@ import { DiagnosticsPublisher } from './diagnostics.js';
 import { registerCustomRequests } from './requests.js';
 import { ProjectChangedNotificationMethod, TrustNotificationMethod, type InitializationOptions, type ProjectChangedParams } from './protocol.js';
 import { findProjectRoot } from './projectRoot.js';
+
+/** How long the editor waits for one model to render before it stops the render and moves on. */
+const EDITOR_RENDER_DEADLINE_MS = 2000;
 
 export function startServer(connection: lsp.Connection): void {
   const documents = new lsp.TextDocuments(TextDocument);
@@ -100,8 +104,9 @@ export function startServer(connection: lsp.Connection): void {
     };
   });
 
-  // The bundle (dist/server.js) is also the schema worker's entry and keys the index cache.
+  // The bundle (dist/server.js) is also the schema and render workers' entry and keys the index cache.
   const bundled = __filename.endsWith('.js');
+  let renderer: RenderWorker | undefined;
 
   connection.onInitialized(async () => {
     // Editors without their own watcher setup (Neovim, Helix) learn here which files matter.
@@ -115,7 +120,9 @@ export function startServer(connection: lsp.Connection): void {
       // From source (tests under tsx) there is no bundle to key the cache on: no cache then. Nor in
       // an untrusted workspace, where the server writes nothing.
       const cache = bundled && trusted ? new IndexCache(paths!.root, __filename) : undefined;
-      workspace = await Workspace.open(new NodeFileSystem(), paths!.root, { log, deferSchemas: true, cache, trusted });
+      // Bundled, models render on a worker the server can stop (from source, under tsx, in process).
+      renderer = bundled ? new RenderWorker(__filename, EDITOR_RENDER_DEADLINE_MS, () => workspace?.compileEpoch ?? 0, log) : undefined;
+      workspace = await Workspace.open(new NodeFileSystem(), paths!.root, { log, deferSchemas: true, cache, trusted, compiler: renderer });
       for (const doc of documents.all()) {
         const file = paths!.file(doc.uri);
         if (file !== undefined) workspace.setText(file, doc.getText());
@@ -258,7 +265,10 @@ export function startServer(connection: lsp.Connection): void {
 
   registerCustomRequests(connection, { ready, workspace: () => workspace, paths: () => paths, log });
 
-  connection.onShutdown(() => publisher?.dispose());
+  connection.onShutdown(() => {
+    publisher?.dispose();
+    renderer?.dispose();
+  });
   documents.listen(connection);
   connection.listen();
 }
