@@ -235,24 +235,13 @@ function instantiateGenericTests(project: Project, err: Report): void {
   for (const s of project.sources.values()) attach(`${s.source}_${s.table}`, 'source_', s.id, [], s);
 }
 
-/** dbt-style generic test names, e.g. not_null_orders_id, accepted_values_orders_status__a__b. */
-function genericTestName(prefix: string, target: string, t: TestSpec): string {
-  if (t.name.includes('.')) return packageTestName(prefix, target, t);
-  const parts = [`${prefix}${t.name}`, target];
-  const column = t.column ?? (typeof t.args.column_name === 'string' ? t.args.column_name : undefined);
-  if (column) parts.push(column);
-  let name = parts.join('_');
-  if (t.name === 'accepted_values' && Array.isArray(t.args.values)) name += '__' + t.args.values.map(String).join('__');
-  if (t.name === 'relationships') name += `__${String(t.args.field)}__${String(t.args.to)}`;
-  return name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/_+$/, '').slice(0, 200);
-}
-
 /**
- * A package test's name as dbt synthesizes it: `<package>_<test>_<target>_` followed by every argument's
- * values in argument-name order (column_name first among them), each cleaned to [0-9a-zA-Z_] and joined
- * with '__', e.g. dbt_utils_accepted_range_orders_amount__0.
+ * A generic test's name as dbt synthesizes it: `<test>_<target>_` followed by every argument's values
+ * in argument-name order (column_name among them), each cleaned to [0-9a-zA-Z_] and joined with '__':
+ * not_null_orders_id, relationships_orders_customer_id__id__ref_customers_ (the trailing '_' is the
+ * cleaned "')"), dbt_utils_accepted_range_orders_amount__0; `source_` first for a source's tests.
  */
-function packageTestName(prefix: string, target: string, t: TestSpec): string {
+function genericTestName(prefix: string, target: string, t: TestSpec): string {
   const args: Record<string, unknown> = { ...t.args };
   if (t.column !== undefined) args.column_name = t.column;
   const flat = Object.keys(args)

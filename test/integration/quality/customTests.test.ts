@@ -78,10 +78,10 @@ describe('custom generic tests ({% test %} blocks)', () => {
     assert.match(out, /FAIL is_positive_card_payments_amount: 1 failing row\n +bad_value\n +-+\n +-3\n/);
     assert.match(out, /OK +test is_positive_card_payments_amount_2 /);
     assert.match(out, /FAIL +test at_least_card_payments_amount · Got 1 result/);
-    assert.match(out, /FAIL +test at_least_card_payments_amount_2 · Got 2 results/);
-    assert.match(out, /FAIL at_least_card_payments_amount_2: 2 failing rows\n.*\n.*\n +1 +1 +10 +card\n +2 +1 +-3 +card\n/);
-    assert.match(out, /OK +test has_rows_card_payments /);
-    assert.match(out, /WARN +test has_rows_card_payments_2 · Got 1 result, configured to warn if != 0/);
+    assert.match(out, /FAIL +test at_least_card_payments_amount__20 · Got 2 results/);
+    assert.match(out, /FAIL at_least_card_payments_amount__20: 2 failing rows\n.*\n.*\n +1 +1 +10 +card\n +2 +1 +-3 +card\n/);
+    assert.match(out, /OK +test has_rows_card_payments_ /);
+    assert.match(out, /WARN +test has_rows_card_payments_10 · Got 1 result, configured to warn if != 0/);
     assert.match(out, /2 tests passed · 3 fail, 1 warn/);
     // Every test runs after the model it tests.
     const lines = io.stdout.filter((l) => / of 8 /.test(l));
@@ -96,7 +96,7 @@ describe('custom generic tests ({% test %} blocks)', () => {
       await db.exec(`create table payments as select * from (values (1, 1, 10, 'card'), (2, 1, -3, 'card'), (4, 3, 25, 'card')) t(id, order_id, amount, method)`);
       await db.exec(`create view card_payments as select * from payments`);
       const compile = (id: string) => compileNode(loaded, graph as Graph, id);
-      const r = await runTest(db, loaded, graph, 'test.at_least_card_payments_amount_2', compile);
+      const r = await runTest(db, loaded, graph, 'test.at_least_card_payments_amount__20', compile);
       assert.equal(r.status, 'fail', r.message);
       assert.equal(r.failures, 2);
       assert.deepEqual(r.sampleRows.map((row) => Number(row.amount)).sort((a, b) => a - b), [-3, 10]);

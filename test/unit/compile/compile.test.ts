@@ -121,7 +121,7 @@ select * from {{ ref('orders') }} where id < 0
   assert.equal(sql('unique_orders_id'), 'select id as unique_field, count(*) as n_records\nfrom "main"."orders"\nwhere id is not null\ngroup by id\nhaving count(*) > 1');
   assert.equal(sql('not_null_orders_id'), 'select *\nfrom "main"."orders"\nwhere id is null');
   assert.equal(sql('accepted_values_orders_status__placed__it_s'), `with all_values as (\n  select status as value_field, count(*) as n_records\n  from (select * from "main"."orders" where id > 0) dbt_subquery\n  group by status\n)\nselect *\nfrom all_values\nwhere value_field not in ('placed', 'it''s')`);
-  assert.equal(sql('relationships_orders_user_id__id__ref_users'), 'with child as (\n  select user_id as from_field\n  from "main"."orders"\n  where user_id is not null\n),\nparent as (\n  select id as to_field\n  from "main"."users"\n)\nselect from_field\nfrom child\nleft join parent on child.from_field = parent.to_field\nwhere parent.to_field is null');
+  assert.equal(sql('relationships_orders_user_id__id__ref_users_'), 'with child as (\n  select user_id as from_field\n  from "main"."orders"\n  where user_id is not null\n),\nparent as (\n  select id as to_field\n  from "main"."users"\n)\nselect from_field\nfrom child\nleft join parent on child.from_field = parent.to_field\nwhere parent.to_field is null');
   assert.equal(sql('no_orders'), 'select * from "main"."orders" where id < 0');
   assert.deepEqual([...all.keys()].filter((id) => id.startsWith('model.')), ['model.orders', 'model.users']);
   assert.ok([...all.values()].every((n) => n.diagnostics.length === 0));

@@ -80,25 +80,25 @@ test('{% test %} blocks are the project macros test_<name>, where go-to-definiti
   ]);
 });
 
-test('a column test gets model and column_name; a model test only model; YAML arguments override defaults', async () => {
+test('a column test gets model and column_name; a model test only model; YAML arguments override defaults (and name the test as dbt does)', async () => {
   const { sql, diagnostics } = await compileTests(SHOP);
   assert.equal(sql('is_positive_orders_amount'), 'select * from "main"."orders" where amount <= 0');
-  assert.equal(sql('has_rows_orders'), 'select count(*) as n from "main"."orders" having count(*) < 1');
-  assert.equal(sql('has_rows_orders_2'), 'select count(*) as n from "main"."orders" having count(*) < 3');
-  assert.deepEqual(diagnostics('has_rows_orders'), []);
+  assert.equal(sql('has_rows_orders_'), 'select count(*) as n from "main"."orders" having count(*) < 1');
+  assert.equal(sql('has_rows_orders_3'), 'select count(*) as n from "main"."orders" having count(*) < 3');
+  assert.deepEqual(diagnostics('has_rows_orders_'), []);
   assert.deepEqual(diagnostics('is_positive_orders_amount'), []);
 });
 
 test('`where` turns model into a filtered subquery; severity stays on the test node', async () => {
   const { project, sql } = await compileTests(SHOP);
-  assert.equal(sql('at_least_orders_amount'), `select * from (select * from "main"."orders" where status <> 'placed') dbt_subquery where amount < 5`);
-  assert.equal(project.tests.get('at_least_orders_amount')!.severity, 'warn');
+  assert.equal(sql('at_least_orders_amount__5'), `select * from (select * from "main"."orders" where status <> 'placed') dbt_subquery where amount < 5`);
+  assert.equal(project.tests.get('at_least_orders_amount__5')!.severity, 'warn');
 });
 
 test('an argument written ref(...) is evaluated to the relation, and the test depends on it', async () => {
   const { sql, graph } = await compileTests(SHOP);
-  assert.equal(sql('same_ids_orders_customer_id'), 'select customer_id from "main"."orders" except select id from "main"."customers" -- customers');
-  assert.deepEqual([...graph.parents.get('test.same_ids_orders_customer_id')!].sort(), ['model.customers', 'model.orders']);
+  assert.equal(sql('same_ids_orders_customer_id__ref_customers_'), 'select customer_id from "main"."orders" except select id from "main"."customers" -- customers');
+  assert.deepEqual([...graph.parents.get('test.same_ids_orders_customer_id__ref_customers_')!].sort(), ['model.customers', 'model.orders']);
 });
 
 test('a custom test on an ephemeral model reads it through its CTE', async () => {

@@ -173,7 +173,7 @@ models:
     ['unique_events_event_id', 'model.events', 'error', 'event_id', {}],
     ['not_null_events_event_id', 'model.events', 'error', 'event_id', {}],
     ['accepted_values_events_action__click__view', 'model.events', 'warn', 'action', { values: ['click', 'view'] }],
-    ['relationships_events_user_id__id__ref_users', 'model.events', 'error', 'user_id', { to: "ref('users')", field: 'id' }],
+    ['relationships_events_user_id__id__ref_users_', 'model.events', 'error', 'user_id', { to: "ref('users')", field: 'id' }],
   ]);
   assert.equal(project.tests.get('unique_events_event_id')!.id, 'test.unique_events_event_id');
 });
