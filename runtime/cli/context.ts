@@ -9,6 +9,7 @@ import { NodeFileSystem, type FileSystem } from '../project/fs.js';
 import { CONFIG_FILES, loadProject } from '../project/load.js';
 import type { ConfigOverrides } from '../project/projectConfig.js';
 import type { Diagnostic, Project } from '../project/types.js';
+import { readDeferState, type DeferState } from '../run/defer.js';
 import type { RunOptions } from '../run/types.js';
 import { countErrors, formatDiagnostics } from './diagnostics.js';
 import { parseVars } from './vars.js';
@@ -113,6 +114,28 @@ export function selectOptions(command: Command): Command {
     .addOption(new Option('-s, --select <selector...>', "nodes to include: name, +name, name+, 2+name, tag:x, path:models/gold, layer:silver; space = union, comma = intersection").argParser(collect))
     .addOption(new Option('--exclude <selector...>', 'nodes to leave out (same syntax as --select)').argParser(collect))
     .option('--selector <name>', `a selector defined in ${SELECTORS_FILE} (replaces --select and --exclude, as in dbt)`);
+}
+
+export interface DeferOptions {
+  defer?: boolean;
+  state?: string;
+}
+
+/** Adds dbt's `--defer` and `--state DIR`. */
+export function deferOptions(command: Command): Command {
+  return command
+    .option('--defer', "refs to unselected models and seeds that this warehouse lacks read the relations of --state's manifest.json")
+    .option('--state <dir>', "a folder with another run's manifest.json (its target folder, or a copy)");
+}
+
+/** The state --defer reads; --defer without --state, or an unreadable manifest, is a user error. */
+export async function deferOf(options: DeferOptions, io: Io): Promise<DeferState | undefined> {
+  if (!options.defer && options.state === undefined) return undefined;
+  if (!options.defer) throw new UserError('--state is read by --defer here (state: selectors are not supported yet); add --defer');
+  if (options.state === undefined) throw new UserError('--defer needs --state DIR, the folder of the manifest.json to defer to');
+  const read = await readDeferState(path.resolve(io.cwd, options.state));
+  if (!read.state) throw new UserError(read.error!);
+  return read.state;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {

@@ -1,10 +1,11 @@
-// target/catalog.json in dbt's format (what `dbt docs generate` writes): every relation of the project
+// <target-path>/catalog.json in dbt's format (what `dbt docs generate` writes): every relation of the project
 // that exists in the warehouse, with its columns and types. Written at the end of each run; the editor types from it.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { EngineSession } from '../engine/adapter.js';
 import { splitRelation } from '../engine/sql.js';
 import type { Project } from '../project/types.js';
+import { targetFolder } from './results.js';
 import type { RunGraph } from './types.js';
 
 interface CatalogColumn {
@@ -25,7 +26,7 @@ interface CatalogTable {
 export async function writeCatalog(db: EngineSession, project: Project, graph: RunGraph): Promise<void> {
   try {
     const catalog = await buildCatalog(db, project, graph);
-    const dir = path.join(project.root, 'target');
+    const { dir } = targetFolder(project);
     await fsp.mkdir(dir, { recursive: true });
     const file = path.join(dir, 'catalog.json');
     // Written aside and renamed, so the editor watching it never reads half a file.

@@ -11,10 +11,12 @@ import { reclaimScratch, scratchName } from '../lake/leftovers.js';
 import { openLake } from '../lake/open.js';
 import { mkdirInside } from '../lake/within.js';
 import type { ModelNode, Project, Range, SourceTable } from '../project/types.js';
-import { ensureLoadState, loadSource } from './bronze.js';
+import { ensureLoadState, loadSource, SourceError } from './bronze.js';
 import { writeCatalog } from './catalog.js';
+import { applyDefer } from './defer.js';
 import { defaultHooks } from './hooks.js';
 import { isIncrementalRun, materialize, ModelError } from './materialize.js';
+import { writeManifest } from './manifest.js';
 import { saveRunResults } from './results.js';
 import type { GraphNode, NodeContext, NodeError, NodeKind, NodeOutcome, NodeResult, RunEvent, RunGraph, RunHooks, RunOptions, RunResults } from './types.js';
 
@@ -26,6 +28,7 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
   const runId = newRunId();
   const started = Date.now();
   const emit = (event: RunEvent): void => options.onEvent?.(event);
+  let deferred: string[] = [];
   /** `ran`: whether the run got its warehouse; a run refused before that keeps the last results. */
   const finish = async (results: NodeResult[], errors: NodeError[], ran: boolean): Promise<RunResults> => {
     const run: RunResults = {
@@ -36,8 +39,12 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
       success: errors.length === 0 && results.every((r) => r.status !== 'error' && r.status !== 'fail' && r.status !== 'cancelled'),
       results,
       errors,
+      ...(deferred.length ? { deferred } : {}),
     };
-    if (ran && options.writeResults !== false) await saveRunResults(project.root, run);
+    if (ran && options.writeResults !== false) {
+      await saveRunResults(project, run);
+      await writeManifest(project, graph, runId);
+    }
     emit({ type: 'finish', results: run });
     return run;
   };
@@ -80,12 +87,19 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
   }
   try {
     await reclaimScratch(scratch);
+    // --defer: what this run compiles against, with the state's relations for missing upstream nodes.
+    let runProject = project;
+    if (options.defer) {
+      const defer = await applyDefer(warehouse, project, graph, order, options.defer);
+      if (defer.errors.length) return await finish([], defer.errors.map((message) => ({ file: project.config.file, message })), false);
+      ({ project: runProject, deferred } = defer);
+    }
     await prepareSchemas(warehouse, graph, order);
     const threads = Math.max(1, Math.floor(options.threads ?? project.config.threads ?? 4));
     const sessions: EngineSession[] = [warehouse];
     for (let i = 1; i < Math.min(threads, order.length); i++) sessions.push(await warehouse.session());
-    const base = { lake, project, graph, runId, tempDir, fullRefresh: options.fullRefresh ?? false, signal: options.signal };
-    const compile: NodeContext['compile'] = (id, opts) => compileHook(project, graph, id, opts);
+    const base = { lake, project: runProject, graph, runId, tempDir, fullRefresh: options.fullRefresh ?? false, signal: options.signal };
+    const compile: NodeContext['compile'] = (id, opts) => compileHook(runProject, graph, id, opts);
     const results = await execute(order, parents, graph, sessions, options, emit, (db, node) => runNode({ ...base, db, compile }, hooks, node));
     if (options.writeResults !== false) await writeCatalog(warehouse, project, graph);
     return await finish(results, [], true);
@@ -313,9 +327,13 @@ async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: GraphNo
 }
 
 async function runSource(ctx: NodeContext, source: SourceTable): Promise<NodeOutcome> {
-  const load = await loadSource(ctx.db, ctx.lake, source, { runId: ctx.runId, tempDir: ctx.tempDir, force: ctx.fullRefresh });
+  const load = await loadSource(ctx.db, ctx.lake, source, { runId: ctx.runId, tempDir: ctx.tempDir, force: ctx.fullRefresh }).catch((err: unknown) => {
+    if (err instanceof SourceError) return { status: 'error' as const, message: err.message, error: { ...err.location, message: err.message } };
+    throw err;
+  });
+  if ('status' in load) return load;
   const parts = load.unchanged ? ['unchanged since the last load'] : [`${load.read} read`];
-  if (load.rejected && !load.unchanged) parts.push(`${load.rejected} rejected → ${load.rejectedKeys.length === 1 ? load.rejectedKeys[0] : `${path.posix.dirname(load.rejectedKeys[0])}/ (${load.rejectedKeys.length} files)`}`);
+  if (load.rejected && !load.unchanged) parts.push(`${load.rejected} rejected → ${load.rejectedKey}`);
   if (load.duplicates && !load.unchanged) parts.push(`${load.duplicates} duplicates dropped`);
   parts.push(...load.warnings);
   return { status: load.warnings.length ? 'warn' : 'success', rows: load.accepted, message: parts.join(', '), details: { ...load } };

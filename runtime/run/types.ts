@@ -1,6 +1,7 @@
 // The runner's public data: options, per-node results, the event stream and run_results.json.
 import type { EngineSession } from '../engine/adapter.js';
 import type { Lake } from '../lake/lake.js';
+import type { DeferState } from './defer.js';
 import type { CompiledNode, Diagnostic, ModelNode, Project, Range, Result, SeedNode, SourceTable, TestNode } from '../project/types.js';
 
 export type GraphNode = ModelNode | SourceTable | SeedNode | TestNode;
@@ -54,6 +55,8 @@ export interface RunResults {
   results: NodeResult[];
   /** Problems that stopped the run before any node ran (a held lock, a broken project). */
   errors: NodeError[];
+  /** --defer: the unselected models and seeds read from the state's relations instead. */
+  deferred?: string[];
 }
 
 /** What a seed or test runner gets: the engine session to use and the run's facts. */
@@ -95,8 +98,10 @@ export interface RunOptions {
   lake?: Lake;
   /** Overrides the warehouse file (absolute or relative to the project root). */
   warehouse?: string;
-  /** Write target/run_results.json (default true). */
+  /** Write run_results.json, manifest.json and catalog.json under the target path (default true). */
   writeResults?: boolean;
+  /** --defer --state: refs to unselected nodes missing from the warehouse resolve to the state's relations. */
+  defer?: DeferState;
   hooks?: Partial<RunHooks>;
 }
 

@@ -1,11 +1,15 @@
 // `medallion compile`: renders the selected models and tests (Jinja → SQL) and writes them to
-// target/compiled/<project>/<file path>, as dbt does; prints a summary, or the SQL of a single model.
+// <target-path>/compiled/<project>/<file path> with manifest.json, as dbt does; prints a summary, or
+// the SQL of a single model.
+import { randomUUID } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { compileNode, compileProject } from '../../compile/compile.js';
 import type { CompiledNode, Diagnostic, ModelNode, TestNode } from '../../project/types.js';
-import { action, openProject, plural, projectOption, select, selectionOf, selectOptions, stdio, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
+import { writeManifest } from '../../run/manifest.js';
+import { targetFolder } from '../../run/results.js';
+import { action, displayPath, openProject, plural, projectOption, select, selectionOf, selectOptions, stdio, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
 
 export interface CompileCommandOptions extends ProjectOptions, SelectOptions {
   incremental?: boolean;
@@ -39,9 +43,11 @@ export async function compile(options: CompileCommandOptions, io: Io = stdio): P
     compiled = [...compileProject(project, graph, opts).values()];
   }
 
-  const outDir = path.join(project.root, 'target', 'compiled', project.config.name);
+  const target = targetFolder(project);
+  const outDir = path.join(target.dir, 'compiled', project.config.name);
   const files = compiled.map((c) => ({ file: path.join(outDir, outputPath(graph.nodes.get(c.id) as ModelNode | TestNode)), sql: c.sql }));
   await writeAll(files.filter((_, i) => !compiled[i].diagnostics.some((d) => d.severity === 'error')));
+  await writeManifest(project, graph, randomUUID());
   // A file the loader already found errors in would mostly repeat them when rendered.
   const reported = new Set([...project.diagnostics, ...graph.diagnostics].filter((d) => d.severity === 'error').map((d) => d.file));
   const diagnostics: Diagnostic[] = compiled.flatMap((c) => c.diagnostics).filter((d) => !reported.has(d.file));
@@ -55,7 +61,7 @@ export async function compile(options: CompileCommandOptions, io: Io = stdio): P
     io.out(models[0].sql.replace(/\s+$/, ''));
   }
   const ms = Math.round(performance.now() - started);
-  const shownDir = path.posix.join(opened.displayRoot, 'target', 'compiled', project.config.name);
+  const shownDir = displayPath(io.cwd, outDir);
   const counts = `${plural(models.length, 'model')} and ${plural(compiled.length - models.length, 'test')}`;
   const failed = compiled.filter((c) => c.diagnostics.some((d) => d.severity === 'error')).length;
   (printSql ? io.err : io.out)(`Compiled ${counts} of ${project.config.name} in ${ms} ms → ${shownDir}/${failed ? ` (${failed} failed)` : ''}${errors ? `; ${plural(errors, 'error')}` : ''}`);

@@ -4,9 +4,9 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Diagnostic } from '../../project/types.js';
 import { runPipeline } from '../../run/runner.js';
 import type { NodeResult, RunEvent, RunOptions, RunResults } from '../../run/types.js';
-import { action, colorsOf, openProject, plural, projectOption, runSelection, selectOptions, stdio, type Colors, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
+import { action, colorsOf, deferOf, deferOptions, openProject, plural, projectOption, runSelection, selectOptions, stdio, type Colors, type Io, type DeferOptions, type ProjectOptions, type SelectOptions } from '../context.js';
 
-export interface RunCommandOptions extends ProjectOptions, SelectOptions {
+export interface RunCommandOptions extends ProjectOptions, SelectOptions, DeferOptions {
   fullRefresh?: boolean;
   failFast?: boolean;
   threads?: number;
@@ -22,6 +22,7 @@ export function register(program: Command): void {
 export function runOptions(command: Command): Command {
   projectOption(command);
   selectOptions(command);
+  deferOptions(command);
   return command
     .option('--full-refresh', 'rebuild incremental models from scratch and reload unchanged sources')
     .option('--fail-fast', 'stop at the first failure')
@@ -37,6 +38,7 @@ function threadsArg(value: string): number {
 export async function runCommand(command: 'run' | 'build', options: RunCommandOptions, io: Io = stdio, extra: Partial<RunOptions> = {}): Promise<number> {
   const opened = await openProject(options, io);
   const selection = await runSelection(opened, options, io, command === 'build' ? 'eager' : undefined);
+  const defer = await deferOf(options, io);
   const colors = colorsOf(io);
   const progress = new Progress(io);
   const controller = new AbortController();
@@ -51,6 +53,7 @@ export async function runCommand(command: 'run' | 'build', options: RunCommandOp
     run = await runPipeline(opened.project, opened.graph, {
       command,
       ...selection,
+      defer,
       fullRefresh: options.fullRefresh,
       failFast: options.failFast,
       threads: options.threads,
@@ -71,6 +74,7 @@ export async function runCommand(command: 'run' | 'build', options: RunCommandOp
     await opened.report(diagnostics);
   }
   for (const r of run.results) if (r.kind === 'test' && (r.status === 'fail' || r.status === 'warn')) for (const line of failingRows(r, colors)) io.out(line);
+  if (run.deferred) io.out(colors.dim(`Deferred to --state ${options.state}: ${run.deferred.join(', ')}`));
   for (const line of summary(run, colors)) io.out(line);
   return run.success ? 0 : 1;
 }

@@ -6,10 +6,10 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { ColumnInfo, JsonValue } from '../../engine/adapter.js';
 import { runPipeline } from '../../run/runner.js';
 import type { NodeResult, NodeStatus, RunResults } from '../../run/types.js';
-import { action, colorsOf, openProject, plural, projectOption, runSelection, selectOptions, stdio, type Colors, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
+import { action, colorsOf, deferOf, deferOptions, openProject, plural, projectOption, runSelection, selectOptions, stdio, type Colors, type Io, type DeferOptions, type ProjectOptions, type SelectOptions } from '../context.js';
 import { formatTable } from './preview.js';
 
-export interface NodeCommandOptions extends ProjectOptions, SelectOptions {
+export interface NodeCommandOptions extends ProjectOptions, SelectOptions, DeferOptions {
   threads?: number;
   /** seed: dbt's flag; seeds are always replaced whole, so it changes nothing but is accepted. */
   fullRefresh?: boolean;
@@ -23,10 +23,11 @@ export function register(program: Command): void {
   command.action(action((options: NodeCommandOptions) => runNodes('test', options)));
 }
 
-/** --project, --select/--exclude and --threads. */
+/** --project, --select/--exclude, --defer/--state and --threads. */
 export function nodeCommandOptions(command: Command, threads: string): Command {
   projectOption(command);
   selectOptions(command);
+  deferOptions(command);
   return command.option('--threads <n>', `${threads} (default: the project's threads)`, threadsArg);
 }
 
@@ -56,6 +57,7 @@ export async function runNodes(command: 'test' | 'seed', options: NodeCommandOpt
     command,
     // dbt's indirect selection: `test -s orders` runs the tests on orders.
     ...(await runSelection(opened, options, io, 'eager')),
+    defer: await deferOf(options, io),
     threads: options.threads,
     fullRefresh: options.fullRefresh,
     onEvent: (e) => {
