@@ -89,11 +89,20 @@ function compileModel(ctx: Ctx, model: ModelNode): CompiledNode {
   return compiled;
 }
 
+/** False for SQL that is only whitespace, comments and semicolons. */
+function hasStatement(sql: string): boolean {
+  return sql.replace(/--[^\n]*|\/\*[\s\S]*?(\*\/|$)/g, '').replace(/[\s;]+/g, '') !== '';
+}
+
 /** Renders a model or singular test and inlines the ephemeral models it refers to. */
 function compileTemplate(ctx: Ctx, node: ModelNode | TestNode, text: string, scan: TemplateScan | undefined): { compiled: CompiledNode; configs: Array<Record<string, unknown>> } {
   const deps: string[] = [];
   const rendered = ctx.renderer.render(node.file, text, renderOptions(ctx, node, deps, node.kind === 'model' && ctx.opts.isIncremental === true));
   const diagnostics = [...rendered.diagnostics, ...macroFileDiagnostics(ctx, scan)];
+  // DuckDB would only say "No statement to prepare", on the editor's path and the CLI's alike.
+  if (!diagnostics.some((d) => d.severity === 'error') && !hasStatement(rendered.sql)) {
+    diagnostics.push({ file: node.file, range: { start: 0, end: text.length }, severity: 'error', message: 'This template renders no SQL statement (its output is empty or only comments); it must render a query', code: 'empty-sql' });
+  }
   const ctes = collectEphemerals(ctx, deps, diagnostics);
   const firstEphemeralRef = ctes.length === 0 ? undefined : scan?.refs.find((r) => deps.includes(`model.${r.name}`))?.range;
   const { sql, map } = injectCtes(rendered.sql, rendered.map, ctes, firstEphemeralRef ?? { start: 0, end: 0 });

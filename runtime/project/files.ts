@@ -17,6 +17,9 @@ function scanWithFile(file: string, text: string): { scan: TemplateScan; diagnos
   for (const d of scan.diagnostics) d.file = file;
   for (const m of scan.macroDefs) m.file = file;
   const diagnostics = [...scan.diagnostics];
+  // DuckDB reads SQL up to a NUL and would report a syntax error somewhere else.
+  const nul = text.indexOf('\0');
+  if (nul >= 0) diagnostics.push({ file, range: { start: nul, end: nul + 1 }, severity: 'error', message: 'This file contains a NUL byte: it is not text (a binary file or a broken encoding); remove it', code: 'nul-byte' });
   for (const c of scan.configs) diagnostics.push(...checkConfig(file, c.args, (k) => c.argRanges[k] ?? c.range));
   return { scan, diagnostics };
 }

@@ -128,6 +128,7 @@ function pipelineSource(file: string, key: string, keyRange: Range, node: YamlNo
     });
   }
   const format = ['json', 'csv', 'parquet'].includes(String(src.format)) ? (src.format as SourceFormat) : 'json';
+  if (columns.length > 0) diagnostics.push(...unknownDedupeColumns(file, key, get(node, 'dedupe_on'), columns));
   return {
     kind: 'source',
     id: `source.bronze.${key}`,
@@ -143,6 +144,14 @@ function pipelineSource(file: string, key: string, keyRange: Range, node: YamlNo
     relation: relationName('bronze', key),
     location: { file, range: keyRange },
   };
+}
+
+/** dedupe_on entries that are not declared columns (with no declared columns, the load checks the files'). */
+function unknownDedupeColumns(file: string, key: string, node: YamlNode, columns: ColumnSpec[]): Diagnostic[] {
+  const names = columns.map((c) => c.name);
+  return (node?.kind === 'seq' ? node.items : node ? [node] : [])
+    .filter((item) => typeof item.value === 'string' && !names.includes(item.value))
+    .map((item) => ({ file, range: rangeOf(item), severity: 'error' as const, message: `dedupe_on names '${String(item.value)}', which is not a column of the source ${key} (${names.join(', ')})`, code: 'unknown-column' }));
 }
 
 function lakeConfig(v: unknown): LakeConfig {

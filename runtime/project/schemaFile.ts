@@ -9,16 +9,17 @@ export function parseSchemaFile(file: string, text: string): Result<SchemaFile> 
   const value: SchemaFile = { kind: 'schema', file, models: [], seeds: [], sources: [], macros: [] };
   const { root, diagnostics } = parseYaml(file, text);
   try {
-    for (const n of itemsOf(get(root, 'models'))) {
+    const list = (key: string): YamlNode[] => listOf(file, root, key, diagnostics);
+    for (const n of list('models')) {
       const spec = modelSpec(file, n, diagnostics);
       if (spec) value.models.push(spec);
     }
-    for (const n of itemsOf(get(root, 'seeds'))) {
+    for (const n of list('seeds')) {
       const spec = modelSpec(file, n, diagnostics);
       if (spec) value.seeds.push(spec);
     }
-    for (const n of itemsOf(get(root, 'sources'))) value.sources.push(...sourceTables(file, n, diagnostics));
-    for (const n of itemsOf(get(root, 'macros'))) {
+    for (const n of list('sources')) value.sources.push(...sourceTables(file, n, diagnostics));
+    for (const n of list('macros')) {
       const name = str(get(n, 'name'));
       if (name) value.macros.push({ name, description: str(get(n, 'description')), file });
     }
@@ -26,6 +27,17 @@ export function parseSchemaFile(file: string, text: string): Result<SchemaFile> 
     diagnostics.push({ file, range: { start: 0, end: 0 }, severity: 'error', message: `internal: schema file not read: ${String(err)}`, code: 'internal' });
   }
   return { value, diagnostics };
+}
+
+/** The entries of a top-level list; anything else written there (a map, a string) is an error on its key. */
+function listOf(file: string, root: YamlNode, key: string, diagnostics: Diagnostic[]): YamlNode[] {
+  const pair = getPair(root, key);
+  const node = pair?.value;
+  if (pair && node && node.kind !== 'seq' && node.value !== null) {
+    const hint = node.kind === 'map' ? ` (write each entry as '- name: ${node.pairs[0]?.key ?? '…'}')` : '';
+    diagnostics.push({ file, range: pair.keyRange, severity: 'error', message: `'${key}' must be a list of entries${hint}; nothing under it is read`, code: 'schema-not-a-list' });
+  }
+  return itemsOf(node);
 }
 
 function modelSpec(file: string, node: YamlNode, diagnostics: Diagnostic[]): ModelSpec | undefined {

@@ -7,7 +7,7 @@ import picomatch from 'picomatch';
 import type { EngineSession } from '../engine/adapter.js';
 import { ident, literal, literalList, splitRelation } from '../engine/sql.js';
 import type { Lake, LakeObject } from '../lake/lake.js';
-import type { ColumnSpec, SourceTable } from '../project/types.js';
+import type { ColumnSpec, Location, SourceTable } from '../project/types.js';
 import { csvDialect } from './csvDialect.js';
 import { writeDeadLetters } from './deadLetters.js';
 
@@ -35,6 +35,14 @@ export interface LoadOptions {
 }
 
 const STATE = '"_medallion"."source_loads"';
+
+/** A problem in the source's declaration, reported at its place in pipeline.yml rather than as SQL. */
+export class SourceError extends Error {
+  constructor(message: string, readonly location: Location) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
 
 /** Rows of a lake file as the loader sees them, before the contract. */
 interface Reader {
@@ -67,6 +75,7 @@ export async function loadSource(db: EngineSession, lake: Lake, source: SourceTa
     }
   }
 
+  await checkTypes(db, source.columns);
   const warnings: string[] = [];
   const columns = source.columns;
   const defs = columns.map((c) => `${ident(c.name)} ${c.dataType ?? 'VARCHAR'}`).join(', ');
@@ -97,6 +106,7 @@ export async function loadSource(db: EngineSession, lake: Lake, source: SourceTa
   const body = columns.length ? typedCols.join(', ') : `* EXCLUDE (__file, __reason)`;
   await db.exec(`CREATE OR REPLACE TEMP TABLE ${staged} AS SELECT __file, ${body}, __reason, CASE WHEN __reason IS NOT NULL THEN ${reader.record} END AS __record FROM (${l2}) src`);
 
+  if (!columns.length) await checkDedupe(db, source, staged);
   const counts = await db.query(`SELECT count(*) FILTER (WHERE __reason IS NULL) AS ok, count(*) FILTER (WHERE __reason IS NOT NULL) AS bad FROM ${staged}`);
   const parseErrors = reader.rejects ? Number((await db.query(`SELECT count(DISTINCT (scan_id, file_id, line)) AS n FROM ${reader.rejects.table}`)).rows[0].n) : 0;
   const ok = Number(counts.rows[0].ok);
@@ -114,6 +124,23 @@ export async function loadSource(db: EngineSession, lake: Lake, source: SourceTa
   const read = ok + rejected;
   await saveState(db, source.relation, fingerprint, [objects.length, read, accepted, rejected, ok - accepted]);
   return { relation: source.relation, files: objects.length, read, accepted, rejected, duplicates: ok - accepted, rejectedKeys, unchanged: false, warnings };
+}
+
+/** Each declared type must be one DuckDB knows; one statement checks them all, one per column finds the culprit. */
+async function checkTypes(db: EngineSession, columns: ColumnSpec[]): Promise<void> {
+  const typed = columns.filter((c) => c.dataType);
+  const fails = (cs: ColumnSpec[]): Promise<boolean> => db.describe(`SELECT ${cs.map((c) => `CAST(NULL AS ${c.dataType})`).join(', ')}`).then(() => false, () => true);
+  if (!typed.length || !(await fails(typed))) return;
+  for (const c of typed) {
+    if (await fails([c])) throw new SourceError(`column ${c.name}: '${c.dataType}' is not a DuckDB type (such as varchar, integer, decimal(10,2), timestamptz)`, c.location);
+  }
+}
+
+/** Without declared columns, dedupe_on can only be checked against the columns the files have. */
+async function checkDedupe(db: EngineSession, source: SourceTable, staged: string): Promise<void> {
+  const have = (await db.describe(`SELECT * FROM ${staged}`)).map((c) => c.name);
+  const unknown = source.dedupeOn.filter((n) => !have.includes(n));
+  if (unknown.length) throw new SourceError(`dedupe_on names ${unknown.map((n) => `'${n}'`).join(', ')}, not a column of the files of ${source.table} (${have.filter((n) => !n.startsWith('__')).join(', ')})`, source.location);
 }
 
 /** The table remembering each source's last load, so an unchanged source is not read again. */

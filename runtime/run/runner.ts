@@ -11,7 +11,7 @@ import { reclaimScratch, scratchName } from '../lake/leftovers.js';
 import { openLake } from '../lake/open.js';
 import { mkdirInside } from '../lake/within.js';
 import type { ModelNode, Project, Range, SourceTable } from '../project/types.js';
-import { ensureLoadState, loadSource } from './bronze.js';
+import { ensureLoadState, loadSource, SourceError } from './bronze.js';
 import { writeCatalog } from './catalog.js';
 import { applyDefer } from './defer.js';
 import { defaultHooks } from './hooks.js';
@@ -327,7 +327,11 @@ async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: GraphNo
 }
 
 async function runSource(ctx: NodeContext, source: SourceTable): Promise<NodeOutcome> {
-  const load = await loadSource(ctx.db, ctx.lake, source, { runId: ctx.runId, tempDir: ctx.tempDir, force: ctx.fullRefresh });
+  const load = await loadSource(ctx.db, ctx.lake, source, { runId: ctx.runId, tempDir: ctx.tempDir, force: ctx.fullRefresh }).catch((err: unknown) => {
+    if (err instanceof SourceError) return { status: 'error' as const, message: err.message, error: { ...err.location, message: err.message } };
+    throw err;
+  });
+  if ('status' in load) return load;
   const parts = load.unchanged ? ['unchanged since the last load'] : [`${load.read} read`];
   if (load.rejected && !load.unchanged) parts.push(`${load.rejected} rejected → ${load.rejectedKeys.length === 1 ? load.rejectedKeys[0] : `${path.posix.dirname(load.rejectedKeys[0])}/ (${load.rejectedKeys.length} files)`}`);
   if (load.duplicates && !load.unchanged) parts.push(`${load.duplicates} duplicates dropped`);

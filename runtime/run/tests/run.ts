@@ -63,7 +63,9 @@ export async function runTest(session: EngineSession, project: Project, graph: R
       sql: built.sql,
     });
   } catch (err) {
-    return result('error', err instanceof Error ? err.message : String(err), { sql: built.sql });
+    // Said of the test's own query, not of the count wrapped around it (whose SQL the user never wrote).
+    const own = await session.describe(built.sql).then(() => err, (e: unknown) => e);
+    return result('error', own instanceof Error ? own.message : String(own), { sql: built.sql });
   }
 }
 
