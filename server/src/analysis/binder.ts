@@ -189,7 +189,7 @@ export class Binder {
     if (this.fresh.has(id)) return [];
     const snap = this.ws.snapshot();
     const model = snap.graph.nodes.get(id);
-    if (model?.kind !== 'model' || model.config.materialized === 'ephemeral' && !model.spec) return [];
+    if (model?.kind !== 'model') return [];
     const revision = this.ws.revision;
     const compiled = await this.compiled(id);
     // Relinked while it rendered (on a worker): the result may be of the old project; a later pass binds it.
@@ -204,10 +204,12 @@ export class Binder {
       return [];
     }
     const result = rendered ? await this.lock.run(() => this.bind(model, compiled, inputs, key), urgent) : { key, diagnostics: this.renderDiagnostics(model, compiled) };
+    // An ephemeral model is bound for its columns; a run compiles it only into the models that select from it.
+    if (model.config.materialized === 'ephemeral' && !(snap.graph.children.get(id)?.size)) result.diagnostics = [];
     // The project may have changed while DuckDB worked: keep the result, but check it again next time.
     if (this.ws.revision === revision) this.fresh.add(id);
     this.results.set(id, result);
-    if (JSON.stringify(previous?.columns) !== JSON.stringify(result.columns)) for (const child of snap.graph.children.get(id) ?? []) this.fresh.delete(child);
+    if (JSON.stringify(previous?.columns) !== JSON.stringify(result.columns)) this.staleBelow(id);
     const files = new Set<string>([model.file]);
     if (model.spec) files.add(model.spec.location.file);
     for (const d of [...(previous?.diagnostics ?? []), ...result.diagnostics]) files.add(d.file);
@@ -234,19 +236,36 @@ export class Binder {
     return !!(node.config.contractEnforced || node.spec?.contractEnforced) && declared.length > 0 && declared.every((c) => c.type !== undefined);
   }
 
-  /** The stubs a model needs, or undefined when an input's columns are unknown (the model then says nothing). */
-  private inputStubs(id: string): Stub[] | undefined {
+  /** The children of a model whose columns changed must be bound again, and through an ephemeral child (inlined) its own children. */
+  private staleBelow(id: string, seen = new Set<string>()): void {
+    const graph = this.ws.snapshot().graph;
+    for (const child of graph.children.get(id) ?? []) {
+      if (seen.has(child)) continue;
+      seen.add(child);
+      this.fresh.delete(child);
+      const node = graph.nodes.get(child);
+      if (node?.kind === 'model' && node.config.materialized === 'ephemeral') this.staleBelow(child, seen);
+    }
+  }
+
+  /**
+   * The stubs a model needs, or undefined when an input's columns are unknown (the model then says
+   * nothing). An ephemeral input is inlined as a CTE: its own inputs are stubbed instead.
+   */
+  private inputStubs(id: string, stubs = new Map<string, Stub>()): Stub[] | undefined {
     const snap = this.ws.snapshot();
-    const stubs: Stub[] = [];
     for (const parent of snap.graph.parents.get(id) ?? []) {
       const node = snap.node(parent);
-      if (!node) continue;
-      if (node.kind === 'model' && node.config.materialized === 'ephemeral') continue;
+      if (!node || stubs.has(node.relation)) continue;
+      if (node.kind === 'model' && node.config.materialized === 'ephemeral') {
+        if (!this.inputStubs(parent, stubs)) return undefined;
+        continue;
+      }
       const columns = relationColumns(snap, node, this.ws.catalog, node.kind === 'model' ? this.results.get(parent)?.columns : undefined);
       if (!columns?.length) return undefined;
-      stubs.push({ relation: node.relation, columns, signature: `${node.relation}(${columns.map((c) => `${c.name} ${c.type ?? '?'}`).join(',')})` });
+      stubs.set(node.relation, { relation: node.relation, columns, signature: `${node.relation}(${columns.map((c) => `${c.name} ${c.type ?? '?'}`).join(',')})` });
     }
-    return stubs;
+    return [...stubs.values()];
   }
 
   private async open(): Promise<Warehouse> {

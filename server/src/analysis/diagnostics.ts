@@ -1,10 +1,12 @@
 // Diagnostics per file. Static ones come from loading and linking (YAML, pipeline.yml schema, Jinja,
 // config values, unknown refs/sources/macros/vars with "did you mean", duplicates) and from the DAG
 // (cycles), and generic tests nothing defines; bound ones from the binder (SQL errors, unknown
-// columns, contracts), which renders and binds nothing in an untrusted workspace.
+// columns, contracts) and from the columns they found (testColumns.ts: YAML tests on a missing column);
+// nothing is rendered or bound in an untrusted workspace.
 import { isBuiltinTest, testMacro, unknownTestDiagnostic } from '../../../runtime/compile/tests.js';
 import type { Diagnostic, Project } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
+import { testColumnDiagnostics } from './testColumns.js';
 
 let cache: { project: Diagnostic[]; graph: Diagnostic[]; byFile: Map<string, Diagnostic[]> } | undefined;
 
@@ -25,7 +27,7 @@ export function staticDiagnostics(ws: Workspace): Map<string, Diagnostic[]> {
 }
 
 export function boundDiagnostics(ws: Workspace, file: string): Diagnostic[] {
-  return ws.binder.diagnostics(file);
+  return [...ws.binder.diagnostics(file), ...testColumnDiagnostics(ws, file)];
 }
 
 /** Binds the models `files` define or specify (inputs first); returns the files whose bound diagnostics may have changed. */

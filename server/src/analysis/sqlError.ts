@@ -19,7 +19,11 @@ export function parseSqlError(sql: string, raw: string): SqlError {
   const body = head ? head[2] : text;
   const message = body.split('\n')[0].trim();
   const result: SqlError = { kind, message, offset: caretOffset(sql, body) };
-  const column = /^Referenced column "([^"]+)" not found/.exec(message) ?? /^(?:Table|Values list) "[^"]+" does not have a column named "([^"]+)"/.exec(message);
+  const column =
+    /^Referenced column "([^"]+)" not found/.exec(message) ??
+    /^(?:Table|Values list) "[^"]+" does not have a column named "([^"]+)"/.exec(message) ??
+    /^Column "([^"]+)" in (?:EXCLUDE|REPLACE) list not found/.exec(message) ??
+    /^Column "([^"]+)" does not exist on (?:left|right) side of join/.exec(message);
   if (column) {
     const candidates = /Candidate bindings: (.*)/.exec(body);
     result.unknownColumn = {
