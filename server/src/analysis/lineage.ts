@@ -1,6 +1,6 @@
 // Column-level lineage: which upstream columns an output column of a model is computed from, read
 // from DuckDB's own parse tree of the compiled SQL (json_serialize_sql), through CTEs, subqueries,
-// joins and unions, then across models back to the bronze sources.
+// joins, unions, `*` (exclude, replace, columns('regex')) and ephemeral models, back to the bronze sources.
 import type { Workspace } from './workspace.js';
 
 export interface ColumnRef {
@@ -76,9 +76,12 @@ class Resolver {
     const wanted = column.toLowerCase();
     const item = (node.select_list as Ast[]).find((e) => outputName(e) === wanted);
     if (item) return columnRefs(item).flatMap((names) => this.column(names, tables, scope, level));
-    // Not named explicitly: a `*` (or `alias.*`) passes it through from a table that has it.
+    // Not named explicitly: a `*` (or `alias.*`, `* exclude (…)`, `* replace (…)`, `columns('regex')`) passes it through from a table that has it.
     for (const star of (node.select_list as Ast[]).filter((e) => e.class === 'STAR')) {
+      if (!starKeeps(star, wanted)) continue;
       const candidates = star.relation_name ? tables.filter((t) => t.alias === String(star.relation_name).toLowerCase()) : tables;
+      const replaced = (star.replace_list as Ast[] | undefined)?.find((r) => String(r.key).toLowerCase() === wanted);
+      if (replaced) return columnRefs(replaced.value).flatMap((names) => this.column(names, tables, scope, level));
       const found = this.column([column], candidates, scope, level);
       if (found.length) return found;
     }
@@ -99,6 +102,9 @@ class Resolver {
 
   private fromTable(table: FromTable, column: string, scope: Scope, level: number): ColumnRef[] {
     if (table.subquery) return this.output(table.subquery, column, scope, level + 1);
+    // An ephemeral model is inlined as the CTE __dbt__cte__<name>: the column comes from that model.
+    const ephemeral = table.schema ? undefined : /^__dbt__cte__(.+)$/.exec(table.name)?.[1];
+    if (ephemeral && this.ws.snapshot().graph.nodes.has(`model.${ephemeral}`)) return [{ node: `model.${ephemeral}`, column }];
     const cte = table.schema ? undefined : scope.ctes.get(table.name);
     if (cte) return this.output(cte, column, scope, level + 1);
     const id = this.byRelation.get(`${table.schema || 'main'}.${table.name}`);
@@ -125,6 +131,22 @@ function fromTables(from: Ast | null): FromTable[] {
   }
   if (from.type === 'SUBQUERY') return [{ alias: String(from.alias).toLowerCase(), schema: '', name: '', subquery: from.subquery?.node }];
   return [];
+}
+
+/** Whether a star expression outputs `wanted` (lower case): not excluded, and matched by a columns('regex'). */
+function starKeeps(star: Ast, wanted: string): boolean {
+  const excluded = [...(star.exclude_list ?? []), ...(star.qualified_exclude_list ?? [])].map((x: unknown) => {
+    const names = typeof x === 'string' ? [x] : ((x as Ast)?.column_names ?? []);
+    return String(names[names.length - 1] ?? '').toLowerCase();
+  });
+  if (excluded.includes(wanted)) return false;
+  const pattern = star.columns && star.expr?.class === 'CONSTANT' ? star.expr.value?.value : undefined;
+  if (typeof pattern !== 'string') return true;
+  try {
+    return new RegExp(pattern, 'i').test(wanted);
+  } catch {
+    return true;
+  }
 }
 
 function outputName(e: Ast): string | undefined {
