@@ -165,7 +165,7 @@ function linkSeed(project: Project, f: SeedFile, spec: ModelSpec | undefined, fo
     schema: cfg.schema,
     tags: cfg.tags,
     spec,
-    relation: relationName(cfg.schema, f.name),
+    relation: relationName(cfg.schema, aliasOf(raw) ?? f.name),
   };
   project.seeds.set(f.name, seed);
 }
@@ -200,9 +200,14 @@ function linkModel(project: Project, f: ModelFile, spec: ModelSpec | undefined, 
     config,
     spec,
     description: spec?.description,
-    relation: relationName(config.schema, f.name),
+    relation: relationName(config.schema, aliasOf(raw) ?? f.name),
   };
   project.models.set(f.name, model);
+}
+
+/** The `alias` config: the relation's name in the warehouse when it is not the node's name, as dbt's default generate_alias_name gives it. */
+function aliasOf(raw: Record<string, unknown>): string | undefined {
+  return typeof raw.alias === 'string' && raw.alias.trim() !== '' ? raw.alias.trim() : undefined;
 }
 
 /** The first folder under the model path whose name is a layer. */
