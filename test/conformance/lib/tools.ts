@@ -1,0 +1,73 @@
+// Runs one conformance step with both tools: each in its own copy of the project, with its own
+// profiles.yml pointing at its own DuckDB file (both named warehouse.duckdb, so `this.database` agrees).
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DBT_ENV, dbtProfileName, dbtProfilesYml } from '../../support/dbtVenv.js';
+import type { Spec, Step } from './spec.js';
+import { execSql } from './warehouse.js';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const MEDALLION = path.join(ROOT, 'bin', 'medallion.js');
+const THREADS = 2;
+
+export type ToolName = 'dbt' | 'medallion';
+
+export interface Workspace {
+  tool: ToolName;
+  project: string;
+  profiles: string;
+  database: string;
+}
+
+export interface ToolRun {
+  tool: ToolName;
+  code: number | null;
+  output: string;
+  /** run_results.json as the tool wrote it for this step, when it wrote one. */
+  runResults?: unknown;
+}
+
+/** Copies the project (without conformance.yml and the step folders) into `<tmp>/<tool>/project`. */
+export function layOut(spec: Spec, tmp: string, tool: ToolName): Workspace {
+  const base = path.join(tmp, tool);
+  const project = path.join(base, 'project');
+  const profiles = path.join(base, 'profiles');
+  const database = path.join(base, 'warehouse.duckdb');
+  const skip = new Set(['conformance.yml', 'target', 'logs', ...spec.stepFolders].map((p) => path.join(spec.dir, p)));
+  cpSync(spec.dir, project, { recursive: true, filter: (src) => !skip.has(src) });
+  mkdirSync(profiles, { recursive: true });
+  writeFileSync(path.join(profiles, 'profiles.yml'), dbtProfilesYml(dbtProfileName(project), database, THREADS));
+  return { tool, project, profiles, database };
+}
+
+/** Applies a step's file and data changes to a workspace. */
+export async function applyStep(spec: Spec, step: Step, ws: Workspace): Promise<void> {
+  if (step.files) cpSync(path.join(spec.dir, step.files), ws.project, { recursive: true });
+  for (const file of step.delete ?? []) rmSync(path.join(ws.project, file), { force: true });
+  if (step.sql) await execSql(ws.database, readFileSync(path.join(spec.dir, step.sql), 'utf8'));
+}
+
+/** `build` with one tool; never throws for a failed build (the statuses say what failed). */
+export async function build(spec: Spec, step: Step, ws: Workspace, dbt: string): Promise<ToolRun> {
+  const results = path.join(ws.project, 'target', 'run_results.json');
+  rmSync(results, { force: true });
+  const env = { ...process.env, ...spec.env, NO_COLOR: '1' };
+  const args = step.args ?? [];
+  const { code, output } =
+    ws.tool === 'dbt'
+      ? await run(dbt, ['build', '--project-dir', ws.project, '--profiles-dir', ws.profiles, '--no-partial-parse', ...args], { ...env, ...DBT_ENV }, ws.project)
+      : await run(process.execPath, [MEDALLION, 'build', '--project', ws.project, ...args], { ...env, DBT_PROFILES_DIR: ws.profiles }, ws.project);
+  return { tool: ws.tool, code, output, runResults: existsSync(results) ? JSON.parse(readFileSync(results, 'utf8')) : undefined };
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output: Buffer.concat(chunks).toString('utf8') }));
+  });
+}
