@@ -19,9 +19,14 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       { scheme: 'file', language: 'yaml' },
       { scheme: 'file', pattern: '**/*.{yml,yaml}' },
     ],
-    synchronize: { fileEvents: watcher },
+    // The `medallion` settings go to the server on every change (vars and target re-render the models).
+    synchronize: { fileEvents: watcher, configurationSection: 'medallion' },
     // Read at every (re)start, so a restart after trust was granted starts trusted.
-    initializationOptions: (): InitializationOptions => ({ trusted: vscode.workspace.isTrusted }),
+    initializationOptions: (): InitializationOptions => {
+      const settings = vscode.workspace.getConfiguration('medallion');
+      const target = settings.get<string>('target', '');
+      return { trusted: vscode.workspace.isTrusted, vars: settings.get<Record<string, unknown>>('vars', {}), ...(target ? { target } : {}) };
+    },
     outputChannel: output,
   };
   return new LanguageClient('medallion', 'Medallion Language Server', serverOptions, clientOptions);

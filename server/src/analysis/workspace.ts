@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import type { FileSystem } from '../../../runtime/project/fs.js';
 import type { ParsedConfig, ParsedFile } from '../../../runtime/project/summary.js';
-import type { Diagnostic, Result, TemplateScan } from '../../../runtime/project/types.js';
+import type { Diagnostic, ProjectConfig, Result, TemplateScan } from '../../../runtime/project/types.js';
 import { readDbtProfile, type ProfileSettings } from '../../../runtime/project/profiles.js';
-import { defaultConfig, parseDbtProject, parsePipelineConfig } from '../../../runtime/project/projectConfig.js';
+import { applyOverrides, defaultConfig, parseDbtProject, parsePipelineConfig, type ConfigOverrides } from '../../../runtime/project/projectConfig.js';
 import { CONFIG_FILES, classify, discoverFiles, parseFile } from '../../../runtime/project/load.js';
 import { linkProject } from '../../../runtime/project/link.js';
 import { discoverPackages } from '../../../runtime/project/packages.js';
@@ -34,6 +34,8 @@ export interface WorkspaceOptions {
   trusted?: boolean;
   /** Renders models for binding (default: in process). */
   compiler?: NodeCompiler;
+  /** The editor's vars and target (settings medallion.vars and medallion.target), as the CLI's --vars and --target. */
+  overrides?: ConfigOverrides;
 }
 
 /** Summaries of schema files keyed by file, each with the hash of the text it was parsed from. */
@@ -86,6 +88,7 @@ export class Workspace {
   /** True when a schema summary was parsed (not taken from the cache) since the cache was read. */
   private cacheStale = false;
   private isTrusted = true;
+  private overrides: ConfigOverrides = {};
 
   private constructor(readonly fs: FileSystem, readonly root: string, readonly log: (m: string) => void) {
     this.binder = new Binder(this);
@@ -97,6 +100,7 @@ export class Workspace {
     const ws = new Workspace(fs, root.replace(/\/$/, ''), options.log ?? (() => {}));
     ws.deferSchemas = options.deferSchemas ?? false;
     ws.isTrusted = options.trusted ?? true;
+    ws.overrides = options.overrides ?? {};
     ws.cache = options.cache;
     if (options.compiler) ws.compiler = options.compiler;
     ws.cached = await options.cache?.load().catch(() => undefined);
@@ -369,7 +373,7 @@ export class Workspace {
       this.texts.set(name, text);
       const parsed = parseConfig(name, text);
       const { format, profile } = parsed.value.config;
-      if (format === 'dbt' && profile) this.profile = await readDbtProfile(this.fs, this.root, parsed.value.config, profile, { env: process.env, home: homedir() });
+      if (format === 'dbt' && profile) this.profile = await this.readProfile(parsed.value.config, profile);
       this.config = this.withProfile(parsed);
       break;
     }
@@ -380,10 +384,31 @@ export class Workspace {
     }
   }
 
+  private readProfile(config: ProjectConfig, profile: string): ReturnType<typeof readDbtProfile> {
+    return readDbtProfile(this.fs, this.root, config, profile, { env: process.env, home: homedir(), target: this.overrides.target, profilesDir: this.overrides.profilesDir });
+  }
+
+  /** The profile's settings and the editor's vars and target over the parsed config file. */
   private withProfile(parsed: Result<ParsedConfig>): Result<ParsedConfig> {
+    applyOverrides(parsed.value.config, this.overrides);
     if (parsed.value.config.format !== 'dbt') return parsed;
     Object.assign(parsed.value.config, this.profile.settings);
     return { ...parsed, diagnostics: [...parsed.diagnostics, ...this.profile.diagnostics] };
+  }
+
+  /** New vars or target from the editor's settings: the profile is read again and every model recompiles. */
+  async setOverrides(overrides: ConfigOverrides): Promise<void> {
+    this.overrides = overrides;
+    const text = this.configFile === undefined ? undefined : this.texts.get(this.configFile);
+    if (this.configFile === undefined || text === undefined) return;
+    const parsed = parseConfig(this.configFile, text);
+    const { format, profile } = parsed.value.config;
+    if (format === 'dbt' && profile) this.profile = await this.readProfile(parsed.value.config, profile);
+    parsed.value.config.packages = this.config.value.config.packages;
+    this.config = this.withProfile(parsed);
+    this.revision++;
+    this.compileEpoch++;
+    this.current = undefined;
   }
 
   /** Reads every file under the project's paths (and installed packages') that is not indexed yet. */

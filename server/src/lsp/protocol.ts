@@ -14,6 +14,18 @@ export interface InitializationOptions {
    * medallion/compiled, until it receives medallion/trust. Default true.
    */
   trusted?: boolean;
+  /** Vars for var(), over the project's (the CLI's --vars); the setting medallion.vars. */
+  vars?: Record<string, unknown>;
+  /** The dbt profile output to use, exposed as target.name (the CLI's --target); the setting medallion.target. */
+  target?: string;
+}
+
+/**
+ * The `settings` of workspace/didChangeConfiguration the server reads: `{ medallion: { vars, target } }`
+ * (VS Code sends its `medallion` section; other editors send the same shape).
+ */
+export interface MedallionSettings {
+  medallion?: { vars?: Record<string, unknown>; target?: string };
 }
 
 /** Sent by the client when the user trusts the workspace: full features start, no restart needed. */
@@ -188,6 +200,8 @@ export interface ProjectInfoResult {
   state: 'loaded' | 'failed';
   modelCount: number;
   sourceCount: number;
+  /** The target name runs and rendering use (target.name). */
+  target: string;
   lastRun?: { status: 'success' | 'error'; at: string; elapsedMs: number; nodes: number };
 }
 

@@ -135,7 +135,7 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
     return { ...data, nodes: data.nodes.map(({ file, ...n }) => ({ ...n, ...(file ? { uri: paths.uri(file) } : {}) })) };
   });
 
-  handle<Record<string, never>, P.ProjectInfoResult>(P.ProjectInfoRequestMethod, () => ({ found: false, name: '', rootUri: '', format: 'pipeline', state: 'failed', modelCount: 0, sourceCount: 0 }), (ws, paths) => {
+  handle<Record<string, never>, P.ProjectInfoResult>(P.ProjectInfoRequestMethod, () => ({ found: false, name: '', rootUri: '', format: 'pipeline', state: 'failed', modelCount: 0, sourceCount: 0, target: '' }), (ws, paths) => {
     const snap = ws.snapshot();
     const last = ws.lastProjectRun();
     return {
@@ -146,6 +146,7 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
       state: snap.project.state,
       modelCount: snap.project.models.size,
       sourceCount: snap.project.sources.size,
+      target: snap.project.config.target.name,
       ...(last ? { lastRun: last } : {}),
     };
   });

@@ -20,7 +20,8 @@ import { quickFixes } from '../analysis/quickFix.js';
 import * as to from './toLsp.js';
 import { DiagnosticsPublisher } from './diagnostics.js';
 import { registerCustomRequests } from './requests.js';
-import { ProjectChangedNotificationMethod, TrustNotificationMethod, type InitializationOptions, type ProjectChangedParams } from './protocol.js';
+import { ProjectChangedNotificationMethod, TrustNotificationMethod, type InitializationOptions, type MedallionSettings, type ProjectChangedParams } from './protocol.js';
+import type { ConfigOverrides } from '../../../runtime/project/projectConfig.js';
 import { findProjectRoot } from './projectRoot.js';
 
 /** How long the editor waits for one model to render before it stops the render and moves on. */
@@ -33,6 +34,7 @@ export function startServer(connection: lsp.Connection): void {
   let canMoveFiles = false;
   let canWatchFiles = false;
   let trusted = true;
+  let overrides: ConfigOverrides = {};
   let resolveReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
   const closedDocs = new Map<string, { text: string; doc: TextDocument }>();
@@ -84,6 +86,7 @@ export function startServer(connection: lsp.Connection): void {
     const folder = folderUri ? fileURLToPath(folderUri) : process.cwd();
     const root = options.projectRoot ?? findProjectRoot(folder);
     trusted = options.trusted ?? true;
+    overrides = overridesOf(options);
     paths = new to.Paths(root.replace(/\\/g, '/').replace(/\/$/, ''));
     canMoveFiles = params.capabilities.workspace?.workspaceEdit?.resourceOperations?.includes('rename') ?? false;
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration ?? false;
@@ -122,7 +125,7 @@ export function startServer(connection: lsp.Connection): void {
       const cache = bundled && trusted ? new IndexCache(paths!.root, __filename) : undefined;
       // Bundled, models render on a worker the server can stop (from source, under tsx, in process).
       renderer = bundled ? new RenderWorker(__filename, EDITOR_RENDER_DEADLINE_MS, () => workspace?.compileEpoch ?? 0, log) : undefined;
-      workspace = await Workspace.open(new NodeFileSystem(), paths!.root, { log, deferSchemas: true, cache, trusted, compiler: renderer });
+      workspace = await Workspace.open(new NodeFileSystem(), paths!.root, { log, deferSchemas: true, cache, trusted, overrides, compiler: renderer });
       for (const doc of documents.all()) {
         const file = paths!.file(doc.uri);
         if (file !== undefined) workspace.setText(file, doc.getText());
@@ -157,6 +160,22 @@ export function startServer(connection: lsp.Connection): void {
     log('workspace trusted: templates are rendered and SQL is bound from now on');
     publisher?.publishAll();
     void connection.sendNotification(ProjectChangedNotificationMethod, { complete: !workspace.indexing } satisfies ProjectChangedParams);
+  });
+
+  // The editor's vars or target changed (settings medallion.vars, medallion.target): every model renders anew.
+  connection.onDidChangeConfiguration(async (params) => {
+    await ready;
+    const next = overridesOf((params.settings as MedallionSettings | undefined)?.medallion ?? {});
+    if (!workspace || JSON.stringify(next) === JSON.stringify(overrides)) return;
+    overrides = next;
+    try {
+      await workspace.setOverrides(overrides);
+      log(`settings: target ${overrides.target ?? '(the profile\'s)'}, ${Object.keys(overrides.vars ?? {}).length} vars`);
+      publisher?.publishAll();
+      void connection.sendNotification(ProjectChangedNotificationMethod, { complete: !workspace.indexing } satisfies ProjectChangedParams);
+    } catch (err) {
+      log(`settings not applied: ${String(err)}`);
+    }
   });
 
   documents.onDidChangeContent(async (e) => {
@@ -271,4 +290,11 @@ export function startServer(connection: lsp.Connection): void {
   });
   documents.listen(connection);
   connection.listen();
+}
+
+/** Vars must be a map and the target a non-empty name; anything else is left out. */
+function overridesOf(settings: { vars?: unknown; target?: unknown }): ConfigOverrides {
+  const vars = typeof settings.vars === 'object' && settings.vars !== null && !Array.isArray(settings.vars) ? (settings.vars as Record<string, unknown>) : undefined;
+  const target = typeof settings.target === 'string' && settings.target.trim() !== '' ? settings.target.trim() : undefined;
+  return { ...(vars && Object.keys(vars).length ? { vars } : {}), ...(target ? { target } : {}) };
 }
