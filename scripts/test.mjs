@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The test command. With no argument: type check, lint, install the test tools (MinIO, Chromium,
 // code-server; each installer is idempotent and cached under .tools/), then every suite.
-// With suite names (unit, hardening, lsp, integration, e2e) it runs just those, installing only what they need.
+// With suite names (unit, hardening, lsp, integration, conformance, e2e) it runs just those, installing only what they need.
+// The conformance suite installs its pinned dbt-core + dbt-duckdb from PyPI into .bench/dbt-venv on first use.
 // Tests run on node's own test runner, TypeScript through tsx.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 
 const args = process.argv.slice(2);
 const all = args.length === 0;
-const suites = all ? ['unit', 'hardening', 'lsp', 'integration', 'e2e'] : args;
+const suites = all ? ['unit', 'hardening', 'lsp', 'integration', 'conformance', 'e2e'] : args;
 
 function step(title, command, commandArgs) {
   console.log(`\n▶ ${title}`);
