@@ -2,18 +2,19 @@
 // stubs for its inputs (columnTypes.ts: declared, catalog, inferred; a column of unknown type is an
 // untyped NULL, which binds with anything). Nothing runs and no warehouse file is touched. Gives output
 // columns and types, SQL errors mapped back to the template, unknown columns with "did you mean", and
-// contract mismatches on the SQL and the YAML; a diagnostic that could come from an unknown type is not given.
+// contract mismatches on the SQL and the YAML; a diagnostic that could come from an unknown type is not given,
+// but the output's names are still found (with the unknowns given some type) for the models downstream.
 import { createHash } from 'node:crypto';
 import { openMemory, type Warehouse } from '../../../runtime/engine/duckdb.js';
 import type { ColumnInfo } from '../../../runtime/engine/adapter.js';
 import { ident } from '../../../runtime/engine/sql.js';
 import { suggest } from '../../../runtime/project/config.js';
-import type { CompiledNode, Diagnostic, Location, ModelNode, Range } from '../../../runtime/project/types.js';
-import { compareContract } from '../../../runtime/run/contracts.js';
+import type { CompiledNode, Diagnostic, ModelNode } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
 import { parseSqlError } from './sqlError.js';
 import { relationKey } from './lineage.js';
 import { relationColumns } from './columnTypes.js';
+import { checkContract, firstSelect, wordAt } from './templateRanges.js';
 import type { Column } from './snapshot.js';
 
 interface BindResult {
@@ -29,6 +30,9 @@ interface Stub {
   columns: Column[];
   signature: string;
 }
+
+/** Types tried for columns of unknown type when a query binds only for some of them (namesWithSomeType). */
+const GUESSES = ['TIMESTAMP', 'VARCHAR', 'DOUBLE', 'BIGINT', 'DATE', 'BOOLEAN'];
 
 /** Binding work runs one statement at a time on one connection; editor requests go first. */
 class Lock {
@@ -302,7 +306,13 @@ export class Binder {
     } catch (err) {
       const error = parseSqlError(compiled.sql, err instanceof Error ? err.message : String(err));
       // With an input of unknown type only a syntax error, a missing table or a missing column is certain.
-      if (unknown && !error.unknownColumn && error.kind !== 'Parser' && error.kind !== 'Catalog') return { key, diagnostics };
+      if (unknown && !error.unknownColumn && error.kind !== 'Parser' && error.kind !== 'Catalog') {
+        // Not shown, but the output's names do not depend on types: found with the unknowns given some type.
+        const names = await this.namesWithSomeType(engine, compiled.sql, inputs);
+        if (!names) return { key, diagnostics };
+        const columns = names.map((name) => ({ name }));
+        return { key, columns, diagnostics: checkContract(model, columns) };
+      }
       const d = this.sqlDiagnostic(model, compiled, `${error.kind === 'Parser' ? 'SQL syntax' : error.kind}: ${error.message}`, error.offset);
       // A table outside the project may exist in the warehouse: worth a look, not an error.
       if (error.kind === 'Catalog') d.severity = 'warning';
@@ -312,8 +322,30 @@ export class Binder {
     }
     // Which output types come from an unknown one is not tracked: with any unknown input, none is known.
     const columns = described.map((c) => (unknown ? { name: c.name } : c));
-    diagnostics.push(...this.checkContract(model, columns));
+    diagnostics.push(...checkContract(model, columns));
     return { key, columns, diagnostics };
+  }
+
+  /**
+   * The output column names of a query that binds only for some types of its unknown input columns
+   * (date_trunc on an untyped NULL): each candidate type in turn; the stubs are made again afterwards.
+   */
+  private async namesWithSomeType(engine: Warehouse, sql: string, inputs: Stub[]): Promise<string[] | undefined> {
+    const loose = inputs.filter((s) => s.columns.some((c) => c.type === undefined));
+    try {
+      for (const type of GUESSES) {
+        for (const stub of loose) {
+          this.stubs.delete(relationKey(stub.relation));
+          const columns = stub.columns.map((c) => `CAST(NULL AS ${c.type === undefined ? type : c.type}) AS ${ident(c.name)}`);
+          await engine.exec(`CREATE OR REPLACE VIEW ${stub.relation} AS SELECT ${columns.join(', ')}`).catch(() => undefined);
+        }
+        const described = await engine.describe(sql).catch(() => undefined);
+        if (described) return described.map((c) => c.name);
+      }
+      return undefined;
+    } finally {
+      for (const stub of loose) await this.createStub(engine, stub);
+    }
   }
 
   /**
@@ -355,30 +387,8 @@ export class Binder {
     d.message = `column ${unknown.name} not found${suggestion ? ` — did you mean ${suggestion}` : ''}`;
     if (suggestion) d.data = { suggestion, replace: d.range };
   }
-
-  /** The runner's own contract comparison (runtime/run/contracts.ts), reported on the SQL and the YAML; unknown types match anything. */
-  private checkContract(model: ModelNode, columns: Column[]): Diagnostic[] {
-    const spec = model.spec;
-    if (!spec || !(model.config.contractEnforced || spec.contractEnforced) || spec.columns.length === 0) return [];
-    const out: Diagnostic[] = [];
-    const add = (code: string, message: string, yaml: Location, sql: Range): void => {
-      out.push({ file: yaml.file, range: yaml.range, severity: 'error', message, code });
-      out.push({ file: model.file, range: sql, severity: 'error', message, code });
-    };
-    const unknown = new Set(columns.filter((c) => c.type === undefined).map((c) => c.name));
-    for (const m of compareContract(columns.map((c) => ({ name: c.name, type: c.type ?? '' })), spec.columns)) {
-      if (m.reason === 'data type mismatch' && unknown.has(m.column)) continue;
-      if (m.reason === 'missing in definition') {
-        add('contract-missing-column', `contract: column ${m.column} is declared but ${model.name} does not produce it`, m.spec!.location, firstSelect(model.text));
-      } else if (m.reason === 'data type mismatch') {
-        add('contract-type-mismatch', `contract: column ${m.column} is ${m.modelType} in the SQL but declared as ${m.contractType}`, m.spec!.location, columnInSql(model.text, m.column));
-      } else {
-        add('contract-extra-column', `contract: ${model.name} produces column ${m.column} (${m.modelType}) which is not declared`, spec.location, columnInSql(model.text, m.column));
-      }
-    }
-    return out;
-  }
 }
+
 
 /** What compiling a model reads besides its own text: macros, vars, and its inputs' relations. */
 function compileKey(ws: Workspace, model: ModelNode): string {
@@ -392,33 +402,4 @@ function compileKey(ws: Workspace, model: ModelNode): string {
 
 function hash(text: string): string {
   return createHash('sha1').update(text).digest('base64');
-}
-
-/** The first `select` keyword of a template (where model-level SQL problems are shown). */
-function firstSelect(text: string): Range {
-  const m = /\bselect\b/i.exec(text);
-  return m ? { start: m.index, end: m.index + m[0].length } : { start: 0, end: 0 };
-}
-
-/** The first whole-word occurrence of `name` at or after `from`. */
-function wordAt(text: string, name: string, from: number): Range | undefined {
-  const re = new RegExp(`(?<![\\w"])${escape(name)}(?![\\w"])`, 'gi');
-  re.lastIndex = from;
-  const m = re.exec(text);
-  return m ? { start: m.index, end: m.index + name.length } : undefined;
-}
-
-/** Where an output column is named in a template: its `as name` alias, else its name after the last select. */
-function columnInSql(text: string, name: string): Range {
-  const alias = new RegExp(`\\bas\\s+"?(${escape(name)})"?(?![\\w"])`, 'gi');
-  let found: Range | undefined;
-  for (let m = alias.exec(text); m; m = alias.exec(text)) found = { start: m.index + m[0].indexOf(m[1]), end: m.index + m[0].indexOf(m[1]) + name.length };
-  if (found) return found;
-  const select = firstSelect(text);
-  const lastSelect = [...text.matchAll(/\bselect\b/gi)].pop()?.index ?? select.start;
-  return wordAt(text, name, lastSelect) ?? select;
-}
-
-function escape(name: string): string {
-  return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -127,3 +127,25 @@ select dolars from {{ ref('events') }}
   assert.deepEqual(of('models/gold/typo.sql'), ['column dolars not found — did you mean dollars']);
   assert.deepEqual(ws.columns('model.events').map((c) => c.type), [undefined, undefined]);
 });
+
+test('a model that binds only for some type of an unknown column: no diagnostic, but its column names reach downstream', async () => {
+  const untyped = `
+//- /pipeline.yml
+name: shop
+sources:
+  app_logs:
+    format: json
+    path: bronze/*.json
+    columns:
+      event_id: { type: varchar }
+      ts: {}
+//- /models/daily.sql
+select event_id, date_trunc('day', ts) as day from {{ source('bronze', 'app_logs') }}
+//- /models/gold.sql
+select day, count(*) as n, max(evnt_id) as last_id from {{ ref('daily') }} group by day
+`;
+  const { of, ws } = await diagnostics(untyped, ['models/gold.sql']);
+  assert.deepEqual(of('models/daily.sql'), []);
+  assert.deepEqual(ws.columns('model.daily').map((c) => `${c.name}:${c.type ?? '?'}`), ['event_id:?', 'day:?']);
+  assert.deepEqual(of('models/gold.sql'), ['column evnt_id not found — did you mean event_id']);
+});
