@@ -9,11 +9,16 @@ import { constantMap, spliceMap } from '../template/offsetMap.js';
 import type { RenderOptions } from '../template/context.js';
 import { Relation } from '../template/relation.js';
 import { Renderer } from '../template/render.js';
+import { dbtGraph } from './dbtGraph.js';
+import { QueryNeeded, type Query } from '../template/statements.js';
 import { compileGenericTestSql, isBuiltinTest, testMacro, unknownTestDiagnostic, whereSubquery } from './tests.js';
 
 export interface CompileOptions {
   /** What `is_incremental()` returns (the model exists and this is not a full refresh). */
   isIncremental?: boolean;
+  /** The warehouse for dbt's execute phase (compile/execute.ts); without it `execute` is false. */
+  query?: Query;
+  fullRefresh?: boolean;
 }
 
 const renderers = new WeakMap<Project, Renderer>();
@@ -78,6 +83,7 @@ function compileWith(ctx: Ctx, id: string): CompiledNode {
         return { id, sql: `select * from ${node.relation}`, map: constantMap({ start: 0, end: 0 }), diagnostics: [] };
     }
   } catch (err) {
+    if (err instanceof QueryNeeded) throw err;
     const file = node.kind === 'source' ? node.location.file : node.file;
     return { id, sql: '', map: constantMap({ start: 0, end: 0 }), diagnostics: [{ file, range: { start: 0, end: 0 }, severity: 'error', message: `internal: compile failed: ${String(err)}`, code: 'internal' }] };
   }
@@ -129,6 +135,9 @@ function renderOptions(ctx: Ctx, node: ModelNode | TestNode, deps: string[], isI
     self: node.kind === 'model' ? relationOf(node.relation) : undefined,
     isIncremental,
     model: { name: nodeName(node), unique_id: node.id, config: node.kind === 'model' ? node.config : {}, original_file_path: node.file },
+    query: ctx.opts.query,
+    fullRefresh: ctx.opts.fullRefresh,
+    graph: () => dbtGraph(project),
   };
 }
 

@@ -52,8 +52,8 @@ export interface ModelPreview extends PreviewResult {
   sql: string;
 }
 
-/** Compiles a node (H-core's compileNode with the project and graph bound). */
-export type CompileFn = (id: string, opts?: { isIncremental?: boolean }) => CompiledNode;
+/** Compiles a node: compileNode with the project and graph bound, or its execute phase against a warehouse (compile/execute.ts). */
+export type CompileFn = (id: string, opts?: { isIncremental?: boolean }) => CompiledNode | Promise<CompiledNode>;
 
 /** The first rows of a model, seed or source (by node id). Compile errors and engine errors throw. */
 export async function previewNode(
@@ -73,7 +73,7 @@ export async function previewNode(
     const sql = `select * from ${node.relation}`;
     return { ...(await previewSql(session, sql, options)), from: 'relation', sql };
   }
-  const compiled = compile(id, { isIncremental: false });
+  const compiled = await compile(id, { isIncremental: false });
   const problem = compiled.diagnostics.find((d) => d.severity === 'error');
   if (problem) throw new Error(`${problem.file}: ${problem.message}`);
   return { ...(await previewSql(session, compiled.sql, options)), from: 'compiled', sql: compiled.sql };

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { EngineSession } from '../engine/adapter.js';
 import { ident, splitRelation } from '../engine/sql.js';
 import { openWarehouse, WarehouseLockedError, type Warehouse } from '../engine/duckdb.js';
+import { compileExecuting, fetchOn } from '../compile/execute.js';
 import { walk } from '../graph/select.js';
 import { reclaimScratch, scratchName } from '../lake/leftovers.js';
 import { openLake } from '../lake/open.js';
@@ -99,8 +100,10 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
     const sessions: EngineSession[] = [warehouse];
     for (let i = 1; i < Math.min(threads, order.length); i++) sessions.push(await warehouse.session());
     const base = { lake, project: runProject, graph, runId, tempDir, fullRefresh: options.fullRefresh ?? false, signal: options.signal };
-    const compile: NodeContext['compile'] = (id, opts) => compileHook(runProject, graph, id, opts);
-    const results = await execute(order, parents, graph, sessions, options, emit, (db, node) => runNode({ ...base, db, compile }, hooks, node));
+    // dbt's execute phase: a node's templates may query the warehouse on the node's own session.
+    const compileOn = (db: EngineSession): NodeContext['compile'] => (id, opts) =>
+      compileExecuting((o) => compileHook(runProject, graph, id, o), fetchOn(db), { ...opts, fullRefresh: base.fullRefresh });
+    const results = await execute(order, parents, graph, sessions, options, emit, (db, node) => runNode({ ...base, db, compile: compileOn(db) }, hooks, node));
     if (options.writeResults !== false) await writeCatalog(warehouse, project, graph);
     return await finish(results, [], true);
   } finally {
@@ -341,7 +344,7 @@ async function runSource(ctx: NodeContext, source: SourceTable): Promise<NodeOut
 
 async function runModel(ctx: NodeContext, model: ModelNode): Promise<NodeOutcome> {
   const incremental = await isIncrementalRun(ctx.db, model, model.config, ctx.fullRefresh);
-  const compiled = ctx.compile(model.id, { isIncremental: incremental });
+  const compiled = await ctx.compile(model.id, { isIncremental: incremental });
   const problem = compiled.diagnostics.find((d) => d.severity === 'error');
   if (problem) return { status: 'error', message: problem.message, error: { file: problem.file || model.file, range: problem.range, message: problem.message } };
   try {

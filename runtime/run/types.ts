@@ -1,4 +1,5 @@
 // The runner's public data: options, per-node results, the event stream and run_results.json.
+import type { CompileOptions } from '../compile/compile.js';
 import type { EngineSession } from '../engine/adapter.js';
 import type { Lake } from '../lake/lake.js';
 import type { DeferState } from './defer.js';
@@ -69,7 +70,8 @@ export interface NodeContext {
   tempDir: string;
   fullRefresh: boolean;
   signal?: AbortSignal;
-  compile(id: string, opts?: { isIncremental?: boolean }): CompiledNode;
+  /** Compiles a node in dbt's execute phase: its templates may query `db` (run_query, statement, introspection). */
+  compile(id: string, opts?: { isIncremental?: boolean }): Promise<CompiledNode>;
 }
 
 /** What a seed or test reports back; the runner adds the timing. */
@@ -77,7 +79,7 @@ export type NodeOutcome = Omit<NodeResult, 'id' | 'kind' | 'name' | 'ms'>;
 
 /** The pieces the runner takes from the other parts of the runtime (injected, so tests can stub them). */
 export interface RunHooks {
-  compile(project: Project, graph: RunGraph, id: string, opts?: { isIncremental?: boolean }): CompiledNode;
+  compile(project: Project, graph: RunGraph, id: string, opts?: CompileOptions): CompiledNode;
   select(graph: RunGraph, selection: { select?: string[]; exclude?: string[]; indirectTests?: 'eager' | 'cautious' }): Result<string[]>;
   runSeed?(ctx: NodeContext, seed: SeedNode): Promise<NodeOutcome>;
   runTest?(ctx: NodeContext, test: TestNode): Promise<NodeOutcome>;

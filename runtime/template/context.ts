@@ -1,11 +1,15 @@
 // The dbt context: the functions and objects dbt puts in scope of every template (ref, source,
 // config, var, env_var, this, model, target, is_incremental, return, log, adapter, exceptions, ...),
 // as Callables and plain values the sandbox can hold.
+import { createHash, randomUUID } from 'node:crypto';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import type { ProjectConfig } from '../project/types.js';
 import { pyJson } from './jinja/builtins.js';
 import { MacroReturn } from './jinja/interpreter.js';
 import { Callable, Float, isDict, newDict, tuple, Undefined } from './jinja/values.js';
+import { pythonModules, PyDateTime } from './modules.js';
 import type { Relation } from './relation.js';
+import { statementContext, type Query } from './statements.js';
 
 export interface RenderOptions {
   /** What `ref(name)` prints: the relation, or an ephemeral model's CTE name. */
@@ -16,6 +20,11 @@ export interface RenderOptions {
   isIncremental?: boolean;
   /** `model` in Jinja (name, unique_id, config, ...). */
   model?: Record<string, unknown>;
+  /** The warehouse for dbt's execute phase (statement, run_query, the adapter's look); without it `execute` is false. */
+  query?: Query;
+  /** dbt's `graph` (nodes and sources with their config) as plain data, built when a template reads it. */
+  graph?: () => Record<string, unknown>;
+  fullRefresh?: boolean;
 }
 
 /** What one render collects. */
@@ -23,6 +32,8 @@ export interface RenderState {
   opts: RenderOptions;
   /** Keyword arguments of each `config(...)` call, as evaluated. */
   configs: Array<Record<string, unknown>>;
+  /** Results stored by name: `{% call statement('name') %}`, store_result. */
+  results: Map<string, unknown>;
 }
 
 /** What the context needs from the renderer running it. */
@@ -60,9 +71,31 @@ function required(name: string, args: unknown[], kwargs: Record<string, unknown>
   throw new Error(missing.replace('%s', name));
 }
 
+const EMPTY_GRAPH = { nodes: {}, sources: {} };
+
 /** The context's names, looked up per call; `this` and `model` read the render running now. */
 export function dbtContext(config: ProjectConfig, host: ContextHost): (name: string) => unknown {
+  const started = Date.now();
+  const modules = pythonModules(started);
+  const statements = statementContext({ query: () => host.state().opts.query, results: () => host.state().results, targetSchema: config.target.schema });
+  const builtins = newDict();
+  /** `graph` converted once per project, not per lookup. */
+  const graphs = new WeakMap<object, unknown>();
   const values = new Map<string, unknown>([
+    ...statements.values,
+    ['api', statements.api],
+    ['modules', newDict(Object.entries(modules))],
+    ['run_started_at', new PyDateTime(started)],
+    ['invocation_id', randomUUID()],
+    ['builtins', builtins],
+    ['toyaml', fn('toyaml', (args) => toYaml(toPlain(args[0])))],
+    ['fromyaml', fn('fromyaml', (args) => fromPlain(parseYaml(String(args[0]))))],
+    ['local_md5', fn('local_md5', (args) => createHash('md5').update(String(args[0])).digest('hex'))],
+    ['set', fn('set', (args) => [...new Map((Array.isArray(args[0]) ? args[0] : []).map((v) => [JSON.stringify(toPlain(v)), v])).values()])],
+    ['should_store_failures', fn('should_store_failures', () => {
+      const config = host.state().opts.model?.config as Record<string, unknown> | undefined;
+      return config?.store_failures === true || config?.storeFailures === true;
+    })],
     ['ref', fn('ref', (args) => {
       const name = String(args[args.length - 1] ?? '');
       const pkg = args.length > 1 ? String(args[0]) : undefined;
@@ -108,8 +141,7 @@ export function dbtContext(config: ProjectConfig, host: ContextHost): (name: str
     })],
     ['target', fromPlain({ ...config.target, database: 'memory', profile_name: config.name })],
     ['project_name', config.name],
-    ['execute', true],
-    ['flags', newDict([['FULL_REFRESH', false]])],
+
     ['exceptions', newDict([
       ['raise_compiler_error', fn('raise_compiler_error', (args) => {
         throw new Error(String(args[0]));
@@ -117,6 +149,7 @@ export function dbtContext(config: ProjectConfig, host: ContextHost): (name: str
       ['warn', fn('warn', () => '')],
     ])],
     ['adapter', newDict([
+      ...statements.adapter,
       ['quote', fn('quote', (args) => `"${String(args[0]).replace(/"/g, '""')}"`)],
       ['dispatch', fn('dispatch', (args, kwargs) => {
         const ns = args[1] ?? kwargs.macro_namespace;
@@ -124,7 +157,16 @@ export function dbtContext(config: ProjectConfig, host: ContextHost): (name: str
       })],
     ])],
   ]);
+  for (const name of ['ref', 'source', 'config']) builtins[name] = values.get(name);
   return (name) => {
+    if (name === 'execute') return host.state().opts.query !== undefined;
+    if (name === 'flags') return newDict([['FULL_REFRESH', host.state().opts.fullRefresh === true], ['WHICH', host.state().opts.query ? 'run' : 'compile']]);
+    if (name === 'graph') {
+      const plain = host.state().opts.graph?.() ?? EMPTY_GRAPH;
+      let graph = graphs.get(plain);
+      if (!graph) graphs.set(plain, (graph = fromPlain(plain)));
+      return graph;
+    }
     if (name === 'this') return host.state().opts.self ?? new Undefined('this');
     if (name === 'model') {
       const model = host.state().opts.model;

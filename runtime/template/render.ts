@@ -1,7 +1,8 @@
 // Renders Jinja-SQL templates with dbt's context in the sandboxed Jinja2 interpreter (./jinja):
 // project macros and `{% test %}` blocks, installed packages' macros as `pkg.name`, adapter.dispatch.
 // Each render runs within an evaluation budget and an output limit. Parsed templates are cached by
-// text. Errors become diagnostics with template ranges; never throws.
+// text. Errors become diagnostics with template ranges; the only throw is QueryNeeded, in dbt's
+// execute phase, when the render needs a query's result first (compile/execute.ts runs it).
 import type { Diagnostic, OffsetMap, ProjectConfig } from '../project/types.js';
 import { dbtContext, type RenderOptions, type RenderState } from './context.js';
 import { describeError, errorDiagnostics } from './errors.js';
@@ -11,6 +12,7 @@ import { parseTemplate } from './jinja/parser.js';
 import { Callable, UNDEFINED } from './jinja/values.js';
 import { MacroNamespaces, ROOT } from './macros.js';
 import { SegmentMap, type Piece } from './offsetMap.js';
+import { QueryNeeded } from './statements.js';
 
 export interface Rendered {
   sql: string;
@@ -66,7 +68,7 @@ export class Renderer {
   }
 
   render(file: string, text: string, opts: RenderOptions): Rendered {
-    const state: RenderState = { opts, configs: [] };
+    const state: RenderState = { opts, configs: [], results: new Map() };
     let template: Template | undefined;
     try {
       template = this.parse(file, text);
@@ -74,6 +76,7 @@ export class Renderer {
       const sql = this.run(state, (session) => session.render(template!.body, file, undefined, {}, pieces));
       return { sql, map: new SegmentMap(pieces, template.spans, text.length, sql.length), configs: state.configs, diagnostics: [] };
     } catch (err) {
+      if (err instanceof QueryNeeded) throw err;
       const spans = template?.spans ?? [];
       const diagnostics = errorDiagnostics(err, { file, text, spans, textOf: (f) => this.macroTexts.get(f), hasNamespace: (p) => this.macros.has(p) });
       return { sql: '', map: new SegmentMap([], spans, text.length, 0), configs: [], diagnostics };
@@ -90,12 +93,13 @@ export class Renderer {
   callMacro(file: string, name: string, args: Record<string, unknown>, fixed: Record<string, unknown>, opts: RenderOptions, pkg?: string): { sql: string } | { error: string } {
     const macro = this.macros.get(pkg, name);
     if (!macro) return { error: `No macro '${pkg === undefined ? '' : pkg + '.'}${name}'` };
-    const state: RenderState = { opts, configs: [] };
+    const state: RenderState = { opts, configs: [], results: new Map() };
     try {
       const rendered = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, k === 'column_name' ? v : this.renderArg(file, v, state)]));
       const out = this.run(state, () => macro.call([], { ...rendered, ...fixed }));
       return { sql: out === null || out === undefined ? '' : String(out) };
     } catch (err) {
+      if (err instanceof QueryNeeded) throw err;
       return { error: describeError(err, (f) => this.macroTexts.get(f)) };
     }
   }

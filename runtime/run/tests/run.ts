@@ -45,7 +45,7 @@ export async function runTest(session: EngineSession, project: Project, graph: R
   if (node?.kind !== 'test') return result('error', `No test '${testId}' in the project`);
   let built: GenericTestSql;
   try {
-    built = testSql(project, graph, node, compile);
+    built = await testSql(project, graph, node, compile);
   } catch (err) {
     return result('error', err instanceof Error ? err.message : String(err));
   }
@@ -86,25 +86,26 @@ export function severityOf(node: TestNode): 'warn' | 'error' {
 }
 
 /** The failing-rows query of a test node, or why there is none. */
-export function testSql(project: Project, graph: RunGraph, node: TestNode, compile: CompileFn): GenericTestSql {
+export async function testSql(project: Project, graph: RunGraph, node: TestNode, compile: CompileFn): Promise<GenericTestSql> {
   if (!node.spec || !isBuiltinTest(project, node.spec.name)) {
-    const compiled = compile(node.id);
+    const compiled = await compile(node.id);
     const problem = compiled.diagnostics.find((d) => d.severity === 'error');
     return problem ? { error: `${problem.file}: ${problem.message}` } : { sql: compiled.sql };
   }
   if (!node.attachedTo) return { error: `Test '${node.name}' is not attached to a model, seed or source` };
-  const model = queryable(graph, node.attachedTo, compile);
+  const model = await queryable(graph, node.attachedTo, compile);
   if (model === undefined) return { error: `Test '${node.name}' is attached to '${node.attachedTo}', which is not in the project` };
-  return genericTestSql(node.spec, model, (to) => {
-    const id = relationshipTarget(project, to);
-    return id === undefined ? undefined : queryable(graph, id, compile);
-  });
+  // A relationships test's parent, resolved before the (synchronous) SQL generation asks for it.
+  const to = node.spec.args.to;
+  const parentId = typeof to === 'string' ? relationshipTarget(project, to) : undefined;
+  const parent = parentId === undefined ? undefined : await queryable(graph, parentId, compile);
+  return genericTestSql(node.spec, model, (asked) => (asked === to ? parent : undefined));
 }
 
 /** What a node is queryable as in FROM: its relation, or its compiled SQL when it is ephemeral. */
-function queryable(graph: RunGraph, id: string, compile: CompileFn): string | undefined {
+async function queryable(graph: RunGraph, id: string, compile: CompileFn): Promise<string | undefined> {
   const node = graph.nodes.get(id);
   if (!node || node.kind === 'test') return undefined;
-  if (node.kind === 'model' && node.config.materialized === 'ephemeral') return toSubquery(compile(id).sql, 'dbt_ephemeral');
+  if (node.kind === 'model' && node.config.materialized === 'ephemeral') return toSubquery((await compile(id)).sql, 'dbt_ephemeral');
   return node.relation;
 }

@@ -6,7 +6,7 @@ import type { Piece } from '../offsetMap.js';
 import type { CallArgs, Expr, MacroDef, Node, Target } from './ast.js';
 import { FILTERS, GLOBALS, Namespace, TESTS, type FilterHost } from './builtins.js';
 import { binary, compare, getAttr, getItem, slice } from './operators.js';
-import { Callable, isDict, iterate, JinjaError, newDict, str, truthy, tuple, Undefined, UNDEFINED, type JinjaObject } from './values.js';
+import { Callable, ControlSignal, isDict, iterate, JinjaError, newDict, str, truthy, tuple, Undefined, UNDEFINED, type JinjaObject } from './values.js';
 
 export interface Limits {
   /** Evaluation steps a render may take. */
@@ -33,12 +33,16 @@ export function defineMacros(body: Node[], file: string, pkg: string | undefined
 export type Lookup = (name: string, pkg: string | undefined) => unknown;
 
 /** Thrown by dbt's `return(x)`; the macro call it ends gives x. */
-export class MacroReturn {
-  constructor(readonly value: unknown) {}
+export class MacroReturn extends ControlSignal {
+  constructor(readonly value: unknown) {
+    super();
+  }
 }
 
-class LoopSignal {
-  constructor(readonly kind: 'break' | 'continue') {}
+class LoopSignal extends ControlSignal {
+  constructor(readonly kind: 'break' | 'continue') {
+    super();
+  }
 }
 
 class Scope {
@@ -425,7 +429,7 @@ export class Session implements FilterHost {
 
   /** Gives an error without a position the range of the expression that raised it. */
   private locate(err: unknown, e: Expr, f: Frame): unknown {
-    if (err instanceof MacroReturn || err instanceof LoopSignal) return err;
+    if (err instanceof ControlSignal) return err;
     if (err instanceof JinjaError) {
       if (err.trace.length === 0) err.trace.push({ file: f.file, range: { start: e.start, end: e.end } });
       return err;

@@ -1,7 +1,7 @@
 // Python's methods on str, list and dict, as dbt packages call them in templates
 // (`name.lower()`, `cols.append(c)`, `d.items()`). Each is looked up by name and bound to its value;
 // anything else is not an attribute.
-import { Callable, dictHas, equals, isDict, newDict, num, str, Tuple, tuple, typeName, type Dict } from './values.js';
+import { Callable, dictHas, equals, isDict, isJinjaObject, newDict, num, str, Tuple, tuple, typeName, type Dict } from './values.js';
 
 type Method = (self: never, args: unknown[], kwargs: Record<string, unknown>) => unknown;
 
@@ -202,6 +202,8 @@ export function sortValues(items: unknown[], reverse: boolean, key: (v: unknown)
 }
 
 export function compareValues(a: unknown, b: unknown): number {
+  const host = isJinjaObject(a) && a.jinjaCompare ? a.jinjaCompare(b) : undefined;
+  if (host !== undefined) return host;
   const na = num(a);
   const nb = num(b);
   if (na !== undefined && nb !== undefined) return na - nb;

@@ -24,6 +24,8 @@ function formatString(template: string, values: unknown): string {
 
 export function binary(op: string, a: unknown, b: unknown, maxLength: number): unknown {
   if (op === '~') return limit(str(a) + str(b), maxLength);
+  const host = isJinjaObject(a) && a.jinjaBinary ? a.jinjaBinary(op, b, false) : isJinjaObject(b) && b.jinjaBinary ? b.jinjaBinary(op, a, true) : undefined;
+  if (host !== undefined) return host;
   if (a instanceof Undefined) throw undefinedOperand(a);
   if (b instanceof Undefined) throw undefinedOperand(b);
   const na = num(a);
@@ -107,9 +109,10 @@ export function getAttr(value: unknown, name: string): unknown {
 export function getItem(value: unknown, key: unknown): unknown {
   if (value instanceof Undefined) throw undefinedOperand(value);
   const index = num(key);
-  if ((Array.isArray(value) || typeof value === 'string') && index !== undefined && typeof key !== 'boolean') {
-    const i = index < 0 ? value.length + index : index;
-    return i >= 0 && i < value.length ? value[i] : UNDEFINED;
+  const seq = isJinjaObject(value) && value.jinjaItems && index !== undefined ? value.jinjaItems() : value;
+  if ((Array.isArray(seq) || typeof seq === 'string') && index !== undefined && typeof key !== 'boolean') {
+    const i = index < 0 ? seq.length + index : index;
+    return i >= 0 && i < seq.length ? seq[i] : UNDEFINED;
   }
   if (isDict(value)) return dictHas(value, str(key)) ? value[str(key)] : UNDEFINED;
   if (isJinjaObject(value) && typeof key === 'string') return value.jinjaAttr(key);

@@ -43,10 +43,16 @@ export class Callable {
   ) {}
 }
 
-/** A host object that exposes chosen attributes (dbt's Relation, `loop`, namespace()). */
+/** A host object that exposes chosen attributes (dbt's Relation, `loop`, namespace(), agate tables). */
 export interface JinjaObject {
   jinjaAttr(name: string): unknown;
   toString(): string;
+  /** A sequence's items: iteration, `x[0]`, `length` (agate's tables, rows and columns). */
+  jinjaItems?(): unknown[];
+  /** `self op other` (or `other op self` when `reversed`), undefined when not supported (datetime arithmetic). */
+  jinjaBinary?(op: string, other: unknown, reversed: boolean): unknown;
+  /** Order against another value of its kind, for `<` and sorting. */
+  jinjaCompare?(other: unknown): number | undefined;
 }
 
 export function isJinjaObject(v: unknown): v is JinjaObject {
@@ -74,6 +80,12 @@ export function dictGet(d: Dict, key: string): unknown {
 export function dictHas(d: Dict, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(d, key);
 }
+
+/**
+ * Not an error: control leaving a template on purpose (dbt's return(), a loop's break, a query the
+ * render must wait for). Passes through error handling untouched; templates cannot catch it.
+ */
+export class ControlSignal {}
 
 /** An error of the template: positioned in `file`, with the macro calls it passed through. */
 export class JinjaError extends Error {
@@ -197,5 +209,6 @@ export function iterate(v: unknown): unknown[] {
   if (typeof v === 'string') return [...v];
   if (isDict(v)) return Object.keys(v);
   if (v instanceof Undefined) return [];
+  if (isJinjaObject(v) && v.jinjaItems) return v.jinjaItems();
   throw new Error(`'${typeName(v)}' object is not iterable`);
 }
