@@ -38,12 +38,12 @@ test('a runaway template holds up neither hover nor other files, and ends in a w
   assert.ok(hover, 'hover on the ref answers');
   await c.open('models/gold/typo.sql', TYPO);
   const typo = await c.diagnosticsOf('models/gold/typo.sql', (l) => l.some((d) => d.code === 'unknown-column'), 'the unknown column');
-  assert.match(typo[0].message, /nope_col/);
+  assert.match(String(typo[0].message), /nope_col/);
   const spin = await c.diagnosticsOf('models/gold/spin.sql', (l) => l.some((d) => d.code === 'render-budget'), 'the runaway warning');
   const warnedAt = c.published.findIndex((p) => p.uri === c.uri('models/gold/spin.sql') && p.diagnostics.some((d) => d.code === 'render-budget'));
   assert.ok(warnedAt >= answeredBefore, 'hover was answered before the runaway render was stopped');
   assert.equal(spin[0].severity, 2, 'a warning: the CLI may still render it within the project budget');
-  assert.match(spin[0].message, /Not checked in the editor: rendering this model took longer than 2 s/);
+  assert.match(String(spin[0].message), /Not checked in the editor: rendering this model took longer than 2 s/);
   // Fixed, the model renders again (on a new worker) and the warning goes away.
   await c.change('models/gold/spin.sql', 'select 1 as id\n');
   await c.diagnosticsOf('models/gold/spin.sql', (l) => l.length === 0, 'no more warning');
