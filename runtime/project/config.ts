@@ -23,7 +23,9 @@ export function didYouMean(suggestion: string | undefined): string {
  * Checks the values of known config keys. `rangeOf(key)` gives the range to report on.
  * Unknown keys are allowed (dbt has many); only values we act on are checked.
  */
-export function checkConfig(file: string, raw: Record<string, unknown>, rangeOf: (key: string) => Range): Diagnostic[] {
+export function checkConfig(file: string, config: Record<string, unknown>, rangeOf: (key: string) => Range): Diagnostic[] {
+  // A value holding Jinja is checked once rendered (link time, configJinja.ts), as dbt renders it first.
+  const raw = Object.fromEntries(Object.entries(config).filter(([, v]) => !isTemplated(v)));
   const out: Diagnostic[] = [];
   const bad = (key: string, message: string, data?: Record<string, unknown>): void => {
     out.push({ file, range: rangeOf(key), severity: 'error', message, code: 'bad-config', data });
@@ -48,6 +50,11 @@ export function checkConfig(file: string, raw: Record<string, unknown>, rangeOf:
   }
   if (raw.enabled !== undefined && typeof raw.enabled !== 'boolean') bad('enabled', `'enabled' must be true or false`);
   return out;
+}
+
+/** A config value dbt renders before reading it: a string with a Jinja tag. */
+export function isTemplated(v: unknown): v is string {
+  return typeof v === 'string' && (v.includes('{{') || v.includes('{%'));
 }
 
 function isStringOrList(v: unknown): boolean {

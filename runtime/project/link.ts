@@ -2,6 +2,7 @@
 // assigns layers and relation names, instantiates tests, and reports duplicates and unknown
 // refs/sources/macros/vars with "did you mean". Pure and synchronous; never throws.
 import { scanTemplate } from '../template/scan.js';
+import { ConfigRenderer } from './configJinja.js';
 import { DEFAULT_LAYERS, didYouMean, mergeConfigs, relationName, suggest, toModelConfig } from './config.js';
 import { packageOf } from './packages.js';
 import { readSeed, type SeedTable } from './seedTypes.js';
@@ -48,9 +49,9 @@ export function linkProject(root: string, parsed: Result<ParsedConfig>, files: A
     if (first) err(src.location.file, src.location.range, `Source '${key}' is defined twice (first in ${first.location.file})`, 'duplicate-source');
     else project.sources.set(key, src);
   }
-  const folderConfigs = [...config.folderConfigs].sort((a, b) => depth(a.path) - depth(b.path));
-  for (const seed of byKind.seed) linkSeed(project, seed, seedSpecs.get(seed.name), folderConfigs, err);
-  for (const model of byKind.model) linkModel(project, model, modelSpecs.get(model.name), folderConfigs, err);
+  const folders: Folders = { configs: [...config.folderConfigs].sort((a, b) => depth(a.path) - depth(b.path)), render: new ConfigRenderer(config, (d) => diagnostics.push(d)) };
+  for (const seed of byKind.seed) linkSeed(project, seed, seedSpecs.get(seed.name), folders, err);
+  for (const model of byKind.model) linkModel(project, model, modelSpecs.get(model.name), folders, err);
   for (const [name, spec] of modelSpecs) {
     if (!project.models.has(name)) {
       const s = suggest(name, project.models.keys());
@@ -119,10 +120,20 @@ function schemaOf(project: Project, custom: unknown): string {
   return project.macros.has('generate_schema_name') ? name : `${base}_${name}`;
 }
 
-/** Folder configs that apply to a file: its folder and every folder above it, plus the file itself by name. */
-function folderLevels(file: string, folderConfigs: FolderConfig[]): Array<Record<string, unknown>> {
+/** The folder configs of dbt_project.yml (or pipeline.yml), outermost first, and what renders their Jinja. */
+interface Folders {
+  configs: FolderConfig[];
+  render: ConfigRenderer;
+}
+
+/**
+ * The config levels of a file, outermost first: its folder and every folder above it, the file itself
+ * by name, then its schema YAML entry; values holding Jinja rendered as dbt renders them.
+ */
+function configLevels(project: Project, file: string, folders: Folders, spec: ModelSpec | undefined): Array<Record<string, unknown> | undefined> {
   const noExt = file.replace(/\.[^./]+$/, '');
-  return folderConfigs.filter((f) => file.startsWith(f.path + '/') || f.path === noExt).map((f) => f.config);
+  const own = folders.configs.filter((f) => file.startsWith(f.path + '/') || f.path === noExt);
+  return [...own.map((f) => folders.render.level(project.config.file, f.config, f.ranges)), spec && folders.render.level(spec.location.file, spec.config, spec.configRanges)];
 }
 
 /** Seed CSVs read per summary and delimiter: a relink after an edit elsewhere does not read them again. */
@@ -136,12 +147,12 @@ function seedTable(f: SeedFile, delimiter: string): Result<SeedTable> {
   return table;
 }
 
-function linkSeed(project: Project, f: SeedFile, spec: ModelSpec | undefined, folderConfigs: FolderConfig[], err: Report): void {
+function linkSeed(project: Project, f: SeedFile, spec: ModelSpec | undefined, folders: Folders, err: Report): void {
   if (project.seeds.has(f.name)) {
     err(f.file, FILE_START, `Seed '${f.name}' is defined twice (first in ${project.seeds.get(f.name)!.file})`, 'duplicate-seed');
     return;
   }
-  const raw = mergeConfigs([...folderLevels(f.file, folderConfigs), spec?.config]);
+  const raw = mergeConfigs(configLevels(project, f.file, folders, spec));
   // As in dbt, a disabled seed is not part of the project.
   if (raw.enabled === false) return;
   const delimiter = typeof raw.delimiter === 'string' && raw.delimiter !== '' ? raw.delimiter : ',';
@@ -170,7 +181,7 @@ function linkSeed(project: Project, f: SeedFile, spec: ModelSpec | undefined, fo
   project.seeds.set(f.name, seed);
 }
 
-function linkModel(project: Project, f: ModelFile, spec: ModelSpec | undefined, folderConfigs: FolderConfig[], err: Report): void {
+function linkModel(project: Project, f: ModelFile, spec: ModelSpec | undefined, folders: Folders, err: Report): void {
   const first = project.models.get(f.name);
   if (first || project.seeds.has(f.name)) {
     const other = first?.file ?? project.seeds.get(f.name)!.file;
@@ -179,7 +190,7 @@ function linkModel(project: Project, f: ModelFile, spec: ModelSpec | undefined, 
     return;
   }
   const inline = f.scan.configs.map((c) => c.args);
-  const raw = mergeConfigs([...folderLevels(f.file, folderConfigs), spec?.config, ...inline]);
+  const raw = mergeConfigs([...configLevels(project, f.file, folders, spec), ...inline]);
   const config = toModelConfig(raw);
   config.schema = schemaOf(project, raw.schema);
   if (spec?.contractEnforced && !(raw.contract && typeof raw.contract === 'object')) config.contractEnforced = true;

@@ -238,7 +238,7 @@ function walkFolderConfigs(file: string, node: YamlNode, path: string, out: Fold
   }
   if (Object.keys(config).length > 0) {
     diagnostics.push(...checkConfig(file, config, (k) => ranges[k] ?? { start: 0, end: 0 }));
-    out.push({ path, config });
+    out.push({ path, config, ranges });
   }
   for (const s of subfolders) walkFolderConfigs(file, s.value, `${path}/${s.key}`, out, diagnostics);
 }
@@ -343,6 +343,9 @@ export interface ConfigOverrides {
 
 /** Vars given for the invocation win over the project's, in every scope (dbt's precedence); the target names `target.name`. */
 export function applyOverrides(config: ProjectConfig, overrides: ConfigOverrides): void {
-  if (overrides.vars && Object.keys(overrides.vars).length > 0) config.vars = { ...config.vars, ...overrides.vars };
+  if (overrides.vars && Object.keys(overrides.vars).length > 0) {
+    config.vars = { ...config.vars, ...overrides.vars };
+    config.cliVars = overrides.vars;
+  }
   if (overrides.target) config.target = { ...config.target, name: overrides.target };
 }

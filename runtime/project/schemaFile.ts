@@ -51,6 +51,7 @@ function modelSpec(file: string, node: YamlNode, diagnostics: Diagnostic[]): Mod
   const rawConfig = toJs(configNode);
   const config = isObject(rawConfig) ? { ...rawConfig } : {};
   diagnostics.push(...checkConfig(file, config, (k) => rangeOf(get(configNode, k))));
+  const configRanges = Object.fromEntries(Object.keys(config).map((k) => [k, rangeOf(get(configNode, k))]));
   // `contract:` may sit on the entry itself (older dbt) or under `config:`.
   const contract = toJs(get(node, 'contract')) ?? config.contract;
   if (contract !== undefined) config.contract = contract;
@@ -61,6 +62,7 @@ function modelSpec(file: string, node: YamlNode, diagnostics: Diagnostic[]): Mod
     columns: itemsOf(get(node, 'columns')).map((c) => columnSpec(file, c, diagnostics)).filter((c): c is ColumnSpec => c !== undefined),
     contractEnforced: isObject(contract) && contract.enforced === true,
     config,
+    configRanges,
     tests: [...parseTests(file, get(node, 'data_tests'), undefined, diagnostics), ...parseTests(file, get(node, 'tests'), undefined, diagnostics)],
     constraints: constraints(get(node, 'constraints')),
     location: { file, range: rangeOf(namePair!.value) },

@@ -146,6 +146,8 @@ export interface ModelSpec {
   contractEnforced: boolean;
   /** `config:` block of the YAML entry (materialized, tags, ...). */
   config: Record<string, unknown>;
+  /** Where each `config:` value is written, for errors in values rendered later (Jinja). */
+  configRanges?: Record<string, Range>;
   /** Model-level tests (e.g. dbt_utils-style or singular references). */
   tests: TestSpec[];
   constraints: ColumnConstraint[];
@@ -296,6 +298,8 @@ export interface FolderConfig {
   /** Project-relative folder, e.g. 'models/gold'. */
   path: string;
   config: Record<string, unknown>;
+  /** Where each value is written (the project file), for errors in values rendered later (Jinja). */
+  ranges?: Record<string, Range>;
 }
 
 export interface ProjectConfig {
@@ -326,6 +330,8 @@ export interface ProjectConfig {
   /** Installed packages, filled by the loader from the install path. */
   packages: PackageInfo[];
   dispatch: DispatchConfig[];
+  /** The --vars of this invocation (dbt_project.yml's own Jinja sees only these). */
+  cliVars?: Record<string, unknown>;
   /** Budgets of one template render (pipeline.yml `render:`, MEDALLION_RENDER_* environment variables). */
   renderLimits?: { timeoutMs?: number; maxOutput?: number };
   /** Where run artifacts go (`target-path`, default 'target'; may be absolute) and logs (`log-path`, default 'logs'). */

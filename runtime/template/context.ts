@@ -39,8 +39,6 @@ export interface RenderState {
 /** What the context needs from the renderer running it. */
 export interface ContextHost {
   state(): RenderState;
-  /** The package of the macro running now; undefined for the project's own code. */
-  currentPackage(): string | undefined;
   dispatch(name: string, namespace: string | undefined): Callable;
   /** An environment variable (injected, so the core reads no process state of its own). */
   env(name: string): string | undefined;
@@ -72,6 +70,11 @@ function required(name: string, args: unknown[], kwargs: Record<string, unknown>
 }
 
 const EMPTY_GRAPH = { nodes: {}, sources: {} };
+
+/** A top-level key of `vars:` that scopes vars to an installed package, not a var. */
+function isPackageScope(config: ProjectConfig, name: string): boolean {
+  return config.packages.some((p) => p.name === name);
+}
 
 /** The context's names, looked up per call; `this` and `model` read the render running now. */
 export function dbtContext(config: ProjectConfig, host: ContextHost): (name: string) => unknown {
@@ -115,11 +118,11 @@ export function dbtContext(config: ProjectConfig, host: ContextHost): (name: str
     })],
     ['var', fn('var', (args, kwargs) => {
       const name = String(args[0]);
-      // Inside a package's macro, the package's scope of vars (`vars: { dbt_utils: {...} }`) comes first.
-      const pkg = host.currentPackage();
-      const scoped = pkg ? config.vars[pkg] : undefined;
+      // dbt reads vars in the scope of the node being rendered, also inside a package's macro: here
+      // always the project (Medallion builds no package's models), its own scope first.
+      const scoped = config.vars[config.name];
       if (scoped && typeof scoped === 'object' && Object.prototype.hasOwnProperty.call(scoped, name)) return fromPlain((scoped as Record<string, unknown>)[name]);
-      if (Object.prototype.hasOwnProperty.call(config.vars, name)) return fromPlain(config.vars[name]);
+      if (Object.prototype.hasOwnProperty.call(config.vars, name) && !isPackageScope(config, name)) return fromPlain(config.vars[name]);
       return required(name, args, kwargs, "Required var '%s' not found in vars and has no default");
     })],
     ['env_var', fn('env_var', (args, kwargs) => {

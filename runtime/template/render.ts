@@ -4,7 +4,7 @@
 // text. Errors become diagnostics with template ranges; the only throw is QueryNeeded, in dbt's
 // execute phase, when the render needs a query's result first (compile/execute.ts runs it).
 import type { Diagnostic, OffsetMap, ProjectConfig } from '../project/types.js';
-import { dbtContext, type RenderOptions, type RenderState } from './context.js';
+import { dbtContext, toPlain, type RenderOptions, type RenderState } from './context.js';
 import { describeError, errorDiagnostics } from './errors.js';
 import type { Template } from './jinja/ast.js';
 import { DEFAULT_LIMITS, defineMacros, Session, type Limits } from './jinja/interpreter.js';
@@ -58,7 +58,6 @@ export class Renderer {
     this.macros = new MacroNamespaces(config);
     this.context = dbtContext(config, {
       state: () => this.current(),
-      currentPackage: () => this.session?.currentPackage(),
       dispatch: (name, ns) => this.macros.dispatch(name, ns, this.session?.currentPackage()),
       env,
     });
@@ -104,11 +103,31 @@ export class Renderer {
     }
   }
 
-  private renderArg(file: string, value: unknown, state: RenderState): unknown {
+  /**
+   * Renders a configuration value as dbt's native rendering does: a value that is one `{{ expr }}`
+   * gives the expression's value (a boolean, a list, ...), anything else its text, read as a Python
+   * literal when it is one ('True', '3'). Never throws: a failure gives the template's diagnostics.
+   */
+  native(file: string, text: string, opts: RenderOptions): { value: unknown } | { diagnostics: Diagnostic[] } {
+    const state: RenderState = { opts, configs: [], results: new Map() };
+    const single = /^\s*\{\{(?:(?!\}\}).)*\}\}\s*$/s.exec(text);
+    if (!single) {
+      const out = this.render(file, text, opts);
+      return out.diagnostics.length > 0 ? { diagnostics: out.diagnostics } : { value: literal(out.sql) };
+    }
+    try {
+      return { value: toPlain(this.renderArg(file, text.trim().slice(2, -2), state, true)) };
+    } catch (err) {
+      const diagnostics = errorDiagnostics(err, { file, text, spans: [], textOf: (f) => this.macroTexts.get(f), hasNamespace: (p) => this.macros.has(p) });
+      return { diagnostics: diagnostics.map((d) => ({ ...d, range: { start: 0, end: text.length } })) };
+    }
+  }
+
+  private renderArg(file: string, value: unknown, state: RenderState, expression = false): unknown {
     if (Array.isArray(value)) return value.map((v) => this.renderArg(file, v, state));
     if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.renderArg(file, v, state)]));
     if (typeof value !== 'string') return value;
-    if (LOOKS_LIKE_CALL.test(value)) {
+    if (expression || LOOKS_LIKE_CALL.test(value)) {
       let captured: unknown = UNDEFINED;
       const capture = new Callable('__capture', ([v]) => {
         captured = v;
@@ -170,4 +189,13 @@ export class Renderer {
       this.macroDiagnostics.set(source.file, errorDiagnostics(err, { file: source.file, text: source.text, spans: [], textOf: () => undefined, hasNamespace: () => true }));
     }
   }
+}
+
+/** A rendered config text as Python's literal_eval reads a scalar: booleans, None, numbers; else the text. */
+function literal(text: string): unknown {
+  const t = text.trim();
+  if (t === 'True' || t === 'False') return t === 'True';
+  if (t === 'None') return null;
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  return text;
 }

@@ -181,23 +181,25 @@ select {{ odd.broken() }} as k
   ]);
 });
 
-test("var() inside a package's macro reads the package's scope of vars first", async () => {
+test("var() inside a package's macro reads the rendered model's scope, as dbt does: the project's, not the package's", async () => {
   const text = `
 //- /dbt_project.yml
 name: shop
 vars:
   greeting: global
   tools:
-    greeting: scoped
+    greeting: for the package's own models
+  shop:
+    farewell: project-scoped
 //- /dbt_packages/tools/dbt_project.yml
 name: tools
 //- /dbt_packages/tools/macros/m.sql
-{% macro greeting() %}'{{ var('greeting') }}'{% endmacro %}
+{% macro greeting() %}'{{ var('greeting') }}', '{{ var('farewell') }}'{% endmacro %}
 //- /models/m.sql
 select {{ tools.greeting() }} as a, '{{ var('greeting') }}' as b
 `;
   const { sql } = await compiled(text);
-  assert.equal(sql('model.m'), "select 'scoped' as a, 'global' as b");
+  assert.equal(sql('model.m'), "select 'global', 'project-scoped' as a, 'global' as b");
 });
 
 test('adapter.dispatch without a namespace finds the project, then dbt\'s own macros', async () => {
