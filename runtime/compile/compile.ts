@@ -2,13 +2,13 @@
 // (ref → relation, ephemeral refs → CTEs `__dbt__cte__<name>`), generates built-in generic tests'
 // failing-rows queries, and keeps the offset map.
 import { checkConfig, mergeConfigs, toModelConfig } from '../project/config.js';
-import { packageOf } from '../project/packages.js';
 import type { CompiledNode, Diagnostic, ModelConfig, ModelNode, OffsetMap, Project, Range, TemplateScan, TestNode, TestSpec } from '../project/types.js';
 import { nodeName, type Graph } from '../graph/dag.js';
 import { constantMap, spliceMap } from '../template/offsetMap.js';
 import type { RenderOptions } from '../template/context.js';
 import { Relation } from '../template/relation.js';
-import { Renderer } from '../template/render.js';
+import type { Renderer } from '../template/render.js';
+import { rendererFor } from './renderers.js';
 import { dbtGraph } from './dbtGraph.js';
 import { QueryNeeded, type Query } from '../template/statements.js';
 import { compileGenericTestSql, isBuiltinTest, testMacro, unknownTestDiagnostic, whereSubquery } from './tests.js';
@@ -19,28 +19,6 @@ export interface CompileOptions {
   /** The warehouse for dbt's execute phase (compile/execute.ts); without it `execute` is false. */
   query?: Query;
   fullRefresh?: boolean;
-}
-
-const renderers = new WeakMap<Project, Renderer>();
-/** Renderers by config and macros, so a relinked project (the editor's case) reuses compiled templates. */
-const bySignature = new Map<string, Renderer>();
-
-export function rendererFor(project: Project): Renderer {
-  let r = renderers.get(project);
-  if (r) return r;
-  const c = project.config;
-  const macroFiles = [...(project.macroFiles ?? new Map<string, string>())]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([file, text]) => ({ file, text, package: packageOf(c, file)?.name }));
-  const signature = JSON.stringify([c.name, c.vars, c.target, c.dispatch, c.renderLimits, macroFiles]);
-  r = bySignature.get(signature);
-  if (!r) {
-    r = new Renderer(c, macroFiles, { limits: c.renderLimits });
-    if (bySignature.size >= 4) bySignature.delete(bySignature.keys().next().value!);
-    bySignature.set(signature, r);
-  }
-  renderers.set(project, r);
-  return r;
 }
 
 interface Ctx {

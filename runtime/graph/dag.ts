@@ -39,7 +39,11 @@ export function buildGraph(project: Project): Graph {
     for (const r of scan.refs) edge(refTarget(project, r.name), id);
     for (const s of scan.sources) edge(project.sources.get(`${s.source}.${s.table}`)?.id, id);
   };
-  for (const m of project.models.values()) if (g.nodes.has(m.id)) scanEdges(m.id, m.scan);
+  for (const m of project.models.values()) {
+    if (!g.nodes.has(m.id)) continue;
+    scanEdges(m.id, m.scan);
+    for (const name of m.renderedRefs ?? []) edge(refTarget(project, name), m.id);
+  }
   for (const t of project.tests.values()) {
     if (!g.nodes.has(t.id)) continue;
     if (t.scan) scanEdges(t.id, t.scan);

@@ -3,6 +3,7 @@
 // refs/sources/macros/vars with "did you mean". Pure and synchronous; never throws.
 import { scanTemplate } from '../template/scan.js';
 import { ConfigRenderer } from './configJinja.js';
+import { renderDynamicRefs } from './dynamicRefs.js';
 import { DEFAULT_LAYERS, didYouMean, mergeConfigs, relationName, suggest, toModelConfig } from './config.js';
 import { packageOf } from './packages.js';
 import { readSeed, type SeedTable } from './seedTypes.js';
@@ -52,6 +53,7 @@ export function linkProject(root: string, parsed: Result<ParsedConfig>, files: A
   const folders: Folders = { configs: [...config.folderConfigs].sort((a, b) => depth(a.path) - depth(b.path)), render: new ConfigRenderer(config, (d) => diagnostics.push(d)) };
   for (const seed of byKind.seed) linkSeed(project, seed, seedSpecs.get(seed.name), folders, err);
   for (const model of byKind.model) linkModel(project, model, modelSpecs.get(model.name), folders, err);
+  renderDynamicRefs(project);
   for (const [name, spec] of modelSpecs) {
     if (!project.models.has(name)) {
       const s = suggest(name, project.models.keys());

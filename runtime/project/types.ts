@@ -103,6 +103,8 @@ export interface TemplateScan {
   macroDefs: MacroDef[];
   /** Jinja syntax problems the scanner can see (unclosed tags, unbalanced blocks). `file` is ''. */
   diagnostics: Diagnostic[];
+  /** `ref(...)` calls whose name is computed (`ref(name)` in a loop): only rendering finds their targets. */
+  dynamicRefs?: Range[];
 }
 
 // ---------------------------------------------------------------------------
@@ -188,6 +190,8 @@ export interface ModelNode {
   description?: string;
   /** The relation it is queryable as in DuckDB, already quoted: "main"."events". */
   relation: string;
+  /** Models and seeds its computed refs named when rendered at load time, as dbt's parse finds them. */
+  renderedRefs?: string[];
 }
 
 export interface SourceTable {

@@ -99,7 +99,7 @@ function scanInto(text: string, scan: TemplateScan): void {
           if (strs.length === call.positional.length && (strs.length === 1 || strs.length === 2)) {
             const nameArg = strs[strs.length - 1];
             scan.refs.push({ name: nameArg.value as string, package: strs.length === 2 ? (strs[0].value as string) : undefined, range, nameRange: inner(text, nameArg.range) });
-          }
+          } else (scan.dynamicRefs ??= []).push(range);
           break;
         }
         case 'source': {

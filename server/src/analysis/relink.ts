@@ -11,7 +11,8 @@ import type { Snapshot } from './snapshot.js';
 export function relinkModel(snap: Snapshot, next: ModelFile, parseDiagnostics: Diagnostic[], previous: TemplateScan): boolean {
   const { project, graph } = snap;
   const model = project.models.get(next.name);
-  if (!model || model.file !== next.file || graph.cycles.length > 0) return false;
+  // A computed ref() is found by rendering at link time (dynamicRefs.ts): relink the whole project.
+  if (!model || model.file !== next.file || graph.cycles.length > 0 || next.scan.dynamicRefs?.length || model.renderedRefs) return false;
   if (JSON.stringify(previous.configs.map((c) => c.args)) !== JSON.stringify(next.scan.configs.map((c) => c.args))) return false;
   const id = model.id;
   const parents = new Set<string>();
