@@ -4,6 +4,7 @@
 import { scanTemplate } from '../template/scan.js';
 import { ConfigRenderer } from './configJinja.js';
 import { renderDynamicRefs } from './dynamicRefs.js';
+import { RelationNaming } from './naming.js';
 import { DEFAULT_LAYERS, didYouMean, mergeConfigs, relationName, suggest, toModelConfig } from './config.js';
 import { packageOf } from './packages.js';
 import { readSeed, type SeedTable } from './seedTypes.js';
@@ -50,7 +51,7 @@ export function linkProject(root: string, parsed: Result<ParsedConfig>, files: A
     if (first) err(src.location.file, src.location.range, `Source '${key}' is defined twice (first in ${first.location.file})`, 'duplicate-source');
     else project.sources.set(key, src);
   }
-  const folders: Folders = { configs: [...config.folderConfigs].sort((a, b) => depth(a.path) - depth(b.path)), render: new ConfigRenderer(config, (d) => diagnostics.push(d)) };
+  const folders: Folders = { configs: [...config.folderConfigs].sort((a, b) => depth(a.path) - depth(b.path)), render: new ConfigRenderer(config, (d) => diagnostics.push(d)), naming: new RelationNaming(project, (d) => diagnostics.push(d)) };
   for (const seed of byKind.seed) linkSeed(project, seed, seedSpecs.get(seed.name), folders, err);
   for (const model of byKind.model) linkModel(project, model, modelSpecs.get(model.name), folders, err);
   renderDynamicRefs(project);
@@ -108,24 +109,11 @@ function collectSpecs(specs: ModelSpec[], kind: string, err: Report): Map<string
   return out;
 }
 
-/**
- * The schema a model or seed builds into. pipeline.yml projects use the configured schema as written
- * (default main). dbt projects follow dbt's default generate_schema_name: the target schema, or
- * `<target schema>_<custom>` for a custom one; a project that overrides generate_schema_name is taken
- * to use the custom name as written (the usual override; the macro itself is not run).
- */
-function schemaOf(project: Project, custom: unknown): string {
-  const name = typeof custom === 'string' && custom.trim() !== '' ? custom.trim() : undefined;
-  if (project.config.format !== 'dbt') return name ?? 'main';
-  const base = project.config.target.schema || 'main';
-  if (name === undefined) return base;
-  return project.macros.has('generate_schema_name') ? name : `${base}_${name}`;
-}
-
-/** The folder configs of dbt_project.yml (or pipeline.yml), outermost first, and what renders their Jinja. */
+/** The folder configs of dbt_project.yml (or pipeline.yml), outermost first, what renders their Jinja, and what names relations. */
 interface Folders {
   configs: FolderConfig[];
   render: ConfigRenderer;
+  naming: RelationNaming;
 }
 
 /**
@@ -165,7 +153,8 @@ function linkSeed(project: Project, f: SeedFile, spec: ModelSpec | undefined, fo
   if (declared && typeof declared === 'object') for (const [k, v] of Object.entries(declared)) if (typeof v === 'string') columnTypes[k] = v;
   for (const c of spec?.columns ?? []) if (c.dataType && !columnTypes[c.name]) columnTypes[c.name] = c.dataType;
   const cfg = toModelConfig(raw);
-  cfg.schema = schemaOf(project, raw.schema);
+  const named = { name: f.name, resourceType: 'seed' as const, file: f.file, config: raw };
+  cfg.schema = folders.naming.schema(named);
   const seed: SeedNode = {
     kind: 'seed',
     id: `seed.${f.name}`,
@@ -178,7 +167,7 @@ function linkSeed(project: Project, f: SeedFile, spec: ModelSpec | undefined, fo
     schema: cfg.schema,
     tags: cfg.tags,
     spec,
-    relation: relationName(cfg.schema, aliasOf(raw) ?? f.name),
+    relation: relationName(cfg.schema, folders.naming.alias(named)),
   };
   project.seeds.set(f.name, seed);
 }
@@ -194,7 +183,8 @@ function linkModel(project: Project, f: ModelFile, spec: ModelSpec | undefined, 
   const inline = f.scan.configs.map((c) => c.args);
   const raw = mergeConfigs([...configLevels(project, f.file, folders, spec), ...inline]);
   const config = toModelConfig(raw);
-  config.schema = schemaOf(project, raw.schema);
+  const named = { name: f.name, resourceType: 'model' as const, file: f.file, config: raw };
+  config.schema = folders.naming.schema(named);
   if (spec?.contractEnforced && !(raw.contract && typeof raw.contract === 'object')) config.contractEnforced = true;
   if (config.materialized === 'incremental' && config.contractEnforced && raw.on_schema_change !== 'fail' && raw.on_schema_change !== 'append_new_columns') {
     // Medallion checks the contract before every run, which is 'fail'; dbt insists on saying so.
@@ -213,14 +203,9 @@ function linkModel(project: Project, f: ModelFile, spec: ModelSpec | undefined, 
     config,
     spec,
     description: spec?.description,
-    relation: relationName(config.schema, aliasOf(raw) ?? f.name),
+    relation: relationName(config.schema, folders.naming.alias(named)),
   };
   project.models.set(f.name, model);
-}
-
-/** The `alias` config: the relation's name in the warehouse when it is not the node's name, as dbt's default generate_alias_name gives it. */
-function aliasOf(raw: Record<string, unknown>): string | undefined {
-  return typeof raw.alias === 'string' && raw.alias.trim() !== '' ? raw.alias.trim() : undefined;
 }
 
 /** The first folder under the model path whose name is a layer. */

@@ -71,6 +71,8 @@ function required(name: string, args: unknown[], kwargs: Record<string, unknown>
 
 const EMPTY_GRAPH = { nodes: {}, sources: {} };
 
+const isName = (v: unknown): boolean => typeof v === 'string' && v.trim() !== '';
+
 /** A top-level key of `vars:` that scopes vars to an installed package, not a var. */
 function isPackageScope(config: ProjectConfig, name: string): boolean {
   return config.packages.some((p) => p.name === name);
@@ -129,6 +131,10 @@ export function dbtContext(config: ProjectConfig, host: ContextHost): (name: str
       const name = String(args[0]);
       return host.env(name) ?? required(name, args, kwargs, "Env var required but not provided: '%s'");
     })],
+    // dbt's own naming macros, which overrides of generate_schema_name / generate_alias_name call.
+    ['default__generate_schema_name', fn('default__generate_schema_name', ([custom]) => (isName(custom) ? `${config.target.schema}_${String(custom).trim()}` : config.target.schema))],
+    ['generate_schema_name_for_env', fn('generate_schema_name_for_env', ([custom]) => (config.target.name === 'prod' && isName(custom) ? String(custom).trim() : config.target.schema))],
+    ['default__generate_alias_name', fn('default__generate_alias_name', ([custom, node]) => (isName(custom) ? String(custom).trim() : isDict(node) ? String(node.name) : ''))],
     ['is_incremental', fn('is_incremental', () => host.state().opts.isIncremental === true)],
     ['log', fn('log', () => '')],
     ['print', fn('print', () => '')],

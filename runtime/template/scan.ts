@@ -11,7 +11,8 @@ export const BUILTINS = new Set([
   'fromyaml', 'toyaml', 'set', 'print', 'graph', 'model', 'execute', 'flags', 'invocation_id',
   'run_started_at', 'builtins', 'api', 'doc', 'local_md5', 'as_bool', 'as_native', 'as_number', 'as_text',
   'selected_resources', 'write', 'dbt_version', 'project_name', 'schema', 'database', 'True', 'False',
-  'load_relation', 'store_result', 'should_store_failures',
+  'load_relation', 'store_result', 'should_store_failures', 'default__generate_schema_name',
+  'generate_schema_name_for_env', 'default__generate_alias_name',
   'None', 'true', 'false', 'none',
 ]);
 

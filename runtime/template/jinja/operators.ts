@@ -3,7 +3,7 @@
 // attributes and the Python methods of str/list/dict are all a template can reach.
 import { contains, FILTERS } from './builtins.js';
 import { compareValues, methodOf } from './methods.js';
-import { dictGet, dictHas, equals, isDict, isFloat, isJinjaObject, makeNumber, num, str, Tuple, tuple, typeName, Undefined, UNDEFINED } from './values.js';
+import { dictHas, equals, isDict, isFloat, isJinjaObject, makeNumber, num, str, Tuple, tuple, typeName, Undefined, UNDEFINED } from './values.js';
 
 export class OperatorError extends Error {}
 
@@ -101,7 +101,7 @@ export function getAttr(value: unknown, name: string): unknown {
   if (isJinjaObject(value)) return value.jinjaAttr(name);
   const method = methodOf(value, name);
   if (method) return method;
-  if (isDict(value)) return dictGet(value, name);
+  if (isDict(value) && dictHas(value, name)) return value[name];
   return new Undefined(name);
 }
 
