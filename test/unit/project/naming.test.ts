@@ -52,5 +52,5 @@ name: shop
 {% macro generate_alias_name(custom_alias_name, node) -%}{{ node.nope.deeper }}{%- endmacro %}
 ${MODELS}`);
   assert.equal(project.models.get('orders')!.relation, '"main"."orders"', 'for_env outside prod: the target schema');
-  assert.deepEqual(describeAll(f, project.diagnostics).map((d) => d.replace(/ \\(at .*\\)$/, '')), [`macros/naming.sql: "generate_alias_name": generate_alias_name(): 'nope' is undefined`]);
+  assert.deepEqual(project.diagnostics.map((d) => [d.file, d.message]), [['macros/naming.sql', "generate_alias_name(): 'nope' is undefined (at macros/naming.sql:4:61)"]]);
 });
