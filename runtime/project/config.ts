@@ -67,14 +67,19 @@ export function asList(v: unknown): string[] {
   return [];
 }
 
-/** Merges raw config levels, outermost first: scalars are replaced, tags accumulate. */
+/** Merges raw config levels, outermost first: scalars are replaced, tags and hooks accumulate (`pre_hook` is `pre-hook`). */
 export function mergeConfigs(levels: Array<Record<string, unknown> | undefined>): Record<string, unknown> {
   const merged: Record<string, unknown> = {};
   const tags: string[] = [];
   for (const level of levels) {
     if (!level) continue;
     for (const [key, value] of Object.entries(level)) {
-      if (key === 'tags') {
+      const hook = /^(pre|post)[-_]hook$/.exec(key);
+      if (hook) {
+        const name = `${hook[1]}-hook`;
+        const list = value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
+        merged[name] = [...((merged[name] as unknown[] | undefined) ?? []), ...list];
+      } else if (key === 'tags') {
         for (const t of asList(value)) if (!tags.includes(t)) tags.push(t);
       } else if (key === 'contract' && isObject(value) && isObject(merged.contract)) {
         merged.contract = { ...merged.contract, ...value };

@@ -5,6 +5,7 @@ import { Renderer } from '../template/render.js';
 import { checkConfig, isTemplated } from './config.js';
 import type { Diagnostic, ProjectConfig, Range } from './types.js';
 
+const HOOK_KEYS = new Set(['pre-hook', 'post-hook', 'pre_hook', 'post_hook']);
 const NOWHERE: Range = { start: 0, end: 0 };
 const OPTIONS = { ref: () => undefined, source: () => undefined };
 
@@ -23,7 +24,8 @@ export class ConfigRenderer {
     if (!values) return values;
     const done = this.rendered.get(values);
     if (done) return done;
-    const templated = Object.keys(values).filter((k) => isTemplated(values[k]));
+    // Hooks render when they run, in their node's context ({{ this }}), as dbt renders them.
+    const templated = Object.keys(values).filter((k) => isTemplated(values[k]) && !HOOK_KEYS.has(k));
     let out = values;
     if (templated.length > 0) {
       out = { ...values };

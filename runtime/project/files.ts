@@ -2,7 +2,7 @@
 // (static template scan, config() checks; a seed keeps its text). Never throws.
 import { scanTemplate } from '../template/scan.js';
 import { checkConfig } from './config.js';
-import type { MacroFile, ModelFile, SeedFile, TestFile } from './summary.js';
+import type { MacroFile, ModelFile, SeedFile, SnapshotFile, TestFile } from './summary.js';
 import type { Diagnostic, Result, TemplateScan } from './types.js';
 
 export function baseName(file: string): string {
@@ -27,6 +27,18 @@ function scanWithFile(file: string, text: string): { scan: TemplateScan; diagnos
 export function parseModelFile(file: string, text: string): Result<ModelFile> {
   const { scan, diagnostics } = scanWithFile(file, text);
   return { value: { kind: 'model', file, name: baseName(file), text, scan }, diagnostics };
+}
+
+const SNAPSHOT_BLOCK = /\{%-?\s*snapshot\s+([A-Za-z_][\w]*)\s*-?%\}/;
+
+/** A snapshot file: named by its `{% snapshot %}` block, which must be there (dbt's rule). */
+export function parseSnapshotFile(file: string, text: string): Result<SnapshotFile> {
+  const { scan, diagnostics } = scanWithFile(file, text);
+  const block = SNAPSHOT_BLOCK.exec(text);
+  const at = block ? block.index + block[0].lastIndexOf(block[1]) : 0;
+  const nameRange = { start: at, end: block ? at + block[1].length : 0 };
+  if (!block) diagnostics.push({ file, range: nameRange, severity: 'error', message: 'A snapshot file needs a {% snapshot name %} … {% endsnapshot %} block', code: 'snapshot-no-block' });
+  return { value: { kind: 'snapshot', file, name: block ? block[1] : baseName(file), nameRange, text, scan }, diagnostics };
 }
 
 export function parseTestFile(file: string, text: string): Result<TestFile> {

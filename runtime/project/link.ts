@@ -8,7 +8,8 @@ import { RelationNaming } from './naming.js';
 import { DEFAULT_LAYERS, didYouMean, mergeConfigs, relationName, suggest, toModelConfig } from './config.js';
 import { packageOf } from './packages.js';
 import { readSeed, type SeedTable } from './seedTypes.js';
-import type { MacroDoc, MacroFile, ModelFile, ParsedConfig, ParsedFile, SchemaFile, SeedFile, TestFile } from './summary.js';
+import { linkSnapshots } from './snapshots.js';
+import type { MacroDoc, MacroFile, ModelFile, ParsedConfig, ParsedFile, SchemaFile, SeedFile, SnapshotFile, TestFile } from './summary.js';
 import type { Diagnostic, FolderConfig, MacroDef, ModelNode, ModelSpec, PackageCall, Project, Range, Result, SeedNode, SourceTable, TemplateScan, TestNode, TestSpec } from './types.js';
 
 const FILE_START: Range = { start: 0, end: 0 };
@@ -17,7 +18,7 @@ export function linkProject(root: string, parsed: Result<ParsedConfig>, files: A
   const { config } = parsed.value;
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const sorted = [...files].sort((a, b) => (a.value.file < b.value.file ? -1 : a.value.file > b.value.file ? 1 : 0));
-  const byKind = { model: [] as ModelFile[], schema: [] as SchemaFile[], macro: [] as MacroFile[], seed: [] as SeedFile[], test: [] as TestFile[] };
+  const byKind = { model: [] as ModelFile[], schema: [] as SchemaFile[], macro: [] as MacroFile[], seed: [] as SeedFile[], test: [] as TestFile[], snapshot: [] as SnapshotFile[] };
   for (const f of sorted) {
     // An installed package's file is not the user's to fix, and dbt read it: its problems warn and
     // stop only the models that call into it (at render).
@@ -54,6 +55,14 @@ export function linkProject(root: string, parsed: Result<ParsedConfig>, files: A
   const folders: Folders = { configs: [...config.folderConfigs].sort((a, b) => depth(a.path) - depth(b.path)), render: new ConfigRenderer(config, (d) => diagnostics.push(d)), naming: new RelationNaming(project, (d) => diagnostics.push(d)) };
   for (const seed of byKind.seed) linkSeed(project, seed, seedSpecs.get(seed.name), folders, err);
   for (const model of byKind.model) linkModel(project, model, modelSpecs.get(model.name), folders, err);
+  linkSnapshots(project, byKind.snapshot, byKind.schema.flatMap((s) => s.snapshots), {
+    levels: (file, spec) => configLevels(project, file, folders, spec),
+    naming: (name, file, raw) => {
+      const named = { name, resourceType: 'snapshot' as const, file, config: raw };
+      return { schema: folders.naming.schema(named), alias: folders.naming.alias(named) };
+    },
+    report: (d) => diagnostics.push(d),
+  });
   renderDynamicRefs(project);
   for (const [name, spec] of modelSpecs) {
     if (!project.models.has(name)) {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { normalize, type FileSystem } from './fs.js';
 import { checkPathLinks } from './paths.js';
 import { readDbtProfile } from './profiles.js';
-import { parseMacroFile, parseModelFile, parseSeedFile, parseTestFile } from './files.js';
+import { parseMacroFile, parseModelFile, parseSeedFile, parseSnapshotFile, parseTestFile } from './files.js';
 import { linkProject } from './link.js';
 import { discoverPackages, packageMacroDirs, packageOf } from './packages.js';
 import { applyOverrides, defaultConfig, parseDbtProject, parsePipelineConfig, renderLimits, type ConfigOverrides } from './projectConfig.js';
@@ -91,6 +91,7 @@ export function classify(config: ProjectConfig, file: string): FileKind | undefi
   if (under(config.modelPaths)) return ext === 'sql' ? 'model' : yaml ? 'schema' : undefined;
   if (under(config.macroPaths)) return ext === 'sql' ? 'macro' : yaml ? 'schema' : undefined;
   if (under(config.seedPaths)) return ext === 'csv' ? 'seed' : yaml ? 'schema' : undefined;
+  if (under(config.snapshotPaths)) return ext === 'sql' ? 'snapshot' : yaml ? 'schema' : undefined;
   if (under(config.testPaths)) return ext === 'sql' ? (file.includes('/generic/') ? 'macro' : 'test') : yaml ? 'schema' : undefined;
   return undefined;
 }
@@ -107,13 +108,15 @@ export function parseFile(kind: FileKind, file: string, text: string): Result<Pa
       return parseSeedFile(file, text);
     case 'test':
       return parseTestFile(file, text);
+    case 'snapshot':
+      return parseSnapshotFile(file, text);
   }
 }
 
 /** Every project file under the configured paths (and installed packages' macro paths), project-relative, with its kind. */
 export async function discoverFiles(fs: FileSystem, root: string, config: ProjectConfig): Promise<Map<string, FileKind>> {
   const out = new Map<string, FileKind>();
-  const dirs = new Set([...config.modelPaths, ...config.macroPaths, ...config.seedPaths, ...config.testPaths, ...packageMacroDirs(config)]);
+  const dirs = new Set([...config.modelPaths, ...config.macroPaths, ...config.seedPaths, ...config.testPaths, ...config.snapshotPaths, ...packageMacroDirs(config)]);
   const walk = async (rel: string): Promise<void> => {
     const entries = await fs.readDir(rel === '.' ? root : `${root}/${rel}`);
     const sub: Promise<void>[] = [];

@@ -22,6 +22,7 @@ export function defaultConfig(file: string, format: 'pipeline' | 'dbt'): Project
     seedPaths: ['seeds'],
     macroPaths: ['macros'],
     testPaths: ['tests'],
+    snapshotPaths: ['snapshots'],
     folderConfigs: [],
     target: { name: 'dev', type: 'duckdb', schema: 'main', threads: 4 },
     layers: ['bronze', 'silver', 'gold'],
@@ -201,6 +202,7 @@ function readPaths(config: ProjectConfig, value: Record<string, unknown>): void 
   config.seedPaths = paths('seed-paths', ['seeds']);
   config.macroPaths = paths('macro-paths', ['macros']);
   config.testPaths = paths('test-paths', ['tests']);
+  config.snapshotPaths = paths('snapshot-paths', ['snapshots']);
   const folder = (key: string, fallback: string): string => {
     const v = value[key];
     return typeof v === 'string' && v.trim() !== '' ? v.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '') : fallback;
@@ -273,7 +275,7 @@ export function parseDbtProject(file: string, text: string): Result<ParsedConfig
     config.vars = { ...Object.fromEntries(Object.entries(vars).filter(([k]) => k !== config.name)), ...scoped };
   }
   config.folderConfigs = [];
-  for (const [section, paths] of [['models', config.modelPaths], ['seeds', config.seedPaths]] as const) {
+  for (const [section, paths] of [['models', config.modelPaths], ['seeds', config.seedPaths], ['snapshots', config.snapshotPaths]] as const) {
     const sectionNode = get(root, section);
     for (const p of pairsOf(sectionNode)) {
       if (p.key.startsWith('+') || CONFIG_KEYS_WITHOUT_PLUS.has(p.key)) continue;
@@ -285,9 +287,22 @@ export function parseDbtProject(file: string, text: string): Result<ParsedConfig
     for (const p of pairsOf(sectionNode)) if (p.key.startsWith('+')) top[p.key.slice(1)] = p.value ? toJs(p.value) : null;
     if (Object.keys(top).length > 0) for (const base of paths) config.folderConfigs.unshift({ path: base, config: top });
   }
+  config.runHooks = runHooks(root);
   const paths = checked(folderRefs(file, root), diagnostics);
   const ok = !diagnostics.some((d) => d.code === 'yaml-syntax' && d.severity === 'error');
   return { value: { config, sources: [], ok, paths }, diagnostics };
+}
+
+/** `on-run-start` / `on-run-end` (also dbt's older `on_run_start`): a string or a list, kept as written. */
+function runHooks(root: YamlNode): ProjectConfig['runHooks'] {
+  const read = (key: string): { list: unknown[]; range?: Range } => {
+    const pair = getPair(root, key) ?? getPair(root, key.replace(/-/g, '_'));
+    const v = pair?.value ? toJs(pair.value) : undefined;
+    return { list: v === undefined || v === null ? [] : Array.isArray(v) ? v : [v], range: pair ? rangeOf(pair.value) : undefined };
+  };
+  const start = read('on-run-start');
+  const end = read('on-run-end');
+  return { start: start.list, end: end.list, ranges: { start: start.range, end: end.range } };
 }
 
 /** One ajv error as a diagnostic on the YAML: unknown keys on the key, everything else on the value. */

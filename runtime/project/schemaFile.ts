@@ -6,7 +6,7 @@ import type { ColumnConstraint, ColumnSpec, Diagnostic, ModelSpec, Range, Result
 import { get, getPair, itemsOf, pairsOf, parseYaml, rangeOf, str, toJs, type YamlNode } from './yamlDoc.js';
 
 export function parseSchemaFile(file: string, text: string): Result<SchemaFile> {
-  const value: SchemaFile = { kind: 'schema', file, models: [], seeds: [], sources: [], macros: [] };
+  const value: SchemaFile = { kind: 'schema', file, models: [], seeds: [], snapshots: [], sources: [], macros: [] };
   const { root, diagnostics } = parseYaml(file, text);
   try {
     const list = (key: string): YamlNode[] => listOf(file, root, key, diagnostics);
@@ -17,6 +17,15 @@ export function parseSchemaFile(file: string, text: string): Result<SchemaFile> 
     for (const n of list('seeds')) {
       const spec = modelSpec(file, n, diagnostics);
       if (spec) value.seeds.push(spec);
+    }
+    for (const n of list('snapshots')) {
+      const spec = modelSpec(file, n, diagnostics);
+      const relation = get(n, 'relation');
+      const written = str(relation);
+      // The offset of the expression itself: after the opening quote of a quoted scalar.
+      const start = rangeOf(relation).start;
+      if (spec && written) spec.relation = { text: written, offset: start + (/['"]/.test(text[start] ?? '') ? 1 : 0) };
+      if (spec) value.snapshots.push(spec);
     }
     for (const n of list('sources')) value.sources.push(...sourceTables(file, n, diagnostics));
     for (const n of list('macros')) {

@@ -1,6 +1,6 @@
 // Per-file summaries: what each parser pulls out of one file on its own. The linker joins them
 // into a Project, so an editor re-parses only the file that changed (STYLE.md §6).
-import type { MacroDef, ModelSpec, ProjectConfig, SourceTable, TemplateScan } from './types.js';
+import type { MacroDef, ModelSpec, ProjectConfig, Range, SourceTable, TemplateScan } from './types.js';
 import type { PathRef } from './paths.js';
 
 /** pipeline.yml or dbt_project.yml. `ok` is false when the file could not be read as a config. */
@@ -21,6 +21,17 @@ export interface ModelFile {
   scan: TemplateScan;
 }
 
+/** A file of snapshot-paths: the `{% snapshot name %}` block's name (the file's name when it has none). */
+export interface SnapshotFile {
+  kind: 'snapshot';
+  file: string;
+  name: string;
+  /** Where the block's name is written (the file start when there is no block). */
+  nameRange: Range;
+  text: string;
+  scan: TemplateScan;
+}
+
 export interface MacroDoc {
   name: string;
   description?: string;
@@ -32,6 +43,8 @@ export interface SchemaFile {
   file: string;
   models: ModelSpec[];
   seeds: ModelSpec[];
+  /** `snapshots:` entries: YAML-defined snapshots (with `relation:`) or properties of SQL ones. */
+  snapshots: ModelSpec[];
   sources: SourceTable[];
   macros: MacroDoc[];
 }
@@ -58,4 +71,4 @@ export interface TestFile {
   scan: TemplateScan;
 }
 
-export type ParsedFile = ModelFile | SchemaFile | MacroFile | SeedFile | TestFile;
+export type ParsedFile = ModelFile | SchemaFile | MacroFile | SeedFile | TestFile | SnapshotFile;

@@ -154,6 +154,8 @@ export interface ModelSpec {
   tests: TestSpec[];
   constraints: ColumnConstraint[];
   location: Location;
+  /** A YAML-defined snapshot's `relation:` (`ref('x')`, `source('s', 't')`) and where its text starts. */
+  relation?: { text: string; offset: number };
 }
 
 // ---------------------------------------------------------------------------
@@ -192,6 +194,11 @@ export interface ModelNode {
   relation: string;
   /** Models and seeds its computed refs named when rendered at load time, as dbt's parse finds them. */
   renderedRefs?: string[];
+  /**
+   * A snapshot (dbt's SCD type 2 node, `{% snapshot %}` block or YAML `relation:`), id
+   * 'snapshot.<name>': built by run/snapshot.ts from its config, never by `run`.
+   */
+  snapshot?: boolean;
 }
 
 export interface SourceTable {
@@ -229,6 +236,8 @@ export interface SeedNode {
   delimiter: string;
   schema: string;
   tags: string[];
+  /** `pre-hook`/`post-hook` configs of every level, outermost first. */
+  hooks?: { pre: unknown[]; post: unknown[] };
   spec?: ModelSpec;
   relation: string;
 }
@@ -321,6 +330,10 @@ export interface ProjectConfig {
   seedPaths: string[];
   macroPaths: string[];
   testPaths: string[];
+  /** `snapshot-paths` (default ['snapshots']). */
+  snapshotPaths: string[];
+  /** `on-run-start` / `on-run-end` of dbt_project.yml, as written (strings or lists), with where. */
+  runHooks?: { start: unknown[]; end: unknown[]; ranges: { start?: Range; end?: Range } };
   /** Folder-level configs ('+materialized', '+tags', '+schema', ...) without the '+', outermost first. */
   folderConfigs: FolderConfig[];
   /** dbt projects: the profile dbt_project.yml names (its duckdb target sets warehouse and threads). */
