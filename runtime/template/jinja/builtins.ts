@@ -399,6 +399,30 @@ export class Namespace implements JinjaObject {
   }
 }
 
+/** cycler(a, b, ...): `next()` gives each item in turn, `current` the one that comes next. */
+class Cycler implements JinjaObject {
+  private i = 0;
+  constructor(private readonly items: unknown[]) {}
+  jinjaAttr(name: string): unknown {
+    if (name === 'current') return this.items[this.i] ?? UNDEFINED;
+    if (name === 'next')
+      return new Callable('next', () => {
+        const v = this.items[this.i];
+        this.i = (this.i + 1) % Math.max(1, this.items.length);
+        return v ?? UNDEFINED;
+      });
+    if (name === 'reset')
+      return new Callable('reset', () => {
+        this.i = 0;
+        return null;
+      });
+    return UNDEFINED;
+  }
+  toString(): string {
+    return '<Cycler>';
+  }
+}
+
 export const GLOBALS: Record<string, unknown> = {
   range: new Callable('range', (args) => {
     const [a, b, c] = args.map((x) => num(x) ?? Number(x));
@@ -416,6 +440,16 @@ export const GLOBALS: Record<string, unknown> = {
     Object.assign(out, kwargs);
     return out;
   }),
+  joiner: new Callable('joiner', (args) => {
+    const sep = args.length > 0 ? str(args[0]) : ', ';
+    let used = false;
+    return new Callable('joiner', () => {
+      if (used) return sep;
+      used = true;
+      return '';
+    });
+  }),
+  cycler: new Callable('cycler', (items) => new Cycler(items)),
   namespace: new Callable('namespace', (args, kwargs) => {
     const values = newDict();
     if (isDict(args[0])) Object.assign(values, args[0]);
