@@ -2,6 +2,7 @@
 // (ref → relation, ephemeral refs → CTEs `__dbt__cte__<name>`), generates built-in generic tests'
 // failing-rows queries, and keeps the offset map.
 import { checkConfig, mergeConfigs, toModelConfig } from '../project/config.js';
+import { externalRead } from '../project/externalLocation.js';
 import type { CompiledNode, Diagnostic, ModelConfig, ModelNode, OffsetMap, Project, Range, TemplateScan, TestNode, TestSpec } from '../project/types.js';
 import { nodeName, type Graph } from '../graph/dag.js';
 import { constantMap, spliceMap } from '../template/offsetMap.js';
@@ -108,7 +109,8 @@ function renderOptions(ctx: Ctx, node: ModelNode | TestNode, deps: string[], isI
     },
     source: (s, t) => {
       const src = project.sources.get(`${s}.${t}`);
-      return src ? relationOf(src.relation) : undefined;
+      // dbt-duckdb renders a source with an external_location as the files' read, not as a relation.
+      return src?.external ? externalRead(src.external, project.root) : src ? relationOf(src.relation) : undefined;
     },
     self: node.kind === 'model' ? relationOf(node.relation) : undefined,
     isIncremental,
@@ -197,7 +199,7 @@ function compileCustomTest(ctx: Ctx, test: TestNode, spec: TestSpec): CompiledNo
   const target = test.attachedTo === undefined ? undefined : ctx.graph.nodes.get(test.attachedTo);
   if (!target || target.kind === 'test') return fail(`The test's model '${test.attachedTo ?? '?'}' does not exist`);
   const deps: string[] = [];
-  let model: Relation | string = relationOf(target.relation);
+  let model: Relation | string = target.kind === 'source' && target.external ? externalRead(target.external, ctx.project.root) : relationOf(target.relation);
   if (target.kind === 'model' && target.config.materialized === 'ephemeral') {
     deps.push(target.id);
     model = `__dbt__cte__${target.name}`;

@@ -2,6 +2,7 @@
 // with the SQL of dbt's default__test_* macros, and which tests are the project's own `{% test %}`
 // blocks (rendered by the compiler). A test passes when its query returns no rows.
 import { didYouMean, suggest } from '../project/config.js';
+import { externalRead } from '../project/externalLocation.js';
 import { namespaceMacros, relationshipTarget } from '../project/link.js';
 import type { Diagnostic, MacroDef, Project, TestNode, TestSpec } from '../project/types.js';
 
@@ -150,7 +151,9 @@ export function compileGenericTestSql(project: Project, test: TestNode): Compile
       return m?.relation;
     }
     if (kind === 'seed') return project.seeds.get(rest.join('.'))?.relation;
-    return project.sources.get(rest.join('.'))?.relation;
+    const source = project.sources.get(rest.join('.'));
+    // A dbt-duckdb external source is read where its files are, as source() renders it.
+    return source?.external ? externalRead(source.external, project.root) : source?.relation;
   };
   const target = relation(test.attachedTo);
   if (!target) return fail(`The test's model '${test.attachedTo ?? '?'}' does not exist`);

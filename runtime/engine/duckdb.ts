@@ -1,9 +1,11 @@
 // The embedded DuckDB engine (@duckdb/node-api) behind the EngineAdapter interface: open a warehouse
-// file (failing at once, naming the holder, when another process has it), query, stream, describe.
+// file (failing at once, naming the holder, when another process has it), set up as the profile says
+// (profileSetup.ts), query, stream, describe.
 import { DuckDBConnection, DuckDBInstance, JsonDuckDBValueConverter } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ColumnInfo, EngineAdapter, EngineSession, JsonValue, Param, QueryResult, StreamChunk, StreamOptions } from './adapter.js';
+import { setupError, type ConnectionSetup } from './profileSetup.js';
 
 export type { ColumnInfo, EngineAdapter, EngineSession, JsonValue, Param, QueryResult, StreamChunk, StreamOptions } from './adapter.js';
 
@@ -23,6 +25,8 @@ export class WarehouseLockedError extends Error {
 
 export interface OpenOptions {
   readOnly?: boolean;
+  /** Extensions, attachments and settings (the dbt profile's), before any confinement; a failing step closes the file and throws. */
+  setup?: ConnectionSetup;
 }
 
 /** Files this process has open: DuckDB would let a second instance in the same process through, unsafely. */
@@ -41,15 +45,25 @@ export async function openWarehouse(file: string, options: OpenOptions = {}): Pr
   } catch (err) {
     throw lockError(absolute, err) ?? err;
   }
+  const each = options.setup?.each ?? [];
+  let connection: DuckDBConnection | undefined;
+  try {
+    connection = await connect(instance, each);
+    for (const step of options.setup?.once ?? []) await connection.run(step.sql).catch((err: unknown) => Promise.reject(setupError(step.what, err)));
+  } catch (err) {
+    connection?.closeSync();
+    instance.closeSync();
+    throw err;
+  }
   openInProcess.add(absolute);
-  const warehouse = new Warehouse(instance, absolute, readOnly, await connect(instance));
+  const warehouse = new Warehouse(instance, absolute, readOnly, connection, each);
   return warehouse;
 }
 
 /** An in-memory database: no file, no lock. Used for binding (static contracts) and tests. */
 export async function openMemory(): Promise<Warehouse> {
   const instance = await DuckDBInstance.create(':memory:');
-  return new Warehouse(instance, ':memory:', false, await connect(instance));
+  return new Warehouse(instance, ':memory:', false, await connect(instance, []), []);
 }
 
 /** Recognizes DuckDB's "Conflicting lock is held in /usr/bin/node (PID 123) by user x" message. */
@@ -60,10 +74,16 @@ export function lockError(file: string, err: unknown): WarehouseLockedError | un
   return new WarehouseLockedError(file, match ? Number(match[2]) : undefined, match?.[1]);
 }
 
-async function connect(instance: DuckDBInstance): Promise<DuckDBConnection> {
+async function connect(instance: DuckDBInstance, setup: string[]): Promise<DuckDBConnection> {
   const connection = await instance.connect();
-  // Date grouping and timestamptz rendering must not depend on the machine's zone.
-  await connection.run("SET TimeZone='UTC'");
+  try {
+    // Date grouping and timestamptz rendering must not depend on the machine's zone (unless the profile sets it).
+    await connection.run("SET TimeZone='UTC'");
+    for (const sql of setup) await connection.run(sql).catch((err: unknown) => Promise.reject(setupError(`setting (${sql})`, err)));
+  } catch (err) {
+    connection.closeSync();
+    throw err;
+  }
   return connection;
 }
 
@@ -147,13 +167,14 @@ export class Warehouse extends Session implements EngineAdapter {
     readonly path: string,
     readonly readOnly: boolean,
     connection: DuckDBConnection,
+    private readonly setup: string[],
   ) {
     super(connection);
   }
 
   /** Another connection to the same database, for statements that run in parallel. */
   async session(): Promise<EngineSession> {
-    const session = new Session(await connect(this.instance));
+    const session = new Session(await connect(this.instance, this.setup));
     this.sessions.add(session);
     return session;
   }

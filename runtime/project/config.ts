@@ -3,7 +3,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type { Diagnostic, IncrementalStrategy, Materialization, ModelConfig, Range } from './types.js';
 
-export const MATERIALIZATIONS: Materialization[] = ['view', 'table', 'incremental', 'ephemeral'];
+export const MATERIALIZATIONS: Materialization[] = ['view', 'table', 'incremental', 'ephemeral', 'external'];
 export const INCREMENTAL_STRATEGIES: IncrementalStrategy[] = ['merge', 'append', 'delete+insert'];
 export const DEFAULT_LAYERS = ['bronze', 'silver', 'gold'];
 

@@ -1,11 +1,13 @@
 // dbt-duckdb's connection settings from profiles.yml, so an existing dbt project builds into the same
 // DuckDB file that dbt would: the profile dbt_project.yml names, its target (--target, DBT_TARGET, else
-// the profile's `target:`), and that output's `path`, `threads`, `schema` and name. Looked up where dbt
+// the profile's `target:`), and that output's `path`, `threads`, `schema`, name and connection settings
+// (duckdbProfile.ts: attach, settings, extensions, external_root). Looked up where dbt
 // looks: --profiles-dir alone when given, else the project folder, $DBT_PROFILES_DIR, then ~/.dbt.
 // A profiles.yml shipped in the project is the project's: its `path` must stay inside the project.
 import type { FileSystem } from './fs.js';
 import type { Diagnostic, ProjectConfig } from './types.js';
 import { isObject } from './config.js';
+import { readDuckdbProfile } from './duckdbProfile.js';
 import { checkPathLinks, checkPathText } from './paths.js';
 import { nodeAt, parseYaml, rangeOf, toJs } from './yamlDoc.js';
 
@@ -25,7 +27,7 @@ export interface ProfileRead {
   file?: string;
 }
 
-export type ProfileSettings = Partial<Pick<ProjectConfig, 'warehouse' | 'threads' | 'target'>>;
+export type ProfileSettings = Partial<Pick<ProjectConfig, 'warehouse' | 'threads' | 'target' | 'duckdb'>>;
 
 /** What the profile's duckdb target sets (warehouse, threads, target); warnings say what was not usable. */
 export async function readDbtProfile(fs: FileSystem, root: string, config: ProjectConfig, profile: string, where: ProfileEnv): Promise<ProfileRead> {
@@ -69,7 +71,12 @@ export async function readDbtProfile(fs: FileSystem, root: string, config: Proje
     if (Number.isInteger(threads) && threads > 0) settings.threads = threads;
     const schema = withEnv(output.schema, where.env);
     settings.target = { ...config.target, name: targetName, threads: settings.threads ?? config.threads, ...(typeof schema === 'string' && schema !== '' ? { schema } : {}) };
-    return { settings, diagnostics: [], file };
+    // A profiles.yml in the project is reported at its keys; one elsewhere at the project's config file.
+    const inProject = dir === root;
+    const at = (key: string) => (inProject ? rangeOf(nodeAt(node, [profile, 'outputs', targetName, key]).node) : { start: 0, end: 0 });
+    const duckdb = readDuckdbProfile(withEnvDeep(output, where.env), typeof path === 'string' ? path : undefined, inProject ? 'profiles.yml' : config.file, at);
+    settings.duckdb = duckdb.value;
+    return { settings, diagnostics: duckdb.diagnostics, file };
   }
   if (where.profilesDir !== undefined) return problem(`No profiles.yml in ${where.profilesDir} (--profiles-dir)`, 'error');
   return { settings: {}, diagnostics: [] };
@@ -79,4 +86,9 @@ export async function readDbtProfile(fs: FileSystem, root: string, config: Proje
 function withEnv(value: unknown, env: Record<string, string | undefined>): unknown {
   if (typeof value !== 'string' || !value.includes('{{')) return value;
   return value.replace(/\{\{\s*env_var\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]*)\3\s*)?\)\s*\}\}/g, (all, _q, name: string, _q2, fallback: string | undefined) => env[name] ?? fallback ?? all);
+}
+
+function withEnvDeep(value: unknown, env: Record<string, string | undefined>): Record<string, unknown> {
+  const walk = (v: unknown): unknown => (Array.isArray(v) ? v.map(walk) : isObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : withEnv(v, env));
+  return walk(value) as Record<string, unknown>;
 }

@@ -3,6 +3,7 @@
 import { checkConfig, isObject, relationName } from './config.js';
 import type { SchemaFile } from './summary.js';
 import type { ColumnConstraint, ColumnSpec, Diagnostic, ModelSpec, Range, Result, SourceTable, TestSpec } from './types.js';
+import { externalLocation } from './externalLocation.js';
 import { get, getPair, itemsOf, pairsOf, parseYaml, rangeOf, str, toJs, type YamlNode } from './yamlDoc.js';
 
 export function parseSchemaFile(file: string, text: string): Result<SchemaFile> {
@@ -119,6 +120,8 @@ function sourceTables(file: string, node: YamlNode, diagnostics: Diagnostic[]): 
       diagnostics.push({ file, range: rangeOf(t), severity: 'error', message: "Source table has no 'name'", code: 'schema-no-name' });
       continue;
     }
+    const identifier = str(get(t, 'identifier')) ?? table;
+    const external = externalLocation(file, node, t, { name: table, identifier, schema }, diagnostics);
     out.push({
       kind: 'source',
       id: `source.${source}.${table}`,
@@ -129,8 +132,9 @@ function sourceTables(file: string, node: YamlNode, diagnostics: Diagnostic[]): 
       dedupeOn: [],
       options: {},
       tests: [...parseTests(file, get(t, 'data_tests'), undefined, diagnostics), ...parseTests(file, get(t, 'tests'), undefined, diagnostics)],
-      relation: relationName(schema, str(get(t, 'identifier')) ?? table),
+      relation: relationName(schema, identifier),
       location: { file, range: rangeOf(namePair!.value) },
+      ...(external ? { external } : {}),
     });
   }
   return out;

@@ -34,7 +34,7 @@ export interface Location {
 }
 
 export type Layer = 'bronze' | 'silver' | 'gold' | (string & {});
-export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral';
+export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral' | 'external';
 export type IncrementalStrategy = 'merge' | 'append' | 'delete+insert';
 export type SourceFormat = 'json' | 'csv' | 'parquet';
 
@@ -227,6 +227,18 @@ export interface SeedNode {
   name: string;
   file: string;
   /** Declared types (`column_types`, else a column's `data_type`): they win over inference. */
+  /** dbt-duckdb's `external_location` (meta or config): files read in place instead of a relation. */
+  external?: ExternalLocation;
+}
+
+/** A source read from files, as dbt-duckdb renders it. */
+export interface ExternalLocation {
+  /** What `source()` prints: the quoted path (DuckDB picks the reader by extension) or a reader call as written. */
+  sql: string;
+  /** The formatted path when it is one (not a function call), relative to the project: checked before a model reads it. */
+  path?: string;
+  /** Where `external_location` is written. */
+  location: Location;
   columnTypes: Record<string, string>;
   /** Column names from the CSV header. */
   columns?: string[];
@@ -366,6 +378,18 @@ export interface Project {
   config: ProjectConfig;
   models: Map<string, ModelNode>;
   /** Keyed 'source.table'. */
+  /** dbt-duckdb's connection settings from the profile (attach, settings, extensions, external_root). */
+  duckdb?: DuckdbProfile;
+}
+
+/** A dbt-duckdb output's connection settings; paths are as written (relative ones to the project). */
+export interface DuckdbProfile {
+  attach: Array<{ path: string; alias?: string; readOnly: boolean; type?: string }>;
+  /** `SET key = 'value'` on every connection. */
+  settings: Record<string, string>;
+  extensions: string[];
+  /** Where `materialized='external'` models are written by default (dbt-duckdb's default '.'). */
+  externalRoot: string;
   sources: Map<string, SourceTable>;
   seeds: Map<string, SeedNode>;
   tests: Map<string, TestNode>;

@@ -1,4 +1,4 @@
-// Materializations: view, table and incremental (merge, append, delete+insert). A table is built into a
+// Materializations: view, table, incremental (merge, append, delete+insert) and external (externalModel.ts). A table is built into a
 // staging table, checked (contract, constraints) and published before it replaces the old one; an
 // incremental change happens in one transaction that is rolled back on any failure.
 import { promises as fsp } from 'node:fs';
@@ -8,12 +8,15 @@ import { ident, literal, relation as rel, splitRelation } from '../engine/sql.js
 import type { Lake } from '../lake/lake.js';
 import type { ColumnConstraint, CompiledNode, ModelConfig, ModelNode } from '../project/types.js';
 import { compareContract, formatContractError } from './contracts.js';
+import { materializeExternal, type ExternalTarget } from './externalModel.js';
 
 export interface MaterializeContext {
   db: EngineSession;
   lake: Lake;
   /** A scratch folder for Parquet before it is published to the lake. */
   tempDir: string;
+  /** Where `materialized='external'` models write their files. */
+  external?: ExternalTarget;
 }
 
 export interface MaterializeResult {
@@ -36,7 +39,7 @@ export class ModelError extends Error {
 /** 'table' | 'view' for an existing relation, undefined when there is none. */
 export async function relationKind(db: EngineSession, relation: string): Promise<'table' | 'view' | undefined> {
   const { schema, name } = splitRelation(relation);
-  const result = await db.query('SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [schema, name]);
+  const result = await db.query('SELECT table_type FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?', [schema, name]);
   const type = result.rows[0]?.table_type;
   return type === undefined ? undefined : type === 'VIEW' ? 'view' : 'table';
 }
@@ -72,6 +75,12 @@ export async function materialize(ctx: MaterializeContext, model: ModelNode, com
       await db.exec(`CREATE OR REPLACE VIEW ${model.relation} AS ${select}`);
     });
     return { message: 'view' };
+  }
+
+  if (config.materialized === 'external') {
+    if (!ctx.external) throw new ModelError("materialized='external' is not available here", 'config');
+    const written = await materializeExternal(db, model, config, select, ctx.external, existing);
+    return { rows: written.rows, message: `external (${written.location})` };
   }
 
   const layer = model.layer ?? config.layer;

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { EngineSession } from '../engine/adapter.js';
 import { ident, splitRelation } from '../engine/sql.js';
 import { openWarehouse, WarehouseLockedError, type Warehouse } from '../engine/duckdb.js';
+import { profileSetup } from '../engine/profileSetup.js';
 import { compileExecuting, fetchOn } from '../compile/execute.js';
 import { walk } from '../graph/select.js';
 import { reclaimScratch, scratchName } from '../lake/leftovers.js';
@@ -15,6 +16,8 @@ import type { ModelNode, Project, Range, SourceTable } from '../project/types.js
 import { ensureLoadState, loadSource, SourceError } from './bronze.js';
 import { writeCatalog } from './catalog.js';
 import { applyDefer } from './defer.js';
+import { externalTarget } from './externalModel.js';
+import { missingExternalSource } from './externalSources.js';
 import { defaultHooks } from './hooks.js';
 import { isIncrementalRun, materialize, ModelError } from './materialize.js';
 import { writeManifest } from './manifest.js';
@@ -72,7 +75,7 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
   const warehouseFile = path.resolve(project.root, options.warehouse ?? project.config.warehouse);
   let warehouse: Warehouse;
   try {
-    warehouse = await openWarehouse(warehouseFile);
+    warehouse = await openWarehouse(warehouseFile, { setup: profileSetup(project.root, project.config.duckdb) });
   } catch (err) {
     const message = err instanceof WarehouseLockedError ? err.message : `Could not open the warehouse ${warehouseFile}: ${(err as Error).message}`;
     return finish([], [{ file: project.config.file, message }], false);
@@ -343,12 +346,14 @@ async function runSource(ctx: NodeContext, source: SourceTable): Promise<NodeOut
 }
 
 async function runModel(ctx: NodeContext, model: ModelNode): Promise<NodeOutcome> {
+  const missing = await missingExternalSource(ctx.db, ctx.project, ctx.graph, model.id);
+  if (missing) return missing;
   const incremental = await isIncrementalRun(ctx.db, model, model.config, ctx.fullRefresh);
   const compiled = await ctx.compile(model.id, { isIncremental: incremental });
   const problem = compiled.diagnostics.find((d) => d.severity === 'error');
   if (problem) return { status: 'error', message: problem.message, error: { file: problem.file || model.file, range: problem.range, message: problem.message } };
   try {
-    const result = await materialize({ db: ctx.db, lake: ctx.lake, tempDir: ctx.tempDir }, model, compiled, incremental);
+    const result = await materialize({ db: ctx.db, lake: ctx.lake, tempDir: ctx.tempDir, external: externalTarget(ctx.project) }, model, compiled, incremental);
     return { status: 'success', rows: result.rows, message: result.message, details: result.published ? { published: result.published } : undefined };
   } catch (err) {
     const message = messageOf(err);

@@ -2,6 +2,7 @@
 // singular tests and `{% test %}` blocks compiled), its failure count and the first failing rows,
 // judged by the test's severity.
 import type { ColumnInfo, EngineSession, JsonValue } from '../../engine/adapter.js';
+import { externalRead } from '../../project/externalLocation.js';
 import { relationshipTarget } from '../../project/link.js';
 import type { Project, TestNode } from '../../project/types.js';
 import { previewSql, toSubquery, type CompileFn } from '../preview.js';
@@ -93,19 +94,21 @@ export async function testSql(project: Project, graph: RunGraph, node: TestNode,
     return problem ? { error: `${problem.file}: ${problem.message}` } : { sql: compiled.sql };
   }
   if (!node.attachedTo) return { error: `Test '${node.name}' is not attached to a model, seed or source` };
-  const model = await queryable(graph, node.attachedTo, compile);
+  const model = await queryable(graph, project.root, node.attachedTo, compile);
   if (model === undefined) return { error: `Test '${node.name}' is attached to '${node.attachedTo}', which is not in the project` };
   // A relationships test's parent, resolved before the (synchronous) SQL generation asks for it.
   const to = node.spec.args.to;
   const parentId = typeof to === 'string' ? relationshipTarget(project, to) : undefined;
-  const parent = parentId === undefined ? undefined : await queryable(graph, parentId, compile);
+  const parent = parentId === undefined ? undefined : await queryable(graph, project.root, parentId, compile);
   return genericTestSql(node.spec, model, (asked) => (asked === to ? parent : undefined));
 }
 
 /** What a node is queryable as in FROM: its relation, or its compiled SQL when it is ephemeral. */
-async function queryable(graph: RunGraph, id: string, compile: CompileFn): Promise<string | undefined> {
+async function queryable(graph: RunGraph, root: string, id: string, compile: CompileFn): Promise<string | undefined> {
   const node = graph.nodes.get(id);
   if (!node || node.kind === 'test') return undefined;
   if (node.kind === 'model' && node.config.materialized === 'ephemeral') return toSubquery((await compile(id)).sql, 'dbt_ephemeral');
+  // A dbt-duckdb external source is read where its files are, as source() renders it.
+  if (node.kind === 'source' && node.external) return externalRead(node.external, root);
   return node.relation;
 }
