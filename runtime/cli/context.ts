@@ -249,14 +249,31 @@ export async function select(opened: OpenedProject, selection: Selection): Promi
  * nothing is a user error) and handed to the runner as its select hook, so a selectors.yml selector
  * and dbt's indirect test selection reach it.
  */
-export async function runSelection(opened: OpenedProject, options: SelectOptions, io: Io, indirectTests?: 'eager'): Promise<Pick<RunOptions, 'select' | 'exclude' | 'hooks'>> {
+export async function runSelection(opened: OpenedProject, options: SelectOptions, io: Io, indirectTests?: 'eager'): Promise<Pick<RunOptions, 'select' | 'exclude' | 'hooks'> & { ids: string[] }> {
   const selection = await selectionOf(opened, options, io);
-  await select(opened, { ...selection, indirectTests });
+  const ids = await select(opened, { ...selection, indirectTests });
   return {
+    ids,
     select: selection.select,
     exclude: selection.exclude,
     hooks: { select: (graph, s) => selectNodes(graph as Graph, { ...s, selector: selection.selector, indirectTests: indirectTests ?? s.indirectTests }) },
   };
+}
+
+/**
+ * Refuses a run when the project has errors, except errors in the files of nodes the run leaves out
+ * (`--exclude`, or not selected): a node removed from the run cannot fail it. Opened with allowErrors.
+ */
+export function refuseOnErrors(opened: OpenedProject, selected: string[]): void {
+  const chosen = new Set(selected);
+  const fileOf = (id: string): string | undefined => {
+    const node = opened.graph.nodes.get(id);
+    return node?.kind === 'model' || (node?.kind === 'test' && node.text !== undefined) ? node.file : undefined;
+  };
+  const keep = new Set(selected.map(fileOf));
+  const left = new Set([...opened.graph.nodes.keys()].filter((id) => !chosen.has(id)).map(fileOf).filter((f): f is string => f !== undefined && !keep.has(f)));
+  const errors = [...opened.project.diagnostics, ...opened.graph.diagnostics].filter((d) => d.severity === 'error' && !left.has(d.file)).length;
+  if (errors > 0) throw new UserError(`${plural(errors, 'error')} in the project`);
 }
 
 /** A path as the user would type it: relative to cwd when below it ('' for cwd itself), else absolute. */

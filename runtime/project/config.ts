@@ -30,11 +30,10 @@ export function checkConfig(file: string, config: Record<string, unknown>, range
   const bad = (key: string, message: string, data?: Record<string, unknown>): void => {
     out.push({ file, range: rangeOf(key), severity: 'error', message, code: 'bad-config', data });
   };
+  // Any other materialization name may be a `{% materialization %}` of the project or a package: the
+  // node is skipped, with a "did you mean" for a near-miss of a built-in (skipped.ts).
   const m = raw.materialized;
-  if (m !== undefined && !(typeof m === 'string' && (MATERIALIZATIONS as string[]).includes(m))) {
-    const s = typeof m === 'string' ? suggest(m, MATERIALIZATIONS) : undefined;
-    bad('materialized', `Unknown materialization '${String(m)}': expected one of ${MATERIALIZATIONS.join(', ')}${didYouMean(s)}`, s ? { suggestion: s } : undefined);
-  }
+  if (m !== undefined && typeof m !== 'string') bad('materialized', `'materialized' must be a string`);
   const st = raw.incremental_strategy;
   if (st !== undefined && !(typeof st === 'string' && (INCREMENTAL_STRATEGIES as string[]).includes(st))) {
     const s = typeof st === 'string' ? suggest(st, INCREMENTAL_STRATEGIES) : undefined;
@@ -50,6 +49,10 @@ export function checkConfig(file: string, config: Record<string, unknown>, range
   }
   if (raw.enabled !== undefined && typeof raw.enabled !== 'boolean') bad('enabled', `'enabled' must be true or false`);
   return out;
+}
+
+export function isBuiltinMaterialization(m: unknown): m is Materialization {
+  return typeof m === 'string' && (MATERIALIZATIONS as string[]).includes(m);
 }
 
 /** A config value dbt renders before reading it: a string with a Jinja tag. */
@@ -103,7 +106,7 @@ export function toModelConfig(raw: Record<string, unknown>): ModelConfig {
   const uniqueKey = asList(raw.unique_key);
   const partitionBy = asList(raw.partition_by);
   return {
-    materialized: typeof m === 'string' && (MATERIALIZATIONS as string[]).includes(m) ? (m as Materialization) : 'view',
+    materialized: isBuiltinMaterialization(m) ? m : 'view',
     uniqueKey: uniqueKey.length > 0 ? uniqueKey : undefined,
     incrementalStrategy: typeof st === 'string' && (INCREMENTAL_STRATEGIES as string[]).includes(st) ? (st as IncrementalStrategy) : undefined,
     tags: asList(raw.tags),
@@ -113,6 +116,7 @@ export function toModelConfig(raw: Record<string, unknown>): ModelConfig {
     contractEnforced: isObject(raw.contract) && raw.contract.enforced === true,
     enabled: raw.enabled !== false,
     extra,
+    ...(typeof m === 'string' && m !== '' && !isBuiltinMaterialization(m) ? { customMaterialization: m } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
 // (static template scan, config() checks; a seed keeps its text). Never throws.
 import { scanTemplate } from '../template/scan.js';
 import { checkConfig } from './config.js';
+import { scanPython } from './python.js';
 import type { MacroFile, ModelFile, SeedFile, SnapshotFile, TestFile } from './summary.js';
 import type { Diagnostic, Result, TemplateScan } from './types.js';
 
@@ -27,6 +28,13 @@ function scanWithFile(file: string, text: string): { scan: TemplateScan; diagnos
 export function parseModelFile(file: string, text: string): Result<ModelFile> {
   const { scan, diagnostics } = scanWithFile(file, text);
   return { value: { kind: 'model', file, name: baseName(file), text, scan }, diagnostics };
+}
+
+/** A Python model: its dbt.ref/source/config calls for the graph (python.ts); its config values checked as a SQL model's. */
+export function parsePythonModelFile(file: string, text: string): Result<ModelFile> {
+  const scan = scanPython(text);
+  const diagnostics = scan.configs.flatMap((c) => checkConfig(file, c.args, (k) => c.argRanges[k] ?? c.range));
+  return { value: { kind: 'model', file, name: baseName(file), text, scan, language: 'python' }, diagnostics };
 }
 
 const SNAPSHOT_BLOCK = /\{%-?\s*snapshot\s+([A-Za-z_][\w]*)\s*-?%\}/;

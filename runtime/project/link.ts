@@ -6,7 +6,8 @@ import { ConfigRenderer } from './configJinja.js';
 import { renderDynamicRefs } from './dynamicRefs.js';
 import { RelationNaming } from './naming.js';
 import { DEFAULT_LAYERS, didYouMean, mergeConfigs, relationName, suggest, toModelConfig } from './config.js';
-import { packageOf } from './packages.js';
+import { packageModelOf, packageOf } from './packages.js';
+import { markSkipped } from './skipped.js';
 import { readSeed, type SeedTable } from './seedTypes.js';
 import { linkSnapshots } from './snapshots.js';
 import type { MacroDoc, MacroFile, ModelFile, ParsedConfig, ParsedFile, SchemaFile, SeedFile, SnapshotFile, TestFile } from './summary.js';
@@ -22,7 +23,7 @@ export function linkProject(root: string, parsed: Result<ParsedConfig>, files: A
   for (const f of sorted) {
     // An installed package's file is not the user's to fix, and dbt read it: its problems warn and
     // stop only the models that call into it (at render).
-    if (f.value.kind === 'macro' && packageOf(config, f.value.file)) diagnostics.push(...f.diagnostics.map(asWarning));
+    if ((f.value.kind === 'macro' && packageOf(config, f.value.file)) || (f.value.kind === 'model' && packageModelOf(config, f.value.file))) diagnostics.push(...f.diagnostics.map(asWarning));
     else diagnostics.push(...f.diagnostics);
     (byKind[f.value.kind] as ParsedFile[]).push(f.value);
   }
@@ -54,7 +55,11 @@ export function linkProject(root: string, parsed: Result<ParsedConfig>, files: A
   }
   const folders: Folders = { configs: [...config.folderConfigs].sort((a, b) => depth(a.path) - depth(b.path)), render: new ConfigRenderer(config, (d) => diagnostics.push(d)), naming: new RelationNaming(project, (d) => diagnostics.push(d)) };
   for (const seed of byKind.seed) linkSeed(project, seed, seedSpecs.get(seed.name), folders, err);
-  for (const model of byKind.model) linkModel(project, model, modelSpecs.get(model.name), folders, err);
+  // The project's own models first: a package's model whose name they take is not linked (the project's wins).
+  const [own, packaged] = [byKind.model.filter((m) => !packageModelOf(config, m.file)), byKind.model.filter((m) => packageModelOf(config, m.file))];
+  for (const model of own) linkModel(project, model, modelSpecs.get(model.name), folders, err);
+  for (const model of packaged) if (!project.models.has(model.name) && !project.seeds.has(model.name)) linkModel(project, model, undefined, folders, err);
+  markSkipped(project, (d) => diagnostics.push(d));
   linkSnapshots(project, byKind.snapshot, byKind.schema.flatMap((s) => s.snapshots), {
     levels: (file, spec) => configLevels(project, file, folders, spec),
     naming: (name, file, raw) => {
@@ -75,7 +80,7 @@ export function linkProject(root: string, parsed: Result<ParsedConfig>, files: A
   }
   for (const t of byKind.test) addTest(project, { kind: 'test', id: '', name: t.name, file: t.file, text: t.text, scan: t.scan, severity: 'error', tags: [] });
   instantiateGenericTests(project, err);
-  for (const m of project.models.values()) if (m.config.enabled) checkScan(project, m.file, m.scan, err);
+  for (const m of project.models.values()) if (m.config.enabled && !m.package) checkScan(project, m.file, m.scan, err);
   for (const t of project.tests.values()) if (t.scan) checkScan(project, t.file, t.scan, err);
   return project;
 }
@@ -213,6 +218,7 @@ function linkModel(project: Project, f: ModelFile, spec: ModelSpec | undefined, 
     spec,
     description: spec?.description,
     relation: relationName(config.schema, folders.naming.alias(named)),
+    ...(f.language ? { language: f.language } : {}),
   };
   project.models.set(f.name, model);
 }

@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { normalize, type FileSystem } from './fs.js';
 import { checkPathLinks } from './paths.js';
 import { readDbtProfile } from './profiles.js';
-import { parseMacroFile, parseModelFile, parseSeedFile, parseSnapshotFile, parseTestFile } from './files.js';
+import { parseMacroFile, parseModelFile, parsePythonModelFile, parseSeedFile, parseSnapshotFile, parseTestFile } from './files.js';
 import { linkProject } from './link.js';
-import { discoverPackages, packageMacroDirs, packageOf } from './packages.js';
+import { discoverPackages, packageDirs, packageModelOf, packageOf } from './packages.js';
 import { applyOverrides, defaultConfig, parseDbtProject, parsePipelineConfig, renderLimits, type ConfigOverrides } from './projectConfig.js';
 import { parseSchemaFile } from './schemaFile.js';
 import type { ParsedConfig, ParsedFile } from './summary.js';
@@ -87,8 +87,11 @@ export function classify(config: ProjectConfig, file: string): FileKind | undefi
   const under = (paths: string[]): boolean => paths.some((p) => p === '.' || file.startsWith(p + '/'));
   const yaml = ext === 'yml' || ext === 'yaml';
   if (CONFIG_FILES.includes(file)) return undefined;
-  if (file.startsWith(config.packagesInstallPath + '/')) return ext === 'sql' && packageOf(config, file) ? 'macro' : undefined;
-  if (under(config.modelPaths)) return ext === 'sql' ? 'model' : yaml ? 'schema' : undefined;
+  if (file.startsWith(config.packagesInstallPath + '/')) {
+    if (ext === 'sql' && packageOf(config, file)) return 'macro';
+    return (ext === 'sql' || ext === 'py') && packageModelOf(config, file) ? 'model' : undefined;
+  }
+  if (under(config.modelPaths)) return ext === 'sql' || ext === 'py' ? 'model' : yaml ? 'schema' : undefined;
   if (under(config.macroPaths)) return ext === 'sql' ? 'macro' : yaml ? 'schema' : undefined;
   if (under(config.seedPaths)) return ext === 'csv' ? 'seed' : yaml ? 'schema' : undefined;
   if (under(config.snapshotPaths)) return ext === 'sql' ? 'snapshot' : yaml ? 'schema' : undefined;
@@ -99,7 +102,7 @@ export function classify(config: ProjectConfig, file: string): FileKind | undefi
 export function parseFile(kind: FileKind, file: string, text: string): Result<ParsedFile> {
   switch (kind) {
     case 'model':
-      return parseModelFile(file, text);
+      return file.endsWith('.py') ? parsePythonModelFile(file, text) : parseModelFile(file, text);
     case 'schema':
       return parseSchemaFile(file, text);
     case 'macro':
@@ -113,10 +116,10 @@ export function parseFile(kind: FileKind, file: string, text: string): Result<Pa
   }
 }
 
-/** Every project file under the configured paths (and installed packages' macro paths), project-relative, with its kind. */
+/** Every project file under the configured paths (and installed packages' macro and model paths), project-relative, with its kind. */
 export async function discoverFiles(fs: FileSystem, root: string, config: ProjectConfig): Promise<Map<string, FileKind>> {
   const out = new Map<string, FileKind>();
-  const dirs = new Set([...config.modelPaths, ...config.macroPaths, ...config.seedPaths, ...config.testPaths, ...config.snapshotPaths, ...packageMacroDirs(config)]);
+  const dirs = new Set([...config.modelPaths, ...config.macroPaths, ...config.seedPaths, ...config.testPaths, ...config.snapshotPaths, ...packageDirs(config)]);
   const walk = async (rel: string): Promise<void> => {
     const entries = await fs.readDir(rel === '.' ? root : `${root}/${rel}`);
     const sub: Promise<void>[] = [];

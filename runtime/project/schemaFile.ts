@@ -1,6 +1,6 @@
 // Parses a dbt schema YAML file (models/seeds/sources/macros with columns, types, contracts,
 // constraints and data tests) into specs that keep the range of every name. Never throws.
-import { checkConfig, isObject, relationName } from './config.js';
+import { checkConfig, isObject, quoteIdent, relationName } from './config.js';
 import type { SchemaFile } from './summary.js';
 import type { ColumnConstraint, ColumnSpec, Diagnostic, ModelSpec, Range, Result, SourceTable, TestSpec } from './types.js';
 import { externalLocation } from './externalLocation.js';
@@ -112,6 +112,7 @@ function sourceTables(file: string, node: YamlNode, diagnostics: Diagnostic[]): 
     return [];
   }
   const schema = str(get(node, 'schema')) ?? source;
+  const database = str(get(node, 'database'));
   const out: SourceTable[] = [];
   for (const t of itemsOf(get(node, 'tables'))) {
     const namePair = getPair(t, 'name');
@@ -132,7 +133,8 @@ function sourceTables(file: string, node: YamlNode, diagnostics: Diagnostic[]): 
       dedupeOn: [],
       options: {},
       tests: [...parseTests(file, get(t, 'data_tests'), undefined, diagnostics), ...parseTests(file, get(t, 'tests'), undefined, diagnostics)],
-      relation: relationName(schema, identifier),
+      // A source in another database (dbt-duckdb: an attached one) is named with it: "db"."schema"."table".
+      relation: database ? `${quoteIdent(database)}.${relationName(schema, identifier)}` : relationName(schema, identifier),
       location: { file, range: rangeOf(namePair!.value) },
       ...(external ? { external } : {}),
     });

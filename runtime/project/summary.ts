@@ -19,6 +19,10 @@ export interface ModelFile {
   name: string;
   text: string;
   scan: TemplateScan;
+  /** A Python model (`.py`): scanned for dbt.ref/source/config, never rendered. */
+  language?: 'python';
+  /** The installed package whose model this is (Medallion does not build packages' models). */
+  package?: string;
 }
 
 /** A file of snapshot-paths: the `{% snapshot name %}` block's name (the file's name when it has none). */

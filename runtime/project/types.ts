@@ -174,6 +174,8 @@ export interface ModelConfig {
   enabled: boolean;
   /** Every other key, as written. */
   extra: Record<string, unknown>;
+  /** A `materialized` Medallion does not implement (a `{% materialization %}` of the project or a package): the node is skipped. */
+  customMaterialization?: string;
 }
 
 export interface ModelNode {
@@ -194,6 +196,12 @@ export interface ModelNode {
   relation: string;
   /** Models and seeds its computed refs named when rendered at load time, as dbt's parse finds them. */
   renderedRefs?: string[];
+  /** 'python' for a `.py` model (dbt's `language`); SQL otherwise. */
+  language?: 'python';
+  /** The installed package defining it, for a package's own model. */
+  package?: string;
+  /** Why Medallion does not run this node yet: a run reports it skipped with this reason, and its downstream skipped. */
+  skip?: string;
   /**
    * A snapshot (dbt's SCD type 2 node, `{% snapshot %}` block or YAML `relation:`), id
    * 'snapshot.<name>': built by run/snapshot.ts from its config, never by `run`.
@@ -219,14 +227,6 @@ export interface SourceTable {
   tests: TestSpec[];
   relation: string;
   location: Location;
-}
-
-export interface SeedNode {
-  kind: 'seed';
-  id: string;
-  name: string;
-  file: string;
-  /** Declared types (`column_types`, else a column's `data_type`): they win over inference. */
   /** dbt-duckdb's `external_location` (meta or config): files read in place instead of a relation. */
   external?: ExternalLocation;
 }
@@ -239,6 +239,14 @@ export interface ExternalLocation {
   path?: string;
   /** Where `external_location` is written. */
   location: Location;
+}
+
+export interface SeedNode {
+  kind: 'seed';
+  id: string;
+  name: string;
+  file: string;
+  /** Declared types (`column_types`, else a column's `data_type`): they win over inference. */
   columnTypes: Record<string, string>;
   /** Column names from the CSV header. */
   columns?: string[];
@@ -269,6 +277,40 @@ export interface TestNode {
   attachedTo?: string;
   severity: 'warn' | 'error';
   tags: string[];
+  /** A dbt unit test (schema YAML `unit_tests:`), id 'unit_test.<model>.<name>'; attachedTo is its model. */
+  unit?: UnitTestSpec;
+}
+
+/** Rows of a unit test's input or expectation: dict rows, csv (inline or a fixture file) or a sql select. */
+export interface UnitTestRows {
+  format: 'dict' | 'csv' | 'sql';
+  /** dict rows, or inline csv parsed (empty fields null); undefined for sql and fixture files. */
+  rows?: Array<Record<string, unknown>>;
+  /** Where each row's keys are written (dict: each key; inline csv: the header's names), by lower-cased name. */
+  keyRanges?: Array<Record<string, Range>>;
+  /** format sql: the select, as written. */
+  sql?: string;
+  /** A fixture file's name (`fixture:`), read from <test-path>/fixtures/<name>.csv|.sql. */
+  fixture?: string;
+  location: Location;
+}
+
+export interface UnitTestInput extends UnitTestRows {
+  /** As written: `ref('x')`, `source('s', 't')` or `this`. */
+  input: string;
+  inputRange: Range;
+}
+
+export interface UnitTestSpec {
+  name: string;
+  model: string;
+  modelRange: Range;
+  given: UnitTestInput[];
+  expect: UnitTestRows;
+  overrides: { macros: Record<string, unknown>; vars: Record<string, unknown>; envVars: Record<string, string> };
+  tags: string[];
+  enabled: boolean;
+  location: Location;
 }
 
 export interface MacroDef {
@@ -290,6 +332,8 @@ export interface PackageInfo {
   dir: string;
   /** Macro folders relative to `dir` (default ['macros']). */
   macroPaths: string[];
+  /** Model folders relative to `dir` (default ['models']): its models are loaded and skipped. */
+  modelPaths: string[];
 }
 
 /** A `dispatch:` entry of dbt_project.yml: where adapter.dispatch looks for a namespace's macros. */
@@ -368,16 +412,6 @@ export interface ProjectConfig {
   logPath: string;
   /** What `medallion clean` deletes (`clean-targets`; dbt's default is the target path). */
   cleanTargets: string[];
-}
-
-export interface Project {
-  /** Absolute root folder of the project, forward slashes. */
-  root: string;
-  /** 'loaded' when the config file parsed; 'failed' keeps per-file features working. */
-  state: 'loaded' | 'failed';
-  config: ProjectConfig;
-  models: Map<string, ModelNode>;
-  /** Keyed 'source.table'. */
   /** dbt-duckdb's connection settings from the profile (attach, settings, extensions, external_root). */
   duckdb?: DuckdbProfile;
 }
@@ -390,6 +424,16 @@ export interface DuckdbProfile {
   extensions: string[];
   /** Where `materialized='external'` models are written by default (dbt-duckdb's default '.'). */
   externalRoot: string;
+}
+
+export interface Project {
+  /** Absolute root folder of the project, forward slashes. */
+  root: string;
+  /** 'loaded' when the config file parsed; 'failed' keeps per-file features working. */
+  state: 'loaded' | 'failed';
+  config: ProjectConfig;
+  models: Map<string, ModelNode>;
+  /** Keyed 'source.table'. */
   sources: Map<string, SourceTable>;
   seeds: Map<string, SeedNode>;
   tests: Map<string, TestNode>;

@@ -21,7 +21,7 @@ import { missingExternalSource } from './externalSources.js';
 import { defaultHooks } from './hooks.js';
 import { isIncrementalRun, materialize, ModelError } from './materialize.js';
 import { writeManifest } from './manifest.js';
-import { saveRunResults } from './results.js';
+import { dbtRunResults, saveRunResults, type NodeFacts } from './results.js';
 import type { GraphNode, NodeContext, NodeError, NodeKind, NodeOutcome, NodeResult, RunEvent, RunGraph, RunHooks, RunOptions, RunResults } from './types.js';
 
 export async function runPipeline(project: Project, graph: RunGraph, options: RunOptions = {}): Promise<RunResults> {
@@ -33,6 +33,9 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
   const started = Date.now();
   const emit = (event: RunEvent): void => options.onEvent?.(event);
   let deferred: string[] = [];
+  /** Each node's thread, times and compiled SQL, for run_results.json and the manifest. */
+  const facts = new Map<string, NodeFacts>();
+  const compiledSql = new Map<string, string>();
   /** `ran`: whether the run got its warehouse; a run refused before that keeps the last results. */
   const finish = async (results: NodeResult[], errors: NodeError[], ran: boolean): Promise<RunResults> => {
     const run: RunResults = {
@@ -46,8 +49,9 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
       ...(deferred.length ? { deferred } : {}),
     };
     if (ran && options.writeResults !== false) {
-      await saveRunResults(project, run);
-      await writeManifest(project, graph, runId);
+      for (const [id, sql] of compiledSql) facts.get(id)!.compiledSql = sql;
+      await saveRunResults(project, runId, dbtRunResults(project, run, graph.nodes, facts, options));
+      await writeManifest(project, graph, runId, compiledSql, run.startedAt);
     }
     emit({ type: 'finish', results: run });
     return run;
@@ -104,9 +108,12 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
     for (let i = 1; i < Math.min(threads, order.length); i++) sessions.push(await warehouse.session());
     const base = { lake, project: runProject, graph, runId, tempDir, fullRefresh: options.fullRefresh ?? false, signal: options.signal };
     // dbt's execute phase: a node's templates may query the warehouse on the node's own session.
-    const compileOn = (db: EngineSession): NodeContext['compile'] => (id, opts) =>
-      compileExecuting((o) => compileHook(runProject, graph, id, o), fetchOn(db), { ...opts, fullRefresh: base.fullRefresh });
-    const results = await execute(order, parents, graph, sessions, options, emit, (db, node) => runNode({ ...base, db, compile: compileOn(db) }, hooks, node));
+    const compileOn = (db: EngineSession): NodeContext['compile'] => async (id, opts) => {
+      const compiled = await compileExecuting((o) => compileHook(runProject, graph, id, o), fetchOn(db), { ...opts, fullRefresh: base.fullRefresh });
+      compiledSql.set(id, compiled.sql);
+      return compiled;
+    };
+    const results = await execute(order, parents, graph, sessions, options, emit, facts, (db, node) => runNode({ ...base, db, compile: compileOn(db) }, hooks, node));
     if (options.writeResults !== false) await writeCatalog(warehouse, project, graph);
     return await finish(results, [], true);
   } finally {
@@ -201,7 +208,7 @@ async function prepareSchemas(db: EngineSession, graph: RunGraph, order: string[
   const schemas = new Set<string>();
   for (const id of order) {
     const node = graph.nodes.get(id);
-    if (node && node.kind !== 'test') schemas.add(splitRelation(node.relation).schema);
+    if (node && node.kind !== 'test' && !(node.kind === 'model' && node.skip)) schemas.add(splitRelation(node.relation).schema);
   }
   for (const schema of schemas) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
   await ensureLoadState(db);
@@ -210,7 +217,7 @@ async function prepareSchemas(db: EngineSession, graph: RunGraph, order: string[
 type Work = (db: EngineSession, node: GraphNode) => Promise<Omit<NodeResult, 'ms'>>;
 
 /** The scheduler: a node starts when its parents succeeded; a failure skips everything downstream. */
-async function execute(order: string[], parents: Map<string, Set<string>>, graph: RunGraph, sessions: EngineSession[], options: RunOptions, emit: (e: RunEvent) => void, work: Work): Promise<NodeResult[]> {
+async function execute(order: string[], parents: Map<string, Set<string>>, graph: RunGraph, sessions: EngineSession[], options: RunOptions, emit: (e: RunEvent) => void, facts: Map<string, NodeFacts>, work: Work): Promise<NodeResult[]> {
   const results = new Map<string, NodeResult>();
   const total = order.length;
   const waiting = new Set(order);
@@ -257,7 +264,8 @@ async function execute(order: string[], parents: Map<string, Set<string>>, graph
           waiting.delete(id);
           const node = graph.nodes.get(id)!;
           const status = stopped === 'cancelled' ? 'cancelled' : 'skipped';
-          record({ id, kind: node.kind, name: nameOf(node), status, ms: 0, message: blocker ? `skipped: upstream ${blocker} ${results.get(blocker)!.status}` : stopped === 'cancelled' ? 'cancelled' : `skipped: --fail-fast after ${stopped}` });
+          const upstream = blocker && results.get(blocker)!.status;
+          record({ id, kind: node.kind, name: nameOf(node), status, ms: 0, message: blocker ? `skipped: upstream ${blocker} ${upstream === 'skipped' ? 'was skipped' : upstream}` : stopped === 'cancelled' ? 'cancelled' : `skipped: --fail-fast after ${stopped}` });
           continue;
         }
         if (free.length === 0) break;
@@ -269,11 +277,13 @@ async function execute(order: string[], parents: Map<string, Set<string>>, graph
         const node = graph.nodes.get(id)!;
         emit({ type: 'node-start', id, kind: node.kind, name: nameOf(node), index: index + 1, total });
         const t0 = performance.now();
+        const startedAt = new Date().toISOString();
         work(db, node)
           .catch((err: unknown): Omit<NodeResult, 'ms'> => ({ id, kind: node.kind, name: nameOf(node), status: 'error', message: firstLine(err), error: { file: fileOf(node), message: messageOf(err) } }))
           .then((r) => {
             running.delete(id);
             free.push(session);
+            facts.set(id, { thread: sessions.indexOf(session), startedAt, completedAt: new Date().toISOString() });
             const cancelled = stopped !== undefined && r.status === 'error' && (interrupted.has(id) || r.error?.message === CANCELLED);
             record(cancelled ? { ...r, status: 'cancelled', message: 'cancelled', ms: Math.round(performance.now() - t0) } : { ...r, ms: Math.round(performance.now() - t0) });
             if ((r.status === 'error' || r.status === 'fail') && !cancelled && options.failFast) stop(id);
@@ -322,6 +332,7 @@ async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: GraphNo
     case 'source':
       return { ...head, ...(await runSource(ctx, node)) };
     case 'model':
+      if (node.skip) return { ...head, status: 'skipped', message: node.skip };
       return { ...head, ...(await runModel(ctx, node)) };
     case 'seed':
       if (!hooks.runSeed) return { ...head, status: 'skipped', message: 'seeds are not available yet' };

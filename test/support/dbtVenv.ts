@@ -7,6 +7,7 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { dump } from 'js-yaml';
 
 export const DBT_PINS = { 'dbt-core': '1.10.23', 'dbt-duckdb': '1.9.6', duckdb: '1.5.6' } as const;
 
@@ -53,19 +54,10 @@ export function ensureDbt(log: (line: string) => void = console.log): DbtAvailab
 }
 
 /** A dbt-duckdb profiles.yml with one `dev` output writing to `database` (an absolute path). */
-export function dbtProfilesYml(profile: string, database: string, threads: number): string {
-  return [
-    `${profile}:`,
-    '  target: dev',
-    '  outputs:',
-    '    dev:',
-    '      type: duckdb',
-    `      path: ${JSON.stringify(database)}`,
-    `      threads: ${threads}`,
-    '      settings:',
-    '        autoinstall_known_extensions: false',
-    '',
-  ].join('\n');
+export function dbtProfilesYml(profile: string, database: string, threads: number, extra: Record<string, unknown> = {}): string {
+  const settings = { autoinstall_known_extensions: false, ...(extra.settings as Record<string, unknown> | undefined) };
+  const output = { type: 'duckdb', path: database, threads, ...extra, settings };
+  return dump({ [profile]: { target: 'dev', outputs: { dev: output } } });
 }
 
 /** The `profile:` (else `name:`) of a dbt project, which its profiles.yml must define. */

@@ -6,6 +6,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { compileNode, compileProject } from '../../compile/compile.js';
+import type { GraphNode } from '../../graph/dag.js';
 import type { CompiledNode, Diagnostic, ModelNode, TestNode } from '../../project/types.js';
 import { writeManifest } from '../../run/manifest.js';
 import { targetFolder } from '../../run/results.js';
@@ -38,16 +39,16 @@ export async function compile(options: CompileCommandOptions, io: Io = stdio): P
   if (selecting) {
     // Selecting a model compiles its tests too (dbt's eager indirect selection).
     const ids = await select(opened, { ...selection, indirectTests: 'eager' });
-    compiled = ids.filter((id) => isCompilable(graph.nodes.get(id)?.kind)).map((id) => compileNode(project, graph, id, opts));
+    compiled = ids.filter((id) => isCompilable(graph.nodes.get(id))).map((id) => compileNode(project, graph, id, opts));
   } else {
-    compiled = [...compileProject(project, graph, opts).values()];
+    compiled = [...compileProject(project, graph, opts).values()].filter((c) => isCompilable(graph.nodes.get(c.id)));
   }
 
   const target = targetFolder(project);
   const outDir = path.join(target.dir, 'compiled', project.config.name);
   const files = compiled.map((c) => ({ file: path.join(outDir, outputPath(graph.nodes.get(c.id) as ModelNode | TestNode)), sql: c.sql }));
   await writeAll(files.filter((_, i) => !compiled[i].diagnostics.some((d) => d.severity === 'error')));
-  await writeManifest(project, graph, randomUUID());
+  await writeManifest(project, graph, randomUUID(), new Map(compiled.filter((c) => !c.diagnostics.some((d) => d.severity === 'error')).map((c) => [c.id, c.sql])));
   // A file the loader already found errors in would mostly repeat them when rendered.
   const reported = new Set([...project.diagnostics, ...graph.diagnostics].filter((d) => d.severity === 'error').map((d) => d.file));
   const diagnostics: Diagnostic[] = compiled.flatMap((c) => c.diagnostics).filter((d) => !reported.has(d.file));
@@ -68,8 +69,9 @@ export async function compile(options: CompileCommandOptions, io: Io = stdio): P
   return errors > 0 ? 1 : 0;
 }
 
-function isCompilable(kind: string | undefined): boolean {
-  return kind === 'model' || kind === 'test';
+/** Models and tests, but not a node Medallion skips (a Python model is not a template). */
+function isCompilable(node: GraphNode | undefined): boolean {
+  return node?.kind === 'test' || (node?.kind === 'model' && !node.skip);
 }
 
 /** dbt's layout: a model or singular test keeps its path; a generic test goes under its YAML file. */

@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Diagnostic } from '../../project/types.js';
 import { runPipeline } from '../../run/runner.js';
 import type { NodeResult, RunEvent, RunOptions, RunResults } from '../../run/types.js';
-import { action, colorsOf, deferOf, deferOptions, openProject, plural, projectOption, runSelection, selectOptions, stdio, type Colors, type Io, type DeferOptions, type ProjectOptions, type SelectOptions } from '../context.js';
+import { action, colorsOf, deferOf, deferOptions, openProject, plural, projectOption, refuseOnErrors, runSelection, selectOptions, stdio, type Colors, type Io, type DeferOptions, type ProjectOptions, type SelectOptions } from '../context.js';
 
 export interface RunCommandOptions extends ProjectOptions, SelectOptions, DeferOptions {
   fullRefresh?: boolean;
@@ -36,8 +36,9 @@ function threadsArg(value: string): number {
 }
 
 export async function runCommand(command: 'run' | 'build', options: RunCommandOptions, io: Io = stdio, extra: Partial<RunOptions> = {}): Promise<number> {
-  const opened = await openProject(options, io);
-  const selection = await runSelection(opened, options, io, command === 'build' ? 'eager' : undefined);
+  const opened = await openProject(options, io, { allowErrors: true });
+  const { ids, ...selection } = await runSelection(opened, options, io, command === 'build' ? 'eager' : undefined);
+  refuseOnErrors(opened, ids);
   const defer = await deferOf(options, io);
   const colors = colorsOf(io);
   const progress = new Progress(io);

@@ -193,7 +193,8 @@ export class Binder {
     if (this.fresh.has(id)) return [];
     const snap = this.ws.snapshot();
     const model = snap.graph.nodes.get(id);
-    if (model?.kind !== 'model') return [];
+    // A node Medallion does not run (a Python model, a custom materialization) is not bound: a run never checks it.
+    if (model?.kind !== 'model' || model.skip) return [];
     const revision = this.ws.revision;
     const compiled = await this.compiled(id);
     // Relinked while it rendered (on a worker): the result may be of the old project; a later pass binds it.

@@ -27,7 +27,7 @@ export async function runProject(spec: Spec, dbt: string): Promise<ProjectResult
         return [await run, performance.now() - started];
       };
       const [[dbtRun, dbtMs], [ourRun, ourMs]] = await Promise.all([timed(build(spec, step, ws.dbt, dbt)), timed(build(spec, step, ws.medallion, dbt))]);
-      const warehouses = { dbt: await Warehouse.open(ws.dbt.database), medallion: await Warehouse.open(ws.medallion.database) };
+      const warehouses = { dbt: await Warehouse.open(ws.dbt.database, ws.dbt.project), medallion: await Warehouse.open(ws.medallion.database, ws.medallion.project) };
       try {
         const runs = { dbt: dbtRun, medallion: ourRun };
         const comparison = await compareStep(spec, i + 1, runs, warehouses, { dbt: statuses(dbtRun.runResults), medallion: statuses(ourRun.runResults) });

@@ -44,6 +44,8 @@ export interface Spec {
   name: string;
   description: string;
   env: Record<string, string>;
+  /** More keys of the duckdb output in both tools' profiles.yml (attach, settings, external_root, …). */
+  profile: Record<string, unknown>;
   steps: Step[];
   ignoreColumns: IgnoredColumn[];
   expected: ExpectedDifference[];
@@ -60,11 +62,14 @@ export function readSpec(dir: string): Spec {
   };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('must be a mapping');
   const doc = raw as Record<string, unknown>;
-  const known = ['description', 'env', 'steps', 'ignore_columns', 'expected_differences'];
+  const known = ['description', 'env', 'profile', 'steps', 'ignore_columns', 'expected_differences'];
   for (const key of Object.keys(doc)) if (!known.includes(key)) fail(`unknown key '${key}' (known: ${known.join(', ')})`);
 
   const env = (doc.env ?? {}) as Record<string, unknown>;
   for (const [k, v] of Object.entries(env)) if (typeof v !== 'string') fail(`env.${k} must be a string`);
+
+  const profile = doc.profile ?? {};
+  if (profile === null || typeof profile !== 'object' || Array.isArray(profile)) fail('profile must be a mapping (keys of the duckdb output)');
 
   const steps = ((doc.steps as Array<Record<string, unknown>> | undefined) ?? [{ name: 'build' }]).map((s, i): Step => {
     if (typeof s?.name !== 'string') fail(`steps[${i}] needs a name`);
@@ -90,6 +95,7 @@ export function readSpec(dir: string): Spec {
     name: path.basename(dir),
     description: typeof doc.description === 'string' ? doc.description.trim() : '',
     env: env as Record<string, string>,
+    profile: profile as Record<string, unknown>,
     steps,
     ignoreColumns,
     expected,

@@ -37,7 +37,7 @@ export function layOut(spec: Spec, tmp: string, tool: ToolName): Workspace {
   const skip = new Set(['conformance.yml', 'target', 'logs', ...spec.stepFolders].map((p) => path.join(spec.dir, p)));
   cpSync(spec.dir, project, { recursive: true, filter: (src) => !skip.has(src) });
   mkdirSync(profiles, { recursive: true });
-  writeFileSync(path.join(profiles, 'profiles.yml'), dbtProfilesYml(dbtProfileName(project), database, THREADS));
+  writeFileSync(path.join(profiles, 'profiles.yml'), dbtProfilesYml(dbtProfileName(project), database, THREADS, spec.profile));
   return { tool, project, profiles, database };
 }
 
@@ -45,7 +45,8 @@ export function layOut(spec: Spec, tmp: string, tool: ToolName): Workspace {
 export async function applyStep(spec: Spec, step: Step, ws: Workspace): Promise<void> {
   if (step.files) cpSync(path.join(spec.dir, step.files), ws.project, { recursive: true });
   for (const file of step.delete ?? []) rmSync(path.join(ws.project, file), { force: true });
-  if (step.sql) await execSql(ws.database, readFileSync(path.join(spec.dir, step.sql), 'utf8'));
+  // `{project}` in a step's SQL is the tool's copy of the project (to create files beside it, such as a database to attach).
+  if (step.sql) await execSql(ws.database, readFileSync(path.join(spec.dir, step.sql), 'utf8').replaceAll('{project}', ws.project.replace(/'/g, "''")));
 }
 
 /** `build` with one tool; never throws for a failed build (the statuses say what failed). */

@@ -47,10 +47,15 @@ export class Warehouse {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  /** The file read-only; an empty in-memory database when the tool never created the file. */
-  static async open(file: string): Promise<Warehouse> {
+  /**
+   * The file read-only; an empty in-memory database when the tool never created the file. Relative
+   * paths in views (dbt-duckdb's external models) resolve against `project`, where the tool ran.
+   */
+  static async open(file: string, project: string): Promise<Warehouse> {
     const instance = existsSync(file) ? await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' }) : await DuckDBInstance.create(':memory:');
-    return new Warehouse(instance, await instance.connect());
+    const connection = await instance.connect();
+    await connection.run(`SET file_search_path = '${project.replace(/'/g, "''")}'`);
+    return new Warehouse(instance, connection);
   }
 
   close(): void {

@@ -1,0 +1,3 @@
+select category, revenue
+from {{ ref('category_sales') }}
+where revenue > 50

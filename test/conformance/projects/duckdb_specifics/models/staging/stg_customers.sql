@@ -1,0 +1,2 @@
+select customer_id, full_name, segment
+from {{ source('shop_files', 'customers') }}
