@@ -37,6 +37,9 @@ export function fetchOn(db: EngineSession): RunQuery {
       return { columns: [], rows: [] };
     }
     const result = await db.query(sql);
-    return { columns: result.columns, rows: result.rows.map((row) => result.columns.map((c) => row[c.name] ?? null)) };
+    // Whole numbers that arrive as text (BIGINT, HUGEINT) are numbers to a template, as in dbt's agate tables.
+    const numeric = result.columns.map((c) => /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|DECIMAL|DOUBLE|FLOAT|REAL)/i.test(c.type));
+    const value = (v: unknown, i: number): unknown => (numeric[i] && typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : (v ?? null));
+    return { columns: result.columns, rows: result.rows.map((row) => result.columns.map((c, i) => value(row[c.name], i))) };
   };
 }

@@ -41,6 +41,24 @@ const DEFINITIONS: Record<string, (name: string) => Callable> = {
   type_numeric: macro([], () => 'numeric(28,6)'),
   type_boolean: macro([], () => 'boolean'),
   type_timestamp: macro([], () => 'timestamp'),
+  // DuckDB's interval arithmetic has no quarters: a quarter is three months.
+  last_day: macro(['date', 'datepart'], (a) => {
+    const part = s(a.datepart).toLowerCase();
+    const step = part === 'quarter' ? 'interval 3 month' : `interval 1 ${part}`;
+    return `cast(date_trunc('${part}', ${s(a.date)}) + ${step} - interval 1 day as date)`;
+  }),
+  listagg: macro(['measure', 'delimiter_text', 'order_by_clause', 'limit_num'], (a) => {
+    const delimiter = a.delimiter_text === undefined || a.delimiter_text === null ? "','" : s(a.delimiter_text);
+    const order = a.order_by_clause === undefined || a.order_by_clause === null ? '' : ` ${s(a.order_by_clause)}`;
+    if (a.limit_num === undefined || a.limit_num === null) return `string_agg(${s(a.measure)}, ${delimiter}${order})`;
+    return `array_to_string(list_slice(list(${s(a.measure)}${order}), 1, ${s(a.limit_num)}), ${delimiter})`;
+  }),
+  cast: macro(['field', 'type'], (a) => `cast(${s(a.field)} as ${s(a.type)})`),
+  date: macro(['year', 'month', 'day'], (a) => `make_date(${s(a.year)}, ${s(a.month)}, ${s(a.day)})`),
+  equals: macro(['expr1', 'expr2'], (a) => `((${s(a.expr1)} = ${s(a.expr2)}) or (${s(a.expr1)} is null and ${s(a.expr2)} is null))`),
+  array_construct: macro(['inputs', 'data_type'], (a) => `[${(Array.isArray(a.inputs) ? a.inputs : []).map((x) => s(x)).join(', ')}]`),
+  array_append: macro(['array', 'new_element'], (a) => `list_append(${s(a.array)}, ${s(a.new_element)})`),
+  array_concat: macro(['array_1', 'array_2'], (a) => `list_concat(${s(a.array_1)}, ${s(a.array_2)})`),
 };
 
 /** The `dbt` namespace: each cross-database macro by name. */

@@ -45,13 +45,14 @@ export class MacroNamespaces {
     this.objects.set('dbt', newDict(DBT_MACROS));
   }
 
-  /** An unqualified name from code of package `pkg`: that package's macro, else the project's, else a namespace. */
+  /** An unqualified name from code of package `pkg`: that package's macro, else the project's, a namespace, or dbt's own. */
   lookup(name: string, pkg: string | undefined): unknown {
     if (pkg !== undefined && pkg !== ROOT) {
       const own = this.byNamespace.get(pkg)?.get(name);
       if (own) return own;
     }
-    return this.byNamespace.get(ROOT)!.get(name) ?? this.objects.get(name);
+    // dbt's own macros (cross-database `last_day`, `dateadd`, ...) are global in dbt too.
+    return this.byNamespace.get(ROOT)!.get(name) ?? this.objects.get(name) ?? DBT_MACROS.get(name);
   }
 
   /**

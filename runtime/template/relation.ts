@@ -2,6 +2,9 @@
 import { Callable, newDict, Undefined, type JinjaObject } from './jinja/values.js';
 
 export class Relation implements JinjaObject {
+  /** dbt's Relation is a mapping: packages check `obj is mapping and obj.get('metadata', {}).get('type', '').endswith('Relation')`. */
+  readonly jinjaMapping = true;
+
   constructor(
     readonly schema: string,
     readonly identifier: string,
@@ -30,6 +33,19 @@ export class Relation implements JinjaObject {
       case 'include':
       case 'quote':
         return new Callable(attr, () => this);
+      case 'metadata':
+        return newDict([['type', 'DuckDBRelation']]);
+      case 'type':
+        return 'table';
+      case 'is_table':
+        return true;
+      case 'is_view':
+        return false;
+      case 'get':
+        return new Callable('get', ([key, fallback]) => {
+          const value = typeof key === 'string' ? this.jinjaAttr(key) : undefined;
+          return value === undefined || value instanceof Undefined ? (fallback ?? null) : value;
+        });
     }
     return new Undefined(attr);
   }

@@ -1,7 +1,7 @@
 // Jinja2's built-in filters, tests and global functions (range, dict, namespace), with the
 // sandbox's limits (a range holds at most 100,000 items, as in Jinja2's SandboxedEnvironment).
 import { sortValues } from './methods.js';
-import { Callable, dictHas, equals, Float, isDict, isFloat, iterate, makeNumber, newDict, num, repr, str, truthy, tuple, typeName, Undefined, UNDEFINED, type Dict, type JinjaObject } from './values.js';
+import { Callable, dictHas, equals, Float, isDict, isFloat, isJinjaObject, iterate, makeNumber, newDict, num, repr, str, truthy, tuple, typeName, Undefined, UNDEFINED, type Dict, type JinjaObject } from './values.js';
 
 /** What filters need from the interpreter: attribute lookup and the other filters and tests. */
 export interface FilterHost {
@@ -365,7 +365,7 @@ export const TESTS: Record<string, Test> = {
   in: (v, [container]) => contains(container, v),
   iterable: (v) => typeof v === 'string' || Array.isArray(v) || isDict(v),
   sequence: (v) => typeof v === 'string' || Array.isArray(v) || isDict(v),
-  mapping: (v) => isDict(v),
+  mapping: (v) => isDict(v) || (isJinjaObject(v) && v.jinjaMapping === true),
   string: (v) => typeof v === 'string',
   none: (v) => v === null,
   lower: (v) => typeof v === 'string' && v === v.toLowerCase(),

@@ -53,6 +53,8 @@ export interface JinjaObject {
   jinjaBinary?(op: string, other: unknown, reversed: boolean): unknown;
   /** Order against another value of its kind, for `<` and sorting. */
   jinjaCompare?(other: unknown): number | undefined;
+  /** True when the object passes `is mapping` (dbt's Relation is a mapping with `.get()`). */
+  readonly jinjaMapping?: boolean;
 }
 
 export function isJinjaObject(v: unknown): v is JinjaObject {

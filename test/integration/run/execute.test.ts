@@ -50,6 +50,9 @@ select '{{ 'exists' if rel is not none else 'missing' }}' as orders, '{{ 'exists
 select {{ graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | list | length }} as models,
   '{{ modules.datetime.date(2026, 1, 31).strftime('%Y/%m/%d') }}' as day,
   '{{ (modules.datetime.date(2026, 1, 31) + modules.datetime.timedelta(days=1)).isoformat() }}' as next_day
+//- /models/counted_rows.sql
+{% set n = run_query('select count(*) from ' ~ ref('orders')).columns[0].values()[0] if execute else 0 %}
+select {{ n + 1 }} as n_plus_one, '{{ 'many' if n > 3 else 'few' }}' as size
 //- /models/broken_query.sql
 {% set r = run_query('select * from no_such_table') %}
 select 1 as x
@@ -80,7 +83,9 @@ describe("dbt's execute phase", () => {
       assert.deepEqual((await db.query('describe no_status')).rows.map((r) => r.column_name), ['id', 'amount']);
       assert.deepEqual(await one('select * from max_id'), { max_id: 4, code: 'OK' });
       assert.deepEqual(await one('select * from found'), { orders: 'exists', nope: 'missing' });
-      assert.deepEqual(await one('select * from counted'), { models: 6, day: '2026/01/31', next_day: '2026-02-01' });
+      assert.deepEqual(await one('select * from counted'), { models: 7, day: '2026/01/31', next_day: '2026-02-01' });
+      // A BIGINT count reaches the template as a number, as in dbt's agate tables.
+      assert.deepEqual(await one('select * from counted_rows'), { n_plus_one: 5, size: 'many' });
     } finally {
       db.close();
     }

@@ -114,3 +114,14 @@ test('offset map: literal text maps exactly, printed values map to their tag', (
   assert.deepEqual(r.map.toTemplate(r.sql.indexOf('x = 1')), { start: t.indexOf('x = 1'), end: t.indexOf('x = 1') + 1 });
   assert.doesNotThrow(() => r.map.toTemplate(10_000));
 });
+
+test("a relation is a mapping, as packages check it (dbt_utils' _is_relation idiom)", () => {
+  const t = "{{ this is mapping and this.get('metadata', {}).get('type', '').endswith('Relation') }} {{ this.get('nope', 'dflt') }}";
+  assert.equal(render(t).sql, 'True dflt');
+});
+
+test("dbt's own cross-database macros resolve unqualified too, as in dbt (last_day, listagg)", () => {
+  const r = render("{{ last_day('d', 'quarter') }} | {{ dbt.listagg('x', \"', '\", 'order by x', 2) }}");
+  assert.deepEqual(r.diagnostics, []);
+  assert.equal(r.sql, "cast(date_trunc('quarter', d) + interval 3 month - interval 1 day as date) | array_to_string(list_slice(list(x order by x), 1, 2), ', ')");
+});
