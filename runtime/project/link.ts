@@ -180,6 +180,7 @@ function linkSeed(project: Project, f: SeedFile, spec: ModelSpec | undefined, fo
     delimiter,
     schema: cfg.schema,
     tags: cfg.tags,
+    ...(raw['pre-hook'] || raw['post-hook'] ? { hooks: { pre: (raw['pre-hook'] as unknown[]) ?? [], post: (raw['post-hook'] as unknown[]) ?? [] } } : {}),
     spec,
     relation: relationName(cfg.schema, folders.naming.alias(named)),
   };

@@ -19,6 +19,8 @@ import { applyDefer } from './defer.js';
 import { externalTarget } from './externalModel.js';
 import { missingExternalSource } from './externalSources.js';
 import { defaultHooks } from './hooks.js';
+import { runSnapshotNode } from './snapshot.js';
+import { runEndContext, runOperations, withHooks } from './sqlHooks.js';
 import { isIncrementalRun, materialize, ModelError } from './materialize.js';
 import { writeManifest } from './manifest.js';
 import { dbtRunResults, saveRunResults, type NodeFacts } from './results.js';
@@ -113,9 +115,14 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
       compiledSql.set(id, compiled.sql);
       return compiled;
     };
-    const results = await execute(order, parents, graph, sessions, options, emit, facts, (db, node) => runNode({ ...base, db, compile: compileOn(db) }, hooks, node));
+    // dbt's on-run-start hooks; when one fails, no node runs.
+    const start = await runOperations(warehouse, runProject, 'start', {});
+    const results = start.some((r) => r.status === 'error')
+      ? order.map((id): NodeResult => ({ id, kind: graph.nodes.get(id)!.kind, name: nameOf(graph.nodes.get(id)!), status: 'skipped', ms: 0, message: 'skipped: an on-run-start hook failed' }))
+      : await execute(order, parents, graph, sessions, options, emit, facts, (db, node) => runNode({ ...base, db, compile: compileOn(db) }, hooks, node));
+    const end = await runOperations(warehouse, runProject, 'end', runEndContext(results, builtSchemas(graph, order)));
     if (options.writeResults !== false) await writeCatalog(warehouse, project, graph);
-    return await finish(results, [], true);
+    return await finish([...start, ...results, ...end], [], true);
   } finally {
     warehouse.close();
     await fsp.rm(tempDir, { recursive: true, force: true });
@@ -124,12 +131,12 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
 
 /** The selected nodes the command runs, plus the lake-backed sources the selected models read. */
 export function planNodes(graph: RunGraph, selected: string[], command: string): Set<string> {
-  const kinds: Record<string, NodeKind[]> = { run: ['model'], build: ['seed', 'model', 'test', 'source'], seed: ['seed'], test: ['test'] };
+  const kinds: Record<string, string[]> = { run: ['model'], build: ['seed', 'model', 'test', 'source', 'snapshot'], seed: ['seed'], test: ['test'], snapshot: ['snapshot'] };
   const wanted = new Set(kinds[command] ?? kinds.run);
   const ids = new Set<string>();
   for (const id of selected) {
     const node = graph.nodes.get(id);
-    if (!node || !wanted.has(node.kind)) continue;
+    if (!node || !wanted.has(node.kind === 'model' && node.snapshot ? 'snapshot' : node.kind)) continue;
     if (node.kind === 'model' && (node.config.materialized === 'ephemeral' || !node.config.enabled)) continue;
     if (node.kind === 'source' && !node.path) continue;
     ids.add(id);
@@ -201,6 +208,12 @@ function topological(preferred: string[], parents: Map<string, Set<string>>): st
     }
   }
   return order.concat(preferred.filter((id) => !placed.has(id)));
+}
+
+/** The schemas a run's nodes build into (on-run-end's `schemas`). */
+function builtSchemas(graph: RunGraph, order: string[]): string[] {
+  const kinds = new Set(['model', 'seed']);
+  return [...new Set(order.map((id) => graph.nodes.get(id)).filter((n) => n && kinds.has(n.kind)).map((n) => splitRelation((n as { relation: string }).relation).schema))];
 }
 
 /** Creates every schema the run writes to before nodes run in parallel (concurrent creates would conflict). */
@@ -333,10 +346,13 @@ async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: GraphNo
       return { ...head, ...(await runSource(ctx, node)) };
     case 'model':
       if (node.skip) return { ...head, status: 'skipped', message: node.skip };
-      return { ...head, ...(await runModel(ctx, node)) };
-    case 'seed':
-      if (!hooks.runSeed) return { ...head, status: 'skipped', message: 'seeds are not available yet' };
-      return { ...head, ...(await hooks.runSeed(ctx, node)) };
+      if (node.snapshot) return { ...head, ...(await runSnapshotNode(ctx, node)) };
+      return { ...head, ...(await withHooks(ctx.db, ctx.project, node, () => runModel(ctx, node))) };
+    case 'seed': {
+      const { runSeed } = hooks;
+      if (!runSeed) return { ...head, status: 'skipped', message: 'seeds are not available yet' };
+      return { ...head, ...(await withHooks(ctx.db, ctx.project, node, () => runSeed(ctx, node))) };
+    }
     case 'test':
       if (!hooks.runTest) return { ...head, status: 'skipped', message: 'tests are not available yet' };
       return { ...head, ...(await hooks.runTest(ctx, node)) };

@@ -16,7 +16,8 @@ export interface RunGraph {
 }
 
 export type NodeStatus = 'success' | 'warn' | 'error' | 'fail' | 'skipped' | 'cancelled';
-export type NodeKind = 'source' | 'model' | 'seed' | 'test';
+/** 'operation': an on-run-start/on-run-end hook (dbt's resource type). */
+export type NodeKind = 'source' | 'model' | 'seed' | 'test' | 'operation';
 
 export interface NodeError {
   /** Project-relative file the error is in (the model, the YAML, pipeline.yml). */
@@ -87,7 +88,7 @@ export interface RunHooks {
 
 export interface RunOptions {
   /** 'run' (sources + models), 'build' (seeds, models and tests in DAG order), 'seed', 'test'. */
-  command?: 'run' | 'build' | 'seed' | 'test';
+  command?: 'run' | 'build' | 'seed' | 'test' | 'snapshot';
   select?: string[];
   exclude?: string[];
   fullRefresh?: boolean;

@@ -156,7 +156,9 @@ export function summary(run: RunResults, pc: Colors): string[] {
   const by = (kind: NodeResult['kind']): NodeResult[] => run.results.filter((r) => r.kind === kind);
   const ok = (r: NodeResult): boolean => r.status === 'success' || r.status === 'warn';
   const parts: string[] = [];
-  const models = by('model');
+  const snapshot = (r: NodeResult): boolean => r.id.startsWith('snapshot.');
+  const models = by('model').filter((r) => !snapshot(r));
+  const snapshots = run.results.filter(snapshot);
   if (models.length) parts.push(`${plural(models.filter(ok).length, 'model')} (${plural(models.reduce((n, r) => n + (r.rows ?? 0), 0), 'row')})`);
   const sources = by('source');
   if (sources.length) {
@@ -165,6 +167,9 @@ export function summary(run: RunResults, pc: Colors): string[] {
   }
   const seeds = by('seed');
   if (seeds.length) parts.push(plural(seeds.filter(ok).length, 'seed'));
+  if (snapshots.length) parts.push(`${plural(snapshots.filter(ok).length, 'snapshot')} (${plural(snapshots.reduce((n, r) => n + (r.rows ?? 0), 0), 'new row')})`);
+  const hooks = by('operation');
+  if (hooks.length) parts.push(`${plural(hooks.filter(ok).length, 'hook')} run`);
   const tests = by('test');
   if (tests.length) parts.push(`${plural(tests.filter((r) => r.status === 'success').length, 'test')} passed`);
   const count = (s: NodeResult['status']): number => run.results.filter((r) => r.status === s).length;

@@ -49,8 +49,8 @@ function label(pc: Colors, status: NodeStatus): string {
   return labels[status];
 }
 
-/** Runs `test` or `seed` over the selection with a line per node; returns the exit code. */
-export async function runNodes(command: 'test' | 'seed', options: NodeCommandOptions, io: Io = stdio): Promise<number> {
+/** Runs `test`, `seed` or `snapshot` over the selection with a line per node; returns the exit code. */
+export async function runNodes(command: 'test' | 'seed' | 'snapshot', options: NodeCommandOptions, io: Io = stdio): Promise<number> {
   const opened = await openProject(options, io);
   const pc = colorsOf(io);
   const run = await runPipeline(opened.project, opened.graph, {
@@ -86,7 +86,7 @@ export function resultLines(r: NodeResult, index: number, total: number, pc: Col
   return lines;
 }
 
-function closingLine(command: 'test' | 'seed', run: RunResults, pc: Colors): string {
+function closingLine(command: 'test' | 'seed' | 'snapshot', run: RunResults, pc: Colors): string {
   if (run.results.length === 0) return run.errors.length ? '' : `Nothing to ${command} in the selection.`;
   const count = (s: NodeStatus): number => run.results.filter((r) => r.status === s).length;
   const counts = [`PASS=${count('success')}`, `WARN=${count('warn')}`, `FAIL=${count('fail')}`, `ERROR=${count('error')}`, `SKIP=${count('skipped')}`];

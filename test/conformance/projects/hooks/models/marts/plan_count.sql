@@ -1,0 +1,2 @@
+{{ config(materialized='view') }}
+select count(*) as plans from {{ ref('stg_plans') }}

@@ -1,0 +1,1 @@
+select plan_id, plan_name, monthly_fee from {{ ref('plans') }}
