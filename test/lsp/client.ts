@@ -21,6 +21,8 @@ export interface LaunchOptions {
   /** Node arguments that start the server; default: dist/server.js --stdio. */
   command?: string[];
   initializationOptions?: InitializationOptions;
+  /** Called as soon as `initialized` is sent, before the server has indexed: a request sent here is queued until the index is ready. */
+  onInitialized?: (client: Client) => void;
 }
 
 interface Waiter {
@@ -75,7 +77,7 @@ export class Client {
   }
 
   /** Starts the server on an existing project folder; `owned` folders are deleted by stop(). */
-  static async launch(root: string, capabilities: Record<string, unknown> = {}, owned = false, { command = [SERVER, '--stdio'], initializationOptions }: LaunchOptions = {}): Promise<Client> {
+  static async launch(root: string, capabilities: Record<string, unknown> = {}, owned = false, { command = [SERVER, '--stdio'], initializationOptions, onInitialized }: LaunchOptions = {}): Promise<Client> {
     if (!existsSync(command[0])) throw new Error(`${command[0]} is missing: run npm run build`);
     const child = spawn(process.execPath, command, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new Client(root, child, owned);
@@ -88,6 +90,7 @@ export class Client {
     });
     const indexed = client.waitFor(() => client.indexed(), 'the first index');
     await client.connection.sendNotification('initialized', {});
+    onInitialized?.(client);
     await indexed;
     return client;
   }

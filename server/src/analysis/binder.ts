@@ -8,17 +8,18 @@ import { createHash } from 'node:crypto';
 import { openMemory, type Warehouse } from '../../../runtime/engine/duckdb.js';
 import type { ColumnInfo } from '../../../runtime/engine/adapter.js';
 import { ident } from '../../../runtime/engine/sql.js';
-import { suggest } from '../../../runtime/project/config.js';
 import type { CompiledNode, Diagnostic, ModelNode } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
 import { parseSqlError } from './sqlError.js';
 import { relationKey } from './lineage.js';
 import { relationColumns } from './columnTypes.js';
-import { checkContract, firstSelect, wordAt } from './templateRanges.js';
+import { checkContract, refineUnknownColumn, sqlDiagnostic } from './templateRanges.js';
 import type { Column } from './snapshot.js';
+import { Lock } from './bindLock.js';
+import { compileKey } from './compiler.js';
 
-interface BindResult {
-  /** Identity of the inputs: compiled SQL and the stubs it was bound against. */
+export interface BindResult {
+  /** Identity of the inputs: the template, its config and spec, compiled SQL and the stubs it was bound against. */
   key: string;
   /** Output columns; a column without a type depends on an input of unknown type. */
   columns?: Column[];
@@ -34,27 +35,6 @@ interface Stub {
 /** Types tried for columns of unknown type when a query binds only for some of them (namesWithSomeType). */
 const GUESSES = ['TIMESTAMP', 'VARCHAR', 'DOUBLE', 'BIGINT', 'DATE', 'BOOLEAN'];
 
-/** Binding work runs one statement at a time on one connection; editor requests go first. */
-class Lock {
-  private tail: Promise<void> = Promise.resolve();
-  private urgent = 0;
-
-  async run<T>(work: () => Promise<T>, urgent: boolean): Promise<T> {
-    if (urgent) this.urgent++;
-    else while (this.urgent > 0) await new Promise((r) => setImmediate(r));
-    const previous = this.tail;
-    let release!: () => void;
-    this.tail = new Promise((r) => (release = r));
-    await previous;
-    try {
-      return await work();
-    } finally {
-      if (urgent) this.urgent--;
-      release();
-    }
-  }
-}
-
 export class Binder {
   private engine?: Promise<Warehouse>;
   private readonly results = new Map<string, BindResult>();
@@ -67,6 +47,8 @@ export class Binder {
   private quietUntil = 0;
   /** Models whose result is known to match the current project; everything else is checked again. */
   private readonly fresh = new Set<string>();
+  /** Bumped whenever a result is bound anew. */
+  generation = 0;
 
   constructor(private readonly ws: Workspace) {}
 
@@ -90,10 +72,34 @@ export class Binder {
     return this.results.get(id)?.columns;
   }
 
+  /** A model's result: bound in this session, or restored from an earlier one (warmStart.ts). */
+  result(id: string): BindResult | undefined {
+    return this.results.get(id);
+  }
+
+  /** An earlier session's result for the current files, shown until the model is bound again (its key decides). */
+  restore(id: string, result: BindResult): void {
+    if (!this.fresh.has(id)) this.results.set(id, result);
+  }
+
+  /** Results known to match the current project, of models that rendered (what warmStart.ts saves). */
+  *settled(): Iterable<[string, BindResult]> {
+    for (const id of this.fresh) {
+      const result = this.results.get(id);
+      const compiled = this.compiledCache.get(id)?.compiled;
+      if (result && compiled && rendered(compiled)) yield [id, result];
+    }
+  }
+
+  /** The stubs a model's binding reads, as text ('unbindable' when an input's columns are unknown). */
+  inputSignature(id: string): string {
+    return signatureOf(this.inputStubs(id));
+  }
+
   /** Bound diagnostics (SQL errors, unknown columns, contracts) that land in `file`. */
   diagnostics(file: string): Diagnostic[] {
     const out: Diagnostic[] = [];
-    for (const id of this.idsTouching(file)) for (const d of this.results.get(id)?.diagnostics ?? []) if (d.file === file) out.push(d);
+    for (const id of this.modelsOfFile(file)) for (const d of this.results.get(id)?.diagnostics ?? []) if (d.file === file) out.push(d);
     return out;
   }
 
@@ -132,12 +138,16 @@ export class Binder {
     return [...touched];
   }
 
-  /** Binds every model in DAG order in the background; `onFiles` hears about files with new results. */
-  async bindAll(onFiles: (files: string[]) => void): Promise<void> {
+  /**
+   * Binds every model in DAG order in the background; `onFiles` hears about files with new results.
+   * Returns how many models were checked, or undefined when a pass was already running (it takes the new work on).
+   */
+  async bindAll(onFiles: (files: string[]) => void): Promise<number | undefined> {
     if (this.backgroundRunning) {
       this.backgroundAgain = true;
-      return;
+      return undefined;
     }
+    let checked = 0;
     this.backgroundRunning = true;
     try {
       do {
@@ -147,12 +157,14 @@ export class Binder {
           const node = this.ws.snapshot().graph.nodes.get(id);
           if (node?.kind !== 'model' || this.fresh.has(id)) continue;
           while (Date.now() < this.quietUntil) await new Promise((r) => setTimeout(r, this.quietUntil - Date.now()));
+          checked++;
           const files = await this.bindOne(id, false);
           if (files.length) onFiles(files);
           // Let requests that arrived meanwhile run before the next model's compile.
           await new Promise((r) => setImmediate(r));
         }
       } while (this.backgroundAgain);
+      return checked;
     } finally {
       this.backgroundRunning = false;
     }
@@ -163,10 +175,6 @@ export class Binder {
     const own = snap.modelOfFile(file);
     if (own) return [own.id];
     return snap.modelsSpecifiedIn(file).map((m) => m.id);
-  }
-
-  private idsTouching(file: string): string[] {
-    return this.modelsOfFile(file);
   }
 
   /** Binds a model after the inputs it needs that are not known to be up to date, in DAG order. */
@@ -199,21 +207,22 @@ export class Binder {
     const compiled = await this.compiled(id);
     // Relinked while it rendered (on a worker): the result may be of the old project; a later pass binds it.
     if (!compiled || this.ws.snapshot() !== snap) return [];
-    // A model that did not render has nothing to bind: its template's own problem is the diagnostic.
-    const rendered = !compiled.diagnostics.some((d) => d.severity === 'error' || d.code === 'render-budget');
-    const inputs = rendered ? this.inputStubs(id) : undefined;
-    const key = hash(rendered ? `${compiled.sql}\0${inputs ? inputs.map((s) => s.signature).join('\0') : 'unbindable'}` : `unrendered\0${JSON.stringify(compiled.diagnostics)}`);
+    const bindable = rendered(compiled);
+    const inputs = bindable ? this.inputStubs(id) : undefined;
+    // The template, config and spec too: a contract edited in YAML, or a comment moving the SQL, changes the diagnostics.
+    const key = hash(bindable ? `${model.text}\0${JSON.stringify(model.config)}\0${JSON.stringify(model.spec ?? null)}\0${compiled.sql}\0${signatureOf(inputs)}` : `unrendered\0${JSON.stringify(compiled.diagnostics)}`);
     const previous = this.results.get(id);
     if (previous?.key === key) {
       this.fresh.add(id);
       return [];
     }
-    const result = rendered ? await this.lock.run(() => this.bind(model, compiled, inputs, key), urgent) : { key, diagnostics: this.renderDiagnostics(model, compiled) };
+    const result = bindable ? await this.lock.run(() => this.bind(model, compiled, inputs, key), urgent) : { key, diagnostics: this.renderDiagnostics(model, compiled) };
     // An ephemeral model is bound for its columns; a run compiles it only into the models that select from it.
     if (model.config.materialized === 'ephemeral' && !(snap.graph.children.get(id)?.size)) result.diagnostics = [];
     // The project may have changed while DuckDB worked: keep the result, but check it again next time.
     if (this.ws.revision === revision) this.fresh.add(id);
     this.results.set(id, result);
+    this.generation++;
     if (JSON.stringify(previous?.columns) !== JSON.stringify(result.columns)) this.staleBelow(id);
     const files = new Set<string>([model.file]);
     if (model.spec) files.add(model.spec.location.file);
@@ -273,9 +282,8 @@ export class Binder {
     return [...stubs.values()];
   }
 
-  private async open(): Promise<Warehouse> {
-    this.engine ??= openMemory();
-    return this.engine;
+  private open(): Promise<Warehouse> {
+    return (this.engine ??= openMemory());
   }
 
   /** Closes the in-memory database (the workspace is done with). */
@@ -295,7 +303,7 @@ export class Binder {
       const parsed = JSON.parse(String(tree.rows[0]?.tree ?? '{}'));
       if (parsed.error) {
         const at = Number(parsed.position);
-        diagnostics.push(this.sqlDiagnostic(model, compiled, `${parsed.error_message}`, Number.isFinite(at) ? at : undefined));
+        diagnostics.push(sqlDiagnostic(model, compiled, `${parsed.error_message}`, Number.isFinite(at) ? at : undefined));
       }
       return { key, diagnostics };
     }
@@ -314,10 +322,10 @@ export class Binder {
         const columns = names.map((name) => ({ name }));
         return { key, columns, diagnostics: checkContract(model, columns) };
       }
-      const d = this.sqlDiagnostic(model, compiled, `${error.kind === 'Parser' ? 'SQL syntax' : error.kind}: ${error.message}`, error.offset);
+      const d = sqlDiagnostic(model, compiled, `${error.kind === 'Parser' ? 'SQL syntax' : error.kind}: ${error.message}`, error.offset);
       // A table outside the project may exist in the warehouse: worth a look, not an error.
       if (error.kind === 'Catalog') d.severity = 'warning';
-      if (error.unknownColumn) this.refineUnknownColumn(model, d, error.unknownColumn, inputs);
+      if (error.unknownColumn) refineUnknownColumn(model, d, error.unknownColumn, inputs);
       diagnostics.push(d);
       return { key, diagnostics };
     }
@@ -373,32 +381,15 @@ export class Binder {
     return typed;
   }
 
-  private sqlDiagnostic(model: ModelNode, compiled: CompiledNode, message: string, offset: number | undefined): Diagnostic {
-    const range = offset === undefined ? firstSelect(model.text) : compiled.map.toTemplate(offset);
-    return { file: model.file, range, severity: 'error', message, code: 'sql-error' };
-  }
-
-  /** Narrows an unknown column to its name in the template and adds the "did you mean". */
-  private refineUnknownColumn(model: ModelNode, d: Diagnostic, unknown: { name: string; candidates: string[] }, inputs: Stub[]): void {
-    const candidates = unknown.candidates.length ? unknown.candidates : inputs.flatMap((s) => s.columns.map((c) => c.name));
-    const suggestion = suggest(unknown.name, new Set(candidates));
-    const at = wordAt(model.text, unknown.name, d.range.start);
-    if (at) d.range = at;
-    d.code = 'unknown-column';
-    d.message = `column ${unknown.name} not found${suggestion ? ` — did you mean ${suggestion}` : ''}`;
-    if (suggestion) d.data = { suggestion, replace: d.range };
-  }
 }
 
+/** False for a model that did not render: it has nothing to bind, its template's own problem is the diagnostic. */
+function signatureOf(inputs: Stub[] | undefined): string {
+  return inputs ? inputs.map((s) => s.signature).join('\0') : 'unbindable';
+}
 
-/** What compiling a model reads besides its own text: macros, vars, and its inputs' relations. */
-function compileKey(ws: Workspace, model: ModelNode): string {
-  const snap = ws.snapshot();
-  const parents = [...(snap.graph.parents.get(model.id) ?? [])].map((p) => {
-    const n = snap.graph.nodes.get(p);
-    return n?.kind === 'model' ? `${n.relation}${n.config.materialized === 'ephemeral' ? n.text : ''}` : (n && 'relation' in n ? n.relation : p);
-  });
-  return `${ws.compileEpoch}\0${model.text}\0${JSON.stringify(model.config)}\0${parents.join('\0')}`;
+function rendered(compiled: CompiledNode): boolean {
+  return !compiled.diagnostics.some((d) => d.severity === 'error' || d.code === 'render-budget');
 }
 
 function hash(text: string): string {

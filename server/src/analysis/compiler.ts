@@ -1,8 +1,9 @@
 // How the analysis layer gets a model's compiled SQL: rendered in process by default, or by what
-// the host injects (the language server renders on a worker thread it can stop).
+// the host injects (the language server renders on a worker thread it can stop), and what a render reads.
 import { compileNode } from '../../../runtime/compile/compile.js';
-import type { CompiledNode } from '../../../runtime/project/types.js';
+import type { CompiledNode, ModelNode } from '../../../runtime/project/types.js';
 import type { Snapshot } from './snapshot.js';
+import type { Workspace } from './workspace.js';
 
 export interface NodeCompiler {
   compile(snap: Snapshot, id: string): Promise<CompiledNode>;
@@ -11,3 +12,13 @@ export interface NodeCompiler {
 export const inProcessCompiler: NodeCompiler = {
   compile: async (snap, id) => compileNode(snap.project, snap.graph, id),
 };
+
+/** What compiling a model reads besides its own text: macros, vars, and its inputs' relations. */
+export function compileKey(ws: Workspace, model: ModelNode): string {
+  const snap = ws.snapshot();
+  const parents = [...(snap.graph.parents.get(model.id) ?? [])].map((p) => {
+    const n = snap.graph.nodes.get(p);
+    return n?.kind === 'model' ? `${n.relation}${n.config.materialized === 'ephemeral' ? n.text : ''}` : (n && 'relation' in n ? n.relation : p);
+  });
+  return `${ws.compileEpoch}\0${model.text}\0${JSON.stringify(model.config)}\0${parents.join('\0')}`;
+}

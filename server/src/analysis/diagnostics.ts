@@ -35,9 +35,9 @@ export async function bindFiles(ws: Workspace, files: string[]): Promise<string[
   return ws.trusted ? ws.binder.bindFiles(files) : [];
 }
 
-/** Binds the rest of the project; `onFiles` hears about files with new bound diagnostics. */
-export async function bindAll(ws: Workspace, onFiles: (files: string[]) => void): Promise<void> {
-  if (ws.trusted) await ws.binder.bindAll(onFiles);
+/** Binds the rest of the project; `onFiles` hears about files with new bound diagnostics. How many models this call's pass checked. */
+export async function bindAll(ws: Workspace, onFiles: (files: string[]) => void): Promise<number | undefined> {
+  return ws.trusted ? ws.binder.bindAll(onFiles) : undefined;
 }
 
 /** Schema YAML tests whose name is neither built in nor a {% test %} block (a run would fail on them). */

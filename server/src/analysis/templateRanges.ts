@@ -1,6 +1,7 @@
 // Where bound problems land in a template: the contract comparison reported on the SQL and the YAML,
-// an output column's name in the SQL, the first select, a whole word.
-import type { Diagnostic, Location, ModelNode, Range } from '../../../runtime/project/types.js';
+// an output column's name in the SQL, the first select, a whole word; SQL errors at their template range.
+import type { CompiledNode, Diagnostic, Location, ModelNode, Range } from '../../../runtime/project/types.js';
+import { suggest } from '../../../runtime/project/config.js';
 import { compareContract } from '../../../runtime/run/contracts.js';
 import type { Column } from './snapshot.js';
 
@@ -54,4 +55,21 @@ function columnInSql(text: string, name: string): Range {
 
 function escape(name: string): string {
   return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A SQL error of the compiled model at the template range it came from (the first select when DuckDB gives no offset). */
+export function sqlDiagnostic(model: ModelNode, compiled: CompiledNode, message: string, offset: number | undefined): Diagnostic {
+  const range = offset === undefined ? firstSelect(model.text) : compiled.map.toTemplate(offset);
+  return { file: model.file, range, severity: 'error', message, code: 'sql-error' };
+}
+
+/** Narrows an unknown column to its name in the template and adds the "did you mean". */
+export function refineUnknownColumn(model: ModelNode, d: Diagnostic, unknown: { name: string; candidates: string[] }, inputs: Array<{ columns: Column[] }>): void {
+  const candidates = unknown.candidates.length ? unknown.candidates : inputs.flatMap((s) => s.columns.map((c) => c.name));
+  const suggestion = suggest(unknown.name, new Set(candidates));
+  const at = wordAt(model.text, unknown.name, d.range.start);
+  if (at) d.range = at;
+  d.code = 'unknown-column';
+  d.message = `column ${unknown.name} not found${suggestion ? ` — did you mean ${suggestion}` : ''}`;
+  if (suggestion) d.data = { suggestion, replace: d.range };
 }

@@ -25,6 +25,8 @@ export class DiagnosticsPublisher {
     private readonly paths: to.Paths,
     private readonly open: lsp.TextDocuments<TextDocument>,
     private readonly log: (m: string) => void,
+    /** Called when a background pass has bound the whole project. */
+    private readonly onSettled: () => void = () => {},
   ) {
     this.debouncer = new Debouncer(DEBOUNCE_MS, (file) => void this.refresh(file));
   }
@@ -38,9 +40,19 @@ export class DiagnosticsPublisher {
 
   /** Binds whatever is not up to date in the background (a running pass picks up the new work). */
   private background(): void {
+    const started = performance.now();
     void bindAll(this.ws, (files) => {
       if (!this.disposed) for (const file of files) this.sendMerged(file);
+    }).then((checked) => {
+      if (!checked || this.disposed) return;
+      this.log(`background binding done: ${checked} models checked in ${Math.round(performance.now() - started)} ms`);
+      this.onSettled();
     }).catch((err) => this.log(`background binding failed: ${String(err)}`));
+  }
+
+  /** Publishes files whose bound diagnostics came from elsewhere (the index cache). */
+  publish(files: string[]): void {
+    for (const file of files) this.sendMerged(file);
   }
 
   changed(file: string): void {

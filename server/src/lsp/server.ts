@@ -10,6 +10,7 @@ import { NodeFileSystem } from '../../../runtime/project/fs.js';
 import { parseSchemasOnWorker } from './schemaWorker.js';
 import { RenderWorker } from './renderWorker.js';
 import { IndexCache } from './indexCache.js';
+import { WarmStart } from '../analysis/warmStart.js';
 import { complete } from '../analysis/completion.js';
 import { hover } from '../analysis/hover.js';
 import { definition, references } from '../analysis/navigation.js';
@@ -26,6 +27,8 @@ import { findProjectRoot } from './projectRoot.js';
 
 /** How long the editor waits for one model to render before it stops the render and moves on. */
 const EDITOR_RENDER_DEADLINE_MS = 2000;
+/** Bound results are saved to the index cache this long after a background pass, so edits in a row save once. */
+const BINDINGS_SAVE_DELAY_MS = 1000;
 
 export function startServer(connection: lsp.Connection): void {
   const documents = new lsp.TextDocuments(TextDocument);
@@ -110,8 +113,29 @@ export function startServer(connection: lsp.Connection): void {
   // The bundle (dist/server.js) is also the schema and render workers' entry and keys the index cache.
   const bundled = __filename.endsWith('.js');
   let renderer: RenderWorker | undefined;
+  let warm: WarmStart | undefined;
+  let saveTimer: NodeJS.Timeout | undefined;
+
+  /** Once the project is fully indexed: the last session's bound results that still hold. */
+  function restoreBindings(): string[] {
+    if (!warm || !workspace || workspace.indexing) return [];
+    const { restored, dropped, files } = warm.restore();
+    log(`index cache: ${restored} bound models restored, ${dropped} dropped (changed or reading a changed model)`);
+    return files;
+  }
+
+  function saveBindings(): void {
+    clearTimeout(saveTimer);
+    try {
+      const saved = warm?.save();
+      if (saved !== undefined) log(`index cache: ${saved} bound models saved`);
+    } catch (err) {
+      log(`index cache not saved: ${String(err)}`);
+    }
+  }
 
   connection.onInitialized(async () => {
+    let restored: string[] = [];
     // Editors without their own watcher setup (Neovim, Helix) learn here which files matter.
     if (canWatchFiles) {
       void connection.client.register(lsp.DidChangeWatchedFilesNotification.type, {
@@ -130,8 +154,14 @@ export function startServer(connection: lsp.Connection): void {
         const file = paths!.file(doc.uri);
         if (file !== undefined) workspace.setText(file, doc.getText());
       }
-      publisher = new DiagnosticsPublisher(connection, workspace, docs, paths!, documents, log);
+      warm = cache && new WarmStart(workspace, cache);
+      publisher = new DiagnosticsPublisher(connection, workspace, docs, paths!, documents, log, () => {
+        clearTimeout(saveTimer);
+        saveTimer = setTimeout(saveBindings, BINDINGS_SAVE_DELAY_MS).unref();
+      });
       log(`indexed ${workspace.snapshot().project.models.size} models in ${Math.round(performance.now() - started)} ms`);
+      // Restored before requests are answered, so the first hovers are typed.
+      restored = restoreBindings();
     } catch (err) {
       log(`indexing failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     } finally {
@@ -139,13 +169,16 @@ export function startServer(connection: lsp.Connection): void {
     }
     if (!publisher || !workspace) return;
     publisher.publishAll();
+    publisher.publish(restored);
     void connection.sendNotification(ProjectChangedNotificationMethod, { complete: !workspace.indexing } satisfies ProjectChangedParams);
     if (!workspace.indexing) return;
     try {
       const started = performance.now();
       await workspace.completeIndex(bundled ? (files) => parseSchemasOnWorker(__filename, files) : undefined);
       log(`schema files indexed in ${Math.round(performance.now() - started)} ms`);
+      restored = restoreBindings();
       publisher.publishAll();
+      publisher.publish(restored);
     } catch (err) {
       log(`indexing schema files failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
@@ -285,6 +318,7 @@ export function startServer(connection: lsp.Connection): void {
   registerCustomRequests(connection, { ready, workspace: () => workspace, paths: () => paths, log });
 
   connection.onShutdown(() => {
+    saveBindings();
     publisher?.dispose();
     renderer?.dispose();
   });
