@@ -2,7 +2,7 @@
 // file (failing at once, naming the holder, when another process has it), set up as the profile says
 // (profileSetup.ts), query, stream, describe.
 import { DuckDBConnection, DuckDBInstance, JsonDuckDBValueConverter } from '@duckdb/node-api';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ColumnInfo, EngineAdapter, EngineSession, JsonValue, Param, QueryResult, StreamChunk, StreamOptions } from './adapter.js';
 import { setupError, type ConnectionSetup } from './profileSetup.js';
@@ -25,6 +25,12 @@ export class WarehouseLockedError extends Error {
 
 export interface OpenOptions {
   readOnly?: boolean;
+  /**
+   * When given, SQL on this warehouse reads and writes files only under these folders (DuckDB's
+   * allowed_directories with external access off, for good): a project's models and its templates'
+   * run_query() cannot reach the rest of the machine.
+   */
+  confineTo?: string[];
   /** Extensions, attachments and settings (the dbt profile's), before any confinement; a failing step closes the file and throws. */
   setup?: ConnectionSetup;
 }
@@ -57,6 +63,7 @@ export async function openWarehouse(file: string, options: OpenOptions = {}): Pr
   }
   openInProcess.add(absolute);
   const warehouse = new Warehouse(instance, absolute, readOnly, connection, each);
+  if (options.confineTo) await confine(warehouse, [path.dirname(absolute), ...options.confineTo]);
   return warehouse;
 }
 
@@ -72,6 +79,17 @@ export function lockError(file: string, err: unknown): WarehouseLockedError | un
   if (!/Could not set lock|Conflicting lock/i.test(message)) return undefined;
   const match = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec(message);
   return new WarehouseLockedError(file, match ? Number(match[2]) : undefined, match?.[1]);
+}
+
+async function confine(warehouse: Warehouse, directories: string[]): Promise<void> {
+  // DuckDB compares path strings: each folder as given and with its symlinks resolved.
+  const all = [...new Set(directories.flatMap((d) => [path.resolve(d), existsSync(d) ? realpathSync(d) : path.resolve(d)]))];
+  try {
+    await warehouse.exec(`SET allowed_directories = [${all.map((d) => `'${(d.endsWith(path.sep) ? d : d + path.sep).replace(/'/g, "''")}'`).join(', ')}]; SET enable_external_access = false`);
+  } catch (err) {
+    warehouse.close();
+    throw err;
+  }
 }
 
 async function connect(instance: DuckDBInstance, setup: string[]): Promise<DuckDBConnection> {

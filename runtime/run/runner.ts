@@ -24,7 +24,7 @@ import { runEndContext, runOperations, withHooks } from './sqlHooks.js';
 import { isIncrementalRun, materialize, ModelError } from './materialize.js';
 import { writeManifest } from './manifest.js';
 import { dbtRunResults, saveRunResults, type NodeFacts } from './results.js';
-import type { GraphNode, NodeContext, NodeError, NodeKind, NodeOutcome, NodeResult, RunEvent, RunGraph, RunHooks, RunOptions, RunResults } from './types.js';
+import type { GraphNode, NodeContext, NodeError, NodeOutcome, NodeResult, RunEvent, RunGraph, RunHooks, RunOptions, RunResults } from './types.js';
 
 export async function runPipeline(project: Project, graph: RunGraph, options: RunOptions = {}): Promise<RunResults> {
   const hooks = { ...defaultHooks, ...options.hooks };
@@ -81,7 +81,8 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
   const warehouseFile = path.resolve(project.root, options.warehouse ?? project.config.warehouse);
   let warehouse: Warehouse;
   try {
-    warehouse = await openWarehouse(warehouseFile, { setup: profileSetup(project.root, project.config.duckdb) });
+    const setup = profileSetup(project.root, project.config.duckdb);
+    warehouse = await openWarehouse(warehouseFile, { confineTo: [...sqlDirectories(project), ...setup.directories], setup });
   } catch (err) {
     const message = err instanceof WarehouseLockedError ? err.message : `Could not open the warehouse ${warehouseFile}: ${(err as Error).message}`;
     return finish([], [{ file: project.config.file, message }], false);
@@ -127,6 +128,12 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
     warehouse.close();
     await fsp.rm(tempDir, { recursive: true, force: true });
   }
+}
+
+/** Where a run's SQL may read and write besides the warehouse's folder: the project and a local lake outside it. */
+function sqlDirectories(project: Project): string[] {
+  const lake = project.config.lake;
+  return [project.root, ...(lake.kind === 'local' ? [path.resolve(project.root, lake.path)] : [])];
 }
 
 /** The selected nodes the command runs, plus the lake-backed sources the selected models read. */
@@ -377,6 +384,9 @@ async function runModel(ctx: NodeContext, model: ModelNode): Promise<NodeOutcome
   if (missing) return missing;
   const incremental = await isIncrementalRun(ctx.db, model, model.config, ctx.fullRefresh);
   const compiled = await ctx.compile(model.id, { isIncremental: incremental });
+  // A materialization known only once rendered (config(materialized=var(...))) that Medallion does not implement.
+  const custom = compiled.config?.customMaterialization;
+  if (custom !== undefined) return { status: 'skipped', message: `materialization '${custom}' is not supported yet` };
   const problem = compiled.diagnostics.find((d) => d.severity === 'error');
   if (problem) return { status: 'error', message: problem.message, error: { file: problem.file || model.file, range: problem.range, message: problem.message } };
   try {

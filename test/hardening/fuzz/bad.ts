@@ -1,6 +1,7 @@
 // What the fuzzers throw at Medallion: broken YAML, Jinja and SQL, the sandbox's escape templates
-// (test/unit/template/sandbox.test.ts) aimed at a file outside the project, runaway templates, and
+// (test/unit/template/sandbox.test.ts) and SQL aimed at files outside the project, runaway templates, and
 // hostile bronze records; `mutate` breaks a good text at random places with them.
+import * as path from 'node:path';
 import type { Random } from './random.js';
 
 /** A template that escaped the sandbox would write `outside` (a path in the sentinel folder). */
@@ -21,6 +22,11 @@ export function escapes(outside: string): string[] {
     `{% import 'fs' as fs %}`,
     `{{ cycler.__init__.__globals__.os.popen('touch ${outside}') }}`,
     `{% set ns = namespace() %}{% set ns.__proto__ = {} %}{{ ns.__proto__ }}`,
+    // SQL a template runs itself (dbt's execute phase), and SQL a model reads with.
+    `{% do run_query("COPY (select 1 as x) TO '${outside}'") %}`,
+    `{% set r = run_query("ATTACH '${outside}' AS evil") %}`,
+    `{{ run_query("select * from read_text('${path.dirname(outside)}/keep.json')") }}`,
+    `select * from read_text('${path.dirname(outside)}/keep.json')`,
   ];
 }
 
