@@ -76,8 +76,9 @@ export class WarmStart {
       if (fingerprint !== undefined) out.set(id, { fingerprint, result });
     }
     for (const [id, entry] of this.restored) {
-      if (out.has(id) || binder.result(id) !== entry.result) continue;
-      if (prints.of(id) === entry.fingerprint) out.set(id, entry);
+      // Bound again since: the binder's own result replaced it.
+      if (binder.result(id) !== entry.result) this.restored.delete(id);
+      else if (!out.has(id) && prints.of(id) === entry.fingerprint) out.set(id, entry);
     }
     this.store.saveBindings(out);
     this.savedGeneration = generation;
