@@ -27,7 +27,7 @@ select 1 as id
   assert.equal(good.success, true);
   const latest = path.join(s.root, 'target/run_results.json');
   const saved = readFileSync(latest, 'utf8');
-  assert.equal(JSON.parse(saved).runId, good.runId);
+  assert.equal(JSON.parse(saved).metadata.invocation_id, good.runId);
   assert.equal(readFileSync(path.join(s.root, 'target/runs', good.runId, 'run_results.json'), 'utf8'), saved);
 
   const holder = await openWarehouse(path.join(s.root, 'warehouse.duckdb'));

@@ -6,19 +6,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { runCommand } from '../../../runtime/cli/commands/run.js';
 import type { Io } from '../../../runtime/cli/context.js';
 import { tempProject } from './project.js';
 
-const SCHEMAS = path.join(import.meta.dirname, '../../fixtures/dbt-schemas');
+const SCHEMAS = path.resolve('test/fixtures/dbt-schemas');
 
 function validator(file: string): (data: unknown) => string[] {
-  const ajv = new Ajv2020.default({ strict: false, allErrors: true });
-  addFormats.default(ajv);
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
   const validate = ajv.compile(JSON.parse(readFileSync(path.join(SCHEMAS, file), 'utf8')));
-  return (data) => (validate(data) ? [] : (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
+  return (data) => (validate(data) ? [] : (validate.errors ?? []).slice(0, 10).map((e: ErrorObject) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
 }
 
 const PROJECT = `

@@ -90,9 +90,10 @@ test('the downstream of a failure is skipped, the rest runs; run_results.json re
   assert.deepEqual(events.map((e) => e.type).filter((x, i, all) => all.indexOf(x) === i), ['start', 'node-start', 'node-finish', 'finish']);
   assert.equal(events.filter((e) => e.type === 'node-finish').length, 4);
   const saved = JSON.parse(readFileSync(path.join(p.root, 'target', 'run_results.json'), 'utf8'));
-  assert.equal(saved.runId, run.runId);
-  assert.deepEqual(saved.results.map((r: { id: string; status: string }) => [r.id, r.status]), run.results.map((r) => [r.id, r.status]));
-  assert.equal(typeof saved.results[0].ms, 'number');
+  // dbt's run_results.json (schema v6): unique ids with the project's name, times in seconds.
+  assert.equal(saved.metadata.invocation_id, run.runId);
+  assert.deepEqual(saved.results.map((r: { unique_id: string; status: string }) => [r.unique_id, r.status]), run.results.map((r) => [r.id.replace('.', '.chain.'), r.status]));
+  assert.equal(typeof saved.results[0].execution_time, 'number');
 });
 
 test('--fail-fast stops the run at the first failure', async (t) => {

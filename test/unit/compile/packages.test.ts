@@ -40,7 +40,7 @@ async function compiled(fixtureText: string) {
 test('package macros load under their namespace, the project keeps its own', async () => {
   const { project } = await load(SHOP);
   assert.deepEqual(project.diagnostics, []);
-  assert.deepEqual(project.config.packages, [{ name: 'mini_utils', dir: 'dbt_packages/mini_utils', macroPaths: ['macros'] }]);
+  assert.deepEqual(project.config.packages, [{ name: 'mini_utils', dir: 'dbt_packages/mini_utils', macroPaths: ['macros'], modelPaths: ['models'] }]);
   assert.deepEqual([...project.macros.keys()], ['prefix']);
   assert.deepEqual([...project.packageMacros.get('mini_utils')!.values()].map((m) => [m.name, m.file, m.package]), [
     ['joined', 'dbt_packages/mini_utils/macros/helpers.sql', 'mini_utils'],

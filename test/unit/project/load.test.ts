@@ -2,6 +2,7 @@
 // loader must turn into a diagnostic with file and range.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { MATERIALIZATIONS } from '../../../runtime/project/config.js';
 import { assertDiagnostics, describeAll, load } from './check.js';
 
 const PIPELINE = `
@@ -432,10 +433,13 @@ models:
 select 1
 `);
   assertDiagnostics(f, project.diagnostics, 'bad-config', [
-    `pipeline.yml: "viwe": Unknown materialization 'viwe': expected one of view, table, incremental, ephemeral; did you mean 'view'?`,
-    `models/a.sql: "'tabel'": Unknown materialization 'tabel': expected one of view, table, incremental, ephemeral; did you mean 'table'?`,
     `models/a.sql: "'upsert'": Unknown incremental_strategy 'upsert': expected one of merge, append, delete+insert`,
   ]);
+  // An unknown materialization makes the model a skipped node, warned with "did you mean" on the value that wins.
+  assertDiagnostics(f, project.diagnostics, 'unknown-materialization', [
+    `models/a.sql: "'tabel'": Unknown materialization 'tabel': neither built in (${MATERIALIZATIONS.join(', ')}) nor defined by a {% materialization %} block; did you mean 'table'?`,
+  ]);
+  assert.equal(project.models.get('a')!.skip, "materialization 'tabel' is not supported yet");
   assert.equal(project.models.get('a')!.config.materialized, 'view');
 });
 

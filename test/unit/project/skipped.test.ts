@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildGraph } from '../../../runtime/graph/dag.js';
+import { MATERIALIZATIONS } from '../../../runtime/project/config.js';
 import { scanPython } from '../../../runtime/project/python.js';
 import { describeAll, load } from './check.js';
 
@@ -61,7 +62,7 @@ test('a Python model, custom materializations and a package model load as skippe
   ]);
   // A near-miss of a built-in name warns with "did you mean" on the value; one a macro defines does not.
   assert.deepEqual(describeAll(f, project.diagnostics.filter((d) => d.code === 'unknown-materialization')), [
-    `models/typo.sql: "'tabel'": Unknown materialization 'tabel': neither built in (view, table, incremental, ephemeral, external) nor defined by a {% materialization %} block; did you mean 'table'?`,
+    `models/typo.sql: "'tabel'": Unknown materialization 'tabel': neither built in (${MATERIALIZATIONS.join(', ')}) nor defined by a {% materialization %} block; did you mean 'table'?`,
   ]);
   const scored = project.models.get('scored')!;
   assert.equal(scored.language, 'python');
