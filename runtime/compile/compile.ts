@@ -56,7 +56,7 @@ function compileWith(ctx: Ctx, id: string): CompiledNode {
       case 'model':
         return compileModel(ctx, node);
       case 'test':
-        return node.text !== undefined ? compileTemplate(ctx, node, node.text, node.scan).compiled : compileGenericTest(ctx, node);
+        return node.text !== undefined ? singularTest(ctx, node, node.text) : compileGenericTest(ctx, node);
       case 'seed':
       case 'source':
         return { id, sql: `select * from ${node.relation}`, map: constantMap({ start: 0, end: 0 }), diagnostics: [] };
@@ -77,6 +77,12 @@ function compileModel(ctx: Ctx, model: ModelNode): CompiledNode {
 /** False for SQL that is only whitespace, comments and semicolons. */
 function hasStatement(sql: string): boolean {
   return sql.replace(/--[^\n]*|\/\*[\s\S]*?(\*\/|$)/g, '').replace(/[\s;]+/g, '') !== '';
+}
+
+/** A singular test, with the config() calls its template made (fail_calc, warn_if, ...). */
+function singularTest(ctx: Ctx, node: TestNode, text: string): CompiledNode {
+  const { compiled, configs } = compileTemplate(ctx, node, text, node.scan);
+  return { ...compiled, testConfig: Object.assign({}, ...configs) };
 }
 
 /** Renders a model or singular test and inlines the ephemeral models it refers to. */
@@ -211,7 +217,7 @@ function compileCustomTest(ctx: Ctx, test: TestNode, spec: TestSpec): CompiledNo
     diagnostics.push(...(ctx.renderer.macroDiagnostics.get(macro.file) ?? []));
     return fail(`Generic test '${spec.name}' (${macro.file}): ${called.error}`, 'render-error');
   }
-  return done(called.sql.trim().replace(/[\s;]+$/, ''), deps);
+  return { ...done(called.sql.trim().replace(/[\s;]+$/, ''), deps), testConfig: Object.assign({}, ...called.configs) };
 }
 
 function macroFileDiagnostics(ctx: Ctx, scan: TemplateScan | undefined): Diagnostic[] {

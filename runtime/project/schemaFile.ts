@@ -142,7 +142,9 @@ function sourceTables(file: string, node: YamlNode, diagnostics: Diagnostic[]): 
   return out;
 }
 
-const TEST_META = new Set(['config', 'name', 'severity', 'where', 'description', 'tags', 'arguments', 'meta', 'enabled', 'error_if', 'warn_if', 'limit', 'store_failures']);
+/** Test config keys dbt also reads beside the test's arguments. */
+const TEST_CONFIG = new Set(['error_if', 'warn_if', 'fail_calc', 'limit', 'store_failures', 'store_failures_as']);
+const TEST_META = new Set(['config', 'name', 'severity', 'where', 'description', 'tags', 'arguments', 'meta', 'enabled', ...TEST_CONFIG]);
 
 /**
  * A `tests:`/`data_tests:` list. Items are a test name (`unique`) or a one-key map
@@ -178,6 +180,7 @@ export function parseTests(file: string, node: YamlNode, column: string | undefi
       args,
       severity: severityRaw === 'warn' ? 'warn' : 'error',
       where: typeof where === 'string' ? where : undefined,
+      config: { ...Object.fromEntries(Object.entries(spec).filter(([k]) => TEST_CONFIG.has(k))), ...cfg },
       location: { file, range: head.keyRange },
     });
     checkTestArgs(file, out[out.length - 1], head.keyRange, diagnostics);

@@ -120,6 +120,8 @@ export interface TestSpec {
   severity: 'warn' | 'error';
   /** Rows returned above which the test fails (dbt's error_if / warn_if simplified). */
   where?: string;
+  /** The test's config (its `config:` block and the keys dbt also takes beside it: error_if, warn_if, fail_calc, limit, store_failures). */
+  config?: Record<string, unknown>;
   location: Location;
 }
 
@@ -463,5 +465,7 @@ export interface CompiledNode {
   map: OffsetMap;
   /** Final config after rendering (config() calls with non-literal args resolved). */
   config?: ModelConfig;
+  /** A test's config() calls as rendered (fail_calc, warn_if, error_if, ... from its template or macro). */
+  testConfig?: Record<string, unknown>;
   diagnostics: Diagnostic[];
 }

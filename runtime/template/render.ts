@@ -89,14 +89,14 @@ export class Renderer {
    * evaluated (a ref gives its relation), a string holding Jinja is rendered, and `column_name` stays
    * as written; `fixed` arguments are passed as they are. Never throws: a failure gives `error`.
    */
-  callMacro(file: string, name: string, args: Record<string, unknown>, fixed: Record<string, unknown>, opts: RenderOptions, pkg?: string): { sql: string } | { error: string } {
+  callMacro(file: string, name: string, args: Record<string, unknown>, fixed: Record<string, unknown>, opts: RenderOptions, pkg?: string): { sql: string; configs: Array<Record<string, unknown>> } | { error: string } {
     const macro = this.macros.get(pkg, name);
     if (!macro) return { error: `No macro '${pkg === undefined ? '' : pkg + '.'}${name}'` };
     const state: RenderState = { opts, configs: [], results: new Map() };
     try {
       const rendered = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, k === 'column_name' ? v : this.renderArg(file, v, state)]));
       const out = this.run(state, () => macro.call([], { ...rendered, ...fixed }));
-      return { sql: out === null || out === undefined ? '' : String(out) };
+      return { sql: out === null || out === undefined ? '' : String(out), configs: state.configs };
     } catch (err) {
       if (err instanceof QueryNeeded) throw err;
       return { error: describeError(err, (f) => this.macroTexts.get(f)) };

@@ -7,8 +7,8 @@ import { relationshipTarget } from '../../project/link.js';
 import type { Project, TestNode } from '../../project/types.js';
 import { previewSql, toSubquery, type CompileFn } from '../preview.js';
 import type { NodeContext, NodeOutcome, RunGraph } from '../types.js';
-import { genericTestSql, isBuiltinTest, type GenericTestSql } from '../../compile/tests.js';
-import { failureCountSql } from './sql.js';
+import { genericTestSql, isBuiltinTest } from '../../compile/tests.js';
+import { failureCountSql, thresholdsOf } from './sql.js';
 
 export type TestStatus = 'pass' | 'fail' | 'warn' | 'error';
 
@@ -44,7 +44,7 @@ export async function runTest(session: EngineSession, project: Project, graph: R
   });
   const node = graph.nodes.get(testId);
   if (node?.kind !== 'test') return result('error', `No test '${testId}' in the project`);
-  let built: GenericTestSql;
+  let built: TestQuery;
   try {
     built = await testSql(project, graph, node, compile);
   } catch (err) {
@@ -52,12 +52,14 @@ export async function runTest(session: EngineSession, project: Project, graph: R
   }
   if ('error' in built) return result('error', built.error);
   try {
-    const counted = await session.query(failureCountSql(built.sql));
-    const failures = Number(counted.rows[0]?.failures ?? 0);
-    if (failures === 0) return result('pass', '', { sql: built.sql });
+    // dbt's thresholds: the YAML test's config, then the config() its template or macro called.
+    const thresholds = thresholdsOf({ ...node.spec?.config, ...built.config });
+    const counted = (await session.query(failureCountSql(built.sql, thresholds))).rows[0] ?? {};
+    const failures = Number(counted.failures ?? 0);
+    const status = severityOf(node) === 'error' && counted.should_error === true ? 'fail' : counted.should_warn === true ? 'warn' : 'pass';
+    if (status === 'pass') return result('pass', '', { failures, sql: built.sql });
     const sample = await previewSql(session, built.sql, { limit: SAMPLE_ROWS });
-    const status = severityOf(node) === 'warn' ? 'warn' : 'fail';
-    return result(status, `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status} if != 0`, {
+    return result(status, `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status} if ${status === 'fail' ? thresholds.errorIf : thresholds.warnIf}`, {
       failures,
       sampleRows: sample.rows,
       columns: sample.columns,
@@ -86,12 +88,15 @@ export function severityOf(node: TestNode): 'warn' | 'error' {
   return typeof configured === 'string' ? (configured.toLowerCase() === 'warn' ? 'warn' : 'error') : node.severity;
 }
 
+/** A test's failing-rows query and the config() its template or macro called, or why there is none. */
+type TestQuery = { sql: string; config?: Record<string, unknown> } | { error: string };
+
 /** The failing-rows query of a test node, or why there is none. */
-export async function testSql(project: Project, graph: RunGraph, node: TestNode, compile: CompileFn): Promise<GenericTestSql> {
+export async function testSql(project: Project, graph: RunGraph, node: TestNode, compile: CompileFn): Promise<TestQuery> {
   if (!node.spec || !isBuiltinTest(project, node.spec.name)) {
     const compiled = await compile(node.id);
     const problem = compiled.diagnostics.find((d) => d.severity === 'error');
-    return problem ? { error: `${problem.file}: ${problem.message}` } : { sql: compiled.sql };
+    return problem ? { error: `${problem.file}: ${problem.message}` } : { sql: compiled.sql, config: compiled.testConfig };
   }
   if (!node.attachedTo) return { error: `Test '${node.name}' is not attached to a model, seed or source` };
   const model = await queryable(graph, project.root, node.attachedTo, compile);

@@ -138,7 +138,7 @@ describe('runTest', () => {
     assert.deepEqual(pick(failed), { status: 'fail', failures: 1 });
     assert.deepEqual(failed.sampleRows, [{ value_field: 'returned', n_records: '1' }]);
     assert.deepEqual(pick(await run('accepted_values_orders_status__placed__shipped__returned')), { status: 'pass', failures: 0 });
-    const numbers = await run('accepted_values_orders_priority__1__2');
+    const numbers = await run('accepted_values_orders_priority__False__1__2');
     assert.deepEqual(numbers.sampleRows, [{ value_field: 3, n_records: '1' }]);
   });
 

@@ -94,6 +94,6 @@ describe('generic test SQL on DuckDB', () => {
       "select * from orders where status = 'placed' /* c; */ ;  \n -- done\n",
       "select * from orders where status = 'placed' order by id limit 10;",
     ];
-    for (const q of queries) assert.deepEqual((await db.query(failureCountSql(q))).rows, [{ failures: '2' }], q);
+    for (const q of queries) assert.deepEqual((await db.query(failureCountSql(q))).rows, [{ failures: '2', should_warn: true, should_error: true }], q);
   });
 });
