@@ -124,7 +124,7 @@ export function activate(context: vscode.ExtensionContext): void {
     output, status, grid, results, lineage, compiled, runner,
     forwardTrust(languageClient, output),
     vscode.workspace.registerTextDocumentContentProvider(compiledScheme, compiled),
-    trustedCommand('medallion.runModel', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: 'run', select: [t.model] }, `Run ${t.model}`); }),
+    trustedCommand('medallion.runModel', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: t.command ?? 'run', select: [t.model] }, `Run ${t.model}`); }),
     trustedCommand('medallion.runModelAndDownstream', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: 'run', select: [`${t.model}+`] }, `Run ${t.model}+`); }),
     trustedCommand('medallion.testModel', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: 'test', select: [t.model] }, `Test ${t.model}`); }),
     trustedCommand('medallion.buildPipeline', () => runner.run({ command: 'build' }, 'Build pipeline')),

@@ -6,6 +6,8 @@ import type { ModelTarget } from '../../server/src/lsp/protocol.js';
 export interface Target {
   model: string;
   uri?: vscode.Uri;
+  /** From a code lens: `snapshot` when the node is a snapshot. */
+  command?: 'run' | 'snapshot';
 }
 
 /** A dbt model's name is its file name without `.sql`. */
@@ -20,8 +22,8 @@ export function resolveTarget(arg: unknown): Target | undefined {
   if (arg instanceof vscode.Uri) return isSql(arg) ? { model: modelName(arg), uri: arg } : undefined;
   if (typeof arg === 'string' && arg) return { model: arg };
   if (arg && typeof arg === 'object' && typeof (arg as { model?: unknown }).model === 'string') {
-    const { model, uri } = arg as { model: string; uri?: string };
-    return { model, uri: uri ? vscode.Uri.parse(uri) : undefined };
+    const { model, uri, command } = arg as { model: string; uri?: string; command?: 'run' | 'snapshot' };
+    return { model, uri: uri ? vscode.Uri.parse(uri) : undefined, command };
   }
   // The active editor, else (when a webview has focus) a visible model editor.
   const editors = [vscode.window.activeTextEditor, ...vscode.window.visibleTextEditors];

@@ -63,6 +63,8 @@ export interface Lens {
   range: Range;
   action: 'run' | 'preview' | 'lineage';
   model: string;
+  /** What Run does: `snapshot` for a snapshot file, else `run`. */
+  command: 'run' | 'snapshot';
 }
 
 export interface QuickFix {

@@ -362,7 +362,7 @@ export class Workspace {
 
   private pathsOf(): string[][] {
     const c = this.config.value.config;
-    return [c.modelPaths, c.macroPaths, c.seedPaths, c.testPaths, [c.packagesInstallPath]];
+    return [c.modelPaths, c.macroPaths, c.seedPaths, c.testPaths, c.snapshotPaths, [c.packagesInstallPath]];
   }
 
   private async loadAll(): Promise<void> {

@@ -48,7 +48,7 @@ export interface ModelTarget {
 export const RunRequestMethod = 'medallion/run';
 
 export interface RunParams {
-  command: 'run' | 'build' | 'test' | 'seed';
+  command: 'run' | 'build' | 'test' | 'seed' | 'snapshot';
   /** dbt selectors: 'model', '+model', 'model+', 'tag:x', 'path:models/gold'. Empty: everything. */
   select?: string[];
   exclude?: string[];
@@ -228,4 +228,6 @@ export const LensCommands = {
 export interface LensArgs {
   model: string;
   uri: string;
+  /** The run command of the lens's node: `snapshot` for a snapshot. */
+  command: 'run' | 'snapshot';
 }

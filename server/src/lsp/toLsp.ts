@@ -148,7 +148,7 @@ export function workspaceEdit(docs: Documents, paths: Paths, r: Rename, canMove:
 
 export function codeLens(doc: TextDocument, uri: string, l: Lens): lsp.CodeLens {
   const titles = { run: '▶ Run', preview: 'Preview', lineage: 'Lineage' };
-  const args: LensArgs = { model: l.model, uri };
+  const args: LensArgs = { model: l.model, uri, command: l.command };
   return { range: range(doc, l.range), command: { title: titles[l.action], command: LensCommands[l.action], arguments: [args] } };
 }
 
