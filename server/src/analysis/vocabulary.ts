@@ -19,6 +19,16 @@ export const CONFIG_KEYS: ConfigKey[] = [
   { name: 'enabled', detail: 'false disables the model', values: ['true', 'false'] },
   { name: 'alias', detail: 'relation name instead of the file name' },
   { name: 'contract', detail: "{'enforced': true} checks columns against the schema YAML" },
+  { name: 'pre_hook', detail: 'SQL run before the node is built (a string or a list)' },
+  { name: 'post_hook', detail: 'SQL run after the node is built (a string or a list)' },
+  // Snapshots.
+  { name: 'strategy', detail: 'snapshot: timestamp (updated_at) | check (check_cols)', values: ['timestamp', 'check'] },
+  { name: 'updated_at', detail: 'snapshot (timestamp): the column holding when a record last changed' },
+  { name: 'check_cols', detail: "snapshot (check): 'all' or the columns compared" },
+  { name: 'hard_deletes', detail: 'snapshot: what a record missing from the query does', values: ['ignore', 'invalidate', 'new_record'] },
+  { name: 'target_schema', detail: 'snapshot: the schema as written (no generate_schema_name)' },
+  { name: 'dbt_valid_to_current', detail: 'snapshot: the SQL value current rows carry in dbt_valid_to' },
+  { name: 'snapshot_meta_column_names', detail: 'snapshot: names for dbt_valid_from, dbt_valid_to, dbt_scd_id, dbt_updated_at, dbt_is_deleted' },
 ];
 
 export interface Keyword {
@@ -57,13 +67,14 @@ export const JINJA_STATEMENTS: Keyword[] = [
 
 /** dbt schema YAML keys, by the key of the mapping they belong to ('' for the top level). */
 export const SCHEMA_KEYS: Record<string, string[]> = {
-  '': ['version', 'models', 'sources', 'seeds', 'macros'],
+  '': ['version', 'models', 'sources', 'seeds', 'snapshots', 'macros'],
+  snapshots: ['name', 'description', 'relation', 'columns', 'config', 'data_tests', 'tests'],
   models: ['name', 'description', 'columns', 'config', 'data_tests', 'tests', 'constraints', 'latest_version'],
   sources: ['name', 'description', 'schema', 'database', 'tables', 'loader', 'meta'],
   tables: ['name', 'description', 'identifier', 'columns', 'data_tests', 'tests', 'meta'],
   seeds: ['name', 'description', 'columns', 'config'],
   columns: ['name', 'description', 'data_type', 'data_tests', 'tests', 'constraints', 'meta', 'quote'],
-  config: ['materialized', 'contract', 'unique_key', 'incremental_strategy', 'schema', 'tags', 'enabled', 'layer', 'partition_by', 'alias', 'on_schema_change'],
+  config: ['materialized', 'contract', 'unique_key', 'incremental_strategy', 'schema', 'tags', 'enabled', 'layer', 'partition_by', 'alias', 'on_schema_change', 'pre_hook', 'post_hook', 'strategy', 'updated_at', 'check_cols', 'hard_deletes', 'target_schema', 'dbt_valid_to_current', 'snapshot_meta_column_names'],
   contract: ['enforced'],
   constraints: ['type', 'expression'],
 };

@@ -147,8 +147,11 @@ function completeSchemaFile(ws: Workspace, path: YamlPath): Completion[] {
       const model = enclosingModel(ws, path);
       return model ? ws.columns(model).map((c) => ({ label: c.name, kind: 'column', range: path.range, ...(c.type ? { detail: c.type } : {}) })) : [];
     }
-    if (path.key === 'to') {
-      return [...snap.project.models.values()].map((m) => ({ label: `ref('${m.name}')`, kind: 'model', range: path.range }));
+    if (path.key === 'to' || path.key === 'relation') {
+      const refs = [...snap.project.models.values(), ...snap.project.seeds.values()].map((m): Completion => ({ label: `ref('${m.name}')`, kind: 'model', range: path.range }));
+      // A YAML snapshot's relation may be a source too.
+      const sources = path.key === 'relation' ? [...snap.project.sources.values()].map((s): Completion => ({ label: `source('${s.source}', '${s.table}')`, kind: 'model', range: path.range })) : [];
+      return [...refs, ...sources];
     }
     const config = CONFIG_KEYS.find((k) => k.name === path.key);
     return (config?.values ?? (path.key === 'enforced' ? ['true', 'false'] : [])).map((v) => ({ label: v, kind: 'value', range: path.range }));

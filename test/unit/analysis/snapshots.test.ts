@@ -1,10 +1,11 @@
 // Snapshots in the editor: nodes the way models are — ref() completion and lineage through them,
-// diagnostics in snapshot files and YAML snapshots at their position, and a Run lens that snapshots.
+// diagnostics in snapshot files and YAML snapshots at their position, YAML completion, a Run lens that snapshots.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { complete } from '../../../server/src/analysis/completion.js';
 import { staticDiagnostics } from '../../../server/src/analysis/diagnostics.js';
 import { codeLenses } from '../../../server/src/analysis/lenses.js';
+import { completeYaml } from '../../../server/src/analysis/yamlCompletion.js';
 import { open } from './support.js';
 
 const PROJECT = `
@@ -66,4 +67,15 @@ test('the Run lens of a snapshot file snapshots it; a model file runs', async ()
   const { ws } = await open(PROJECT);
   assert.deepEqual(codeLenses(ws, 'snapshots/customers_history.sql').map((l) => `${l.action}:${l.model}:${l.command}`), ['run:customers_history:snapshot', 'preview:customers_history:snapshot', 'lineage:customers_history:snapshot']);
   assert.equal(codeLenses(ws, 'models/current.sql')[0].command, 'run');
+});
+
+test('YAML completion: snapshots entries, their config keys and values, and relation: refs and sources', async () => {
+  const { ws } = await open(PROJECT);
+  const at = (text: string): string[] => {
+    const offset = text.indexOf('$0');
+    return completeYaml(ws, 'snapshots/new.yml', text.replace('$0', ''), offset).map((c) => c.label);
+  };
+  assert.ok(at('version: 2\nsnapshots:\n  - name: x\n    $0').includes('relation'));
+  assert.ok(at('version: 2\nsnapshots:\n  - name: x\n    relation: $0').includes("source('app', 'customers')"));
+  assert.deepEqual(at('version: 2\nsnapshots:\n  - name: x\n    config:\n      hard_deletes: $0'), ['ignore', 'invalidate', 'new_record']);
 });
