@@ -15,6 +15,7 @@ const SPEC: Spec = {
   name: 'fixture',
   description: '',
   env: {},
+  profile: {},
   steps: [{ name: 'build' }],
   ignoreColumns: [{ relation: 'main.loads', column: 'loaded_at', reason: 'build time' }],
   expected: [],
@@ -53,7 +54,7 @@ describe('compareStep', () => {
     const files = { dbt: path.join(dir, 'dbt.duckdb'), medallion: path.join(dir, 'medallion.duckdb') };
     await execSql(files.dbt, DBT);
     await execSql(files.medallion, MEDALLION);
-    const warehouses = { dbt: await Warehouse.open(files.dbt), medallion: await Warehouse.open(files.medallion) };
+    const warehouses = { dbt: await Warehouse.open(files.dbt, dir), medallion: await Warehouse.open(files.medallion, dir) };
     const dbtResults = { results: [
       { unique_id: 'model.p.same', status: 'success' },
       { unique_id: 'test.p.unique_same_id.abc123', status: 'pass' },
