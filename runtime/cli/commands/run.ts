@@ -115,7 +115,7 @@ class Progress {
       this.clear();
       const r = e.result;
       const n = String(e.total).length;
-      const what = `${r.kind} ${r.name}`;
+      const what = `${kindLabel(r)} ${r.name}`;
       const rows = r.rows !== undefined && (r.kind === 'model' || r.kind === 'seed') && !/\brows?\b/.test(r.message ?? '') ? plural(r.rows, 'row') : '';
       const detail = [rows, r.message ?? ''].filter(Boolean).join(', ');
       const time = r.status === 'skipped' || (r.status === 'cancelled' && r.ms === 0) ? '' : ` [${(r.ms / 1000).toFixed(2)}s]`;
@@ -149,6 +149,11 @@ export function failingRows(r: NodeResult, pc: Colors): string[] {
   const line = (values: string[]): string => `  ${values.map((v, i) => v.padEnd(widths[i])).join('  ')}`.trimEnd();
   const more = (r.rows ?? 0) > sample.length ? [pc.dim(`  … ${plural((r.rows ?? 0) - sample.length, 'more row')}`)] : [];
   return [head, line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line), ...more];
+}
+
+/** What a result is, in dbt's words: a snapshot is a model node of kind 'model' with a snapshot id. */
+export function kindLabel(r: NodeResult): string {
+  return r.id.startsWith('snapshot.') ? 'snapshot' : r.kind;
 }
 
 /** The closing lines: counts by kind and status, rows written, dead letters, time. */

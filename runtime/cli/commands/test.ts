@@ -8,6 +8,7 @@ import { runPipeline } from '../../run/runner.js';
 import type { NodeResult, NodeStatus, RunResults } from '../../run/types.js';
 import { action, colorsOf, deferOf, deferOptions, openProject, plural, projectOption, runSelection, selectOptions, stdio, type Colors, type Io, type DeferOptions, type ProjectOptions, type SelectOptions } from '../context.js';
 import { formatTable } from './preview.js';
+import { kindLabel } from './run.js';
 
 export interface NodeCommandOptions extends ProjectOptions, SelectOptions, DeferOptions {
   threads?: number;
@@ -74,7 +75,7 @@ export function resultLines(r: NodeResult, index: number, total: number, pc: Col
   const counter = `${String(index).padStart(String(total).length)} of ${total}`;
   const rows = r.kind === 'seed' && r.rows !== undefined ? pc.dim(` · ${plural(r.rows, 'row')}`) : '';
   const message = r.kind === 'test' && r.message && r.status !== 'error' ? pc.dim(` · ${r.message}`) : '';
-  const lines = [`${counter} ${label(pc, r.status)} ${r.kind} ${r.name}${rows}${message}${pc.dim(` [${(r.ms / 1000).toFixed(2)}s]`)}`];
+  const lines = [`${counter} ${label(pc, r.status)} ${kindLabel(r)} ${r.name}${rows}${message}${pc.dim(` [${(r.ms / 1000).toFixed(2)}s]`)}`];
   if (r.status === 'error' && (r.error?.message ?? r.message)) lines.push(indent(r.error?.message ?? r.message!));
   const sample = r.details?.sampleRows as Record<string, JsonValue>[] | undefined;
   const columns = r.details?.columns as ColumnInfo[] | undefined;
@@ -88,7 +89,8 @@ export function resultLines(r: NodeResult, index: number, total: number, pc: Col
 
 function closingLine(command: 'test' | 'seed' | 'snapshot', run: RunResults, pc: Colors): string {
   if (run.results.length === 0) return run.errors.length ? '' : `Nothing to ${command} in the selection.`;
-  const count = (s: NodeStatus): number => run.results.filter((r) => r.status === s).length;
+  // As dbt's, the counts leave out on-run-start/on-run-end hooks.
+  const count = (s: NodeStatus): number => run.results.filter((r) => r.status === s && r.kind !== 'operation').length;
   const counts = [`PASS=${count('success')}`, `WARN=${count('warn')}`, `FAIL=${count('fail')}`, `ERROR=${count('error')}`, `SKIP=${count('skipped')}`];
   return `\n${run.success ? pc.green('Done') : pc.red('Failed')} in ${(run.elapsedMs / 1000).toFixed(2)}s. ${counts.join(' ')}`;
 }
