@@ -3,6 +3,7 @@
 // as Callables and plain values the sandbox can hold.
 import { createHash, randomUUID } from 'node:crypto';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { databaseName } from '../project/duckdbProfile.js';
 import type { ProjectConfig } from '../project/types.js';
 import { pyJson } from './jinja/builtins.js';
 import { MacroReturn } from './jinja/interpreter.js';
@@ -148,7 +149,7 @@ export function dbtContext(config: ProjectConfig, host: ContextHost): (name: str
       const n = lists.length === 0 ? 0 : Math.min(...lists.map((l) => l.length));
       return Array.from({ length: n }, (_, i) => tuple(lists.map((l) => l[i])));
     })],
-    ['target', fromPlain({ ...config.target, database: 'memory', profile_name: config.name })],
+    ['target', fromPlain({ ...config.target, database: databaseName(config.warehouse), profile_name: config.profile ?? config.name })],
     ['project_name', config.name],
 
     ['exceptions', newDict([

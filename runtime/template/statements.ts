@@ -68,9 +68,17 @@ export function quotedRelation(schema: string, identifier: string): Relation {
   return new Relation(schema, identifier, `${ident(schema)}.${ident(identifier)}`);
 }
 
-function getRelation(host: StatementHost, schema: unknown, identifier: unknown): Relation | null {
+/**
+ * The catalog to look in: a database the template names (an attached one), else the warehouse's own
+ * ('memory' is what a Relation says when it does not know its database).
+ */
+function catalog(database: unknown): string {
+  return typeof database === 'string' && database !== '' && database !== 'memory' ? literal(database) : 'current_database()';
+}
+
+function getRelation(host: StatementHost, database: unknown, schema: unknown, identifier: unknown): Relation | null {
   const s = typeof schema === 'string' && schema !== '' ? schema : host.targetSchema;
-  const sql = `select table_schema, table_name from information_schema.tables where table_schema = ${literal(s)} and table_name = ${literal(str(identifier))}`;
+  const sql = `select table_schema, table_name from information_schema.tables where table_catalog = ${catalog(database)} and table_schema = ${literal(s)} and table_name = ${literal(str(identifier))}`;
   const found = ask(host, sql, true);
   return found && found.rows.length > 0 ? quotedRelation(s, str(identifier)) : null;
 }
@@ -78,7 +86,7 @@ function getRelation(host: StatementHost, schema: unknown, identifier: unknown):
 function columnsIn(host: StatementHost, relation: unknown): Column[] {
   const parts = relationParts(relation, host.targetSchema);
   if (!parts) return [];
-  const sql = `select column_name, data_type from information_schema.columns where table_schema = ${literal(parts.schema)} and table_name = ${literal(parts.identifier)} order by ordinal_position`;
+  const sql = `select column_name, data_type from information_schema.columns where table_catalog = current_database() and table_schema = ${literal(parts.schema)} and table_name = ${literal(parts.identifier)} order by ordinal_position`;
   const found = ask(host, sql, true);
   return (found?.rows ?? []).map((r) => new Column(str(r[0]), str(r[1])));
 }
@@ -100,7 +108,7 @@ export function statementContext(host: StatementHost): { values: Array<[string, 
   });
   const loadRelation = fn('load_relation', ([relation]) => {
     const parts = relationParts(relation, host.targetSchema);
-    return parts && host.query() ? getRelation(host, parts.schema, parts.identifier) : null;
+    return parts && host.query() ? getRelation(host, undefined, parts.schema, parts.identifier) : null;
   });
   const values: Array<[string, unknown]> = [
     ['statement', statement],
@@ -115,7 +123,7 @@ export function statementContext(host: StatementHost): { values: Array<[string, 
   ];
   const adapter: Array<[string, unknown]> = [
     ['get_columns_in_relation', fn('get_columns_in_relation', ([relation]) => (host.query() ? columnsIn(host, relation) : []))],
-    ['get_relation', fn('get_relation', (args, kwargs) => (host.query() ? getRelation(host, args[1] ?? kwargs.schema, args[2] ?? kwargs.identifier) : null))],
+    ['get_relation', fn('get_relation', (args, kwargs) => (host.query() ? getRelation(host, args[0] ?? kwargs.database, args[1] ?? kwargs.schema, args[2] ?? kwargs.identifier) : null))],
     ['execute', fn('execute', (args, kwargs) => {
       const fetched = host.query() ? ask(host, str(args[0] ?? kwargs.sql), (args[2] ?? kwargs.fetch) === true) : undefined;
       return tuple([response(fetched), new Table(fetched ?? { columns: [], rows: [] })]);
