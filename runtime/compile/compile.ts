@@ -13,6 +13,7 @@ import { rendererFor } from './renderers.js';
 import { dbtGraph } from './dbtGraph.js';
 import { QueryNeeded, type Query } from '../template/statements.js';
 import { compileGenericTestSql, isBuiltinTest, testMacro, unknownTestDiagnostic, whereSubquery } from './tests.js';
+import { compileUnitTest } from './unitTest.js';
 
 export interface CompileOptions {
   /** What `is_incremental()` returns (the model exists and this is not a full refresh). */
@@ -20,6 +21,10 @@ export interface CompileOptions {
   /** The warehouse for dbt's execute phase (compile/execute.ts); without it `execute` is false. */
   query?: Query;
   fullRefresh?: boolean;
+  /** A unit test's rendering (unitTest.ts): ref()/source()/this of its given inputs print their fixture CTEs' names. */
+  fixtures?: { ref(name: string): string | undefined; source(source: string, table: string): string | undefined; self?: string };
+  /** The renderer to use instead of the project's (a unit test's, with its var and env_var overrides). */
+  renderer?: Renderer;
 }
 
 interface Ctx {
@@ -33,7 +38,7 @@ interface Ctx {
 }
 
 export function compileNode(project: Project, graph: Graph, id: string, opts: CompileOptions = {}): CompiledNode {
-  return compileWith({ project, graph, renderer: rendererFor(project), opts, ephemerals: new Map(), inProgress: new Set() }, id);
+  return compileWith({ project, graph, renderer: opts.renderer ?? rendererFor(project), opts, ephemerals: new Map(), inProgress: new Set() }, id);
 }
 
 export function compileProject(project: Project, graph: Graph, opts: CompileOptions = {}): Map<string, CompiledNode> {
@@ -56,6 +61,7 @@ function compileWith(ctx: Ctx, id: string): CompiledNode {
       case 'model':
         return compileModel(ctx, node);
       case 'test':
+        if (node.unit) return compileUnitTest(ctx.project, ctx.graph, node, ctx.opts).compiled;
         return node.text !== undefined ? singularTest(ctx, node, node.text) : compileGenericTest(ctx, node);
       case 'seed':
       case 'source':
@@ -105,6 +111,8 @@ function renderOptions(ctx: Ctx, node: ModelNode | TestNode, deps: string[], isI
   const { project } = ctx;
   return {
     ref: (name) => {
+      const fixture = ctx.opts.fixtures?.ref(name);
+      if (fixture !== undefined) return fixture;
       const m = project.models.get(name);
       if (m?.config.materialized === 'ephemeral') {
         if (!deps.includes(m.id)) deps.push(m.id);
@@ -114,11 +122,13 @@ function renderOptions(ctx: Ctx, node: ModelNode | TestNode, deps: string[], isI
       return target ? relationOf(target.relation) : undefined;
     },
     source: (s, t) => {
+      const fixture = ctx.opts.fixtures?.source(s, t);
+      if (fixture !== undefined) return fixture;
       const src = project.sources.get(`${s}.${t}`);
       // dbt-duckdb renders a source with an external_location as the files' read, not as a relation.
       return src?.external ? externalRead(src.external, project.root) : src ? relationOf(src.relation) : undefined;
     },
-    self: node.kind === 'model' ? relationOf(node.relation) : undefined,
+    self: node.kind === 'model' ? relationOf(ctx.opts.fixtures?.self ?? node.relation) : undefined,
     isIncremental,
     model: { name: nodeName(node), unique_id: node.id, config: node.kind === 'model' ? node.config : {}, original_file_path: node.file },
     query: ctx.opts.query,

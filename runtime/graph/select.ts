@@ -160,13 +160,15 @@ function matchMethod(graph: Graph, body: string, atom: string, diagnostics: Diag
       break;
     }
     case 'resource_type':
-      pick = (n) => n.kind === value;
+      // dbt's unit tests are their own resource type, not a test.
+      pick = (n) => (n.kind === 'test' && n.unit ? value === 'unit_test' : n.kind === value);
       break;
     case 'config.materialized':
       pick = (n) => n.kind === 'model' && n.config.materialized === value;
       break;
     case 'test_type':
-      pick = (n) => n.kind === 'test' && (value === 'generic' ? n.spec !== undefined : n.spec === undefined);
+      // unit: dbt's unit tests; data: the others, generic (schema YAML) and singular (tests/*.sql).
+      pick = (n) => n.kind === 'test' && (n.unit ? value === 'unit' : value === 'data' || (value === 'generic' ? n.spec !== undefined : value === 'singular'));
       break;
     default: {
       const s = suggest(method, METHODS);

@@ -10,6 +10,7 @@ import { packageModelOf, packageOf } from './packages.js';
 import { markSkipped } from './skipped.js';
 import { readSeed, type SeedTable } from './seedTypes.js';
 import { linkSnapshots } from './snapshots.js';
+import { linkUnitTests } from './unitTests.js';
 import type { MacroDoc, MacroFile, ModelFile, ParsedConfig, ParsedFile, SchemaFile, SeedFile, SnapshotFile, TestFile } from './summary.js';
 import type { Diagnostic, FolderConfig, MacroDef, ModelNode, ModelSpec, PackageCall, Project, Range, Result, SeedNode, SourceTable, TemplateScan, TestNode, TestSpec } from './types.js';
 
@@ -80,6 +81,7 @@ export function linkProject(root: string, parsed: Result<ParsedConfig>, files: A
   }
   for (const t of byKind.test) addTest(project, { kind: 'test', id: '', name: t.name, file: t.file, text: t.text, scan: t.scan, severity: 'error', tags: [] });
   instantiateGenericTests(project, err);
+  linkUnitTests(project, byKind.schema.flatMap((s) => s.unitTests ?? []), err);
   for (const m of project.models.values()) if (m.config.enabled && !m.package) checkScan(project, m.file, m.scan, err);
   for (const t of project.tests.values()) if (t.scan) checkScan(project, t.file, t.scan, err);
   return project;

@@ -4,10 +4,11 @@ import { checkConfig, isObject, quoteIdent, relationName } from './config.js';
 import type { SchemaFile } from './summary.js';
 import type { ColumnConstraint, ColumnSpec, Diagnostic, ModelSpec, Range, Result, SourceTable, TestSpec } from './types.js';
 import { externalLocation } from './externalLocation.js';
+import { parseUnitTests } from './unitTests.js';
 import { get, getPair, itemsOf, pairsOf, parseYaml, rangeOf, str, toJs, type YamlNode } from './yamlDoc.js';
 
 export function parseSchemaFile(file: string, text: string): Result<SchemaFile> {
-  const value: SchemaFile = { kind: 'schema', file, models: [], seeds: [], snapshots: [], sources: [], macros: [] };
+  const value: SchemaFile = { kind: 'schema', file, models: [], seeds: [], snapshots: [], sources: [], macros: [], unitTests: [] };
   const { root, diagnostics } = parseYaml(file, text);
   try {
     const list = (key: string): YamlNode[] => listOf(file, root, key, diagnostics);
@@ -29,6 +30,7 @@ export function parseSchemaFile(file: string, text: string): Result<SchemaFile> 
       if (spec) value.snapshots.push(spec);
     }
     for (const n of list('sources')) value.sources.push(...sourceTables(file, n, diagnostics));
+    value.unitTests.push(...parseUnitTests(file, text, list('unit_tests'), diagnostics));
     for (const n of list('macros')) {
       const name = str(get(n, 'name'));
       if (name) value.macros.push({ name, description: str(get(n, 'description')), file });

@@ -1,6 +1,6 @@
 // Per-file summaries: what each parser pulls out of one file on its own. The linker joins them
 // into a Project, so an editor re-parses only the file that changed (STYLE.md §6).
-import type { MacroDef, ModelSpec, ProjectConfig, Range, SourceTable, TemplateScan } from './types.js';
+import type { MacroDef, ModelSpec, ProjectConfig, Range, SourceTable, TemplateScan, UnitTestSpec } from './types.js';
 import type { PathRef } from './paths.js';
 
 /** pipeline.yml or dbt_project.yml. `ok` is false when the file could not be read as a config. */
@@ -51,6 +51,8 @@ export interface SchemaFile {
   snapshots: ModelSpec[];
   sources: SourceTable[];
   macros: MacroDoc[];
+  /** `unit_tests:` entries (dbt 1.8+). */
+  unitTests: UnitTestSpec[];
 }
 
 export interface MacroFile {

@@ -193,6 +193,14 @@ function schedule(graph: RunGraph, ids: Set<string>, build: boolean): { parents:
       const below = reads.map((r) => walk(graph, graph.children.get(r) ?? [], 'children', Infinity)).reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
       for (const other of below) if (other !== id && ids.has(other) && graph.nodes.get(other)?.kind !== 'test') parents.get(other)!.add(id);
     }
+    // As in dbt, a model's unit tests run one after another just before it (after what the model waits
+    // for): each waits for the one before, so the first failure skips the rest and the model.
+    for (const id of ids) {
+      const node = graph.nodes.get(id);
+      if (node?.kind !== 'test' || !node.unit || !node.attachedTo || !ids.has(node.attachedTo)) continue;
+      parents.set(id, new Set(parents.get(node.attachedTo)));
+      parents.get(node.attachedTo)!.add(id);
+    }
   }
   const ordered = graph.order.filter((id) => ids.has(id));
   const inOrder = new Set(ordered);

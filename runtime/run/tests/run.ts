@@ -9,6 +9,7 @@ import { previewSql, toSubquery, type CompileFn } from '../preview.js';
 import type { NodeContext, NodeOutcome, RunGraph } from '../types.js';
 import { genericTestSql, isBuiltinTest } from '../../compile/tests.js';
 import { failureCountSql, thresholdsOf } from './sql.js';
+import { runUnitTestNode } from '../unitTest.js';
 
 export type TestStatus = 'pass' | 'fail' | 'warn' | 'error';
 
@@ -74,6 +75,7 @@ export async function runTest(session: EngineSession, project: Project, graph: R
 
 /** runTest as the runner's `runTest` hook: pass → success, rows = failing rows, sample rows in details. */
 export async function runTestNode(ctx: NodeContext, test: TestNode): Promise<NodeOutcome> {
+  if (test.unit) return runUnitTestNode(ctx, test);
   const r = await runTest(ctx.db, ctx.project, ctx.graph, test.id, ctx.compile);
   const details = { failures: r.failures, sampleRows: r.sampleRows, columns: r.columns, sql: r.sql };
   if (r.status === 'error') {

@@ -7,6 +7,7 @@ import { isBuiltinTest, testMacro, unknownTestDiagnostic } from '../../../runtim
 import type { Diagnostic, Project } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
 import { testColumnDiagnostics } from './testColumns.js';
+import { unitTestDiagnostics } from './unitTests.js';
 
 let cache: { project: Diagnostic[]; graph: Diagnostic[]; byFile: Map<string, Diagnostic[]> } | undefined;
 
@@ -27,7 +28,7 @@ export function staticDiagnostics(ws: Workspace): Map<string, Diagnostic[]> {
 }
 
 export function boundDiagnostics(ws: Workspace, file: string): Diagnostic[] {
-  return [...ws.binder.diagnostics(file), ...testColumnDiagnostics(ws, file)];
+  return [...ws.binder.diagnostics(file), ...testColumnDiagnostics(ws, file), ...unitTestDiagnostics(ws, file)];
 }
 
 /** Binds the models `files` define or specify (inputs first); returns the files whose bound diagnostics may have changed. */

@@ -12,9 +12,11 @@ interface Result {
   status?: string;
 }
 
-/** The key of a dbt unique_id: `model.pkg.name` → `model.name`, `test.pkg.name.hash` → `test.name`. */
+/** The key of a dbt unique_id: `model.pkg.name` → `model.name`, `test.pkg.name.hash` → `test.name`, `unit_test.pkg.model.name` → `unit_test.model.name`. */
 export function keyOfUniqueId(uniqueId: string): string {
-  const [type, , name] = uniqueId.split('.');
+  const [type, , name, test] = uniqueId.split('.');
+  // A unit test is named within its model: `unit_test.pkg.model.name` → `unit_test.model.name`.
+  if (type === 'unit_test' && test !== undefined) return `${type}.${name}.${test}`;
   return `${type}.${name ?? type}`;
 }
 
