@@ -17,6 +17,8 @@ export interface MaterializeContext {
   tempDir: string;
   /** Where `materialized='external'` models write their files. */
   external?: ExternalTarget;
+  /** Statements run last inside the transaction that publishes the model (dbt's in-transaction post-hooks). */
+  inTransaction?: () => Promise<void>;
 }
 
 export interface MaterializeResult {
@@ -73,6 +75,7 @@ export async function materialize(ctx: MaterializeContext, model: ModelNode, com
     await transaction(db, async () => {
       if (existing === 'table') await db.exec(`DROP TABLE ${model.relation}`);
       await db.exec(`CREATE OR REPLACE VIEW ${model.relation} AS ${select}`);
+      await ctx.inTransaction?.();
     });
     return { message: 'view' };
   }
@@ -97,6 +100,7 @@ export async function materialize(ctx: MaterializeContext, model: ModelNode, com
       await checkConstraints(db, model, model.relation);
       if (prefix) await publishParquet(ctx, model.relation, prefix, config.partitionBy);
       await db.exec(`DROP TABLE ${staged}`);
+      await ctx.inTransaction?.();
     });
     return { rows, message: `incremental (${strategy})`, published: prefix };
   }
@@ -116,6 +120,7 @@ export async function materialize(ctx: MaterializeContext, model: ModelNode, com
       if (existing === 'view') await db.exec(`DROP VIEW ${model.relation}`);
       if (existing === 'table') await db.exec(`DROP TABLE ${model.relation}`);
       await db.exec(`ALTER TABLE ${stage} RENAME TO ${ident(name)}`);
+      await ctx.inTransaction?.();
     });
   } catch (err) {
     await db.exec(`DROP TABLE IF EXISTS ${stage}`).catch(() => undefined);

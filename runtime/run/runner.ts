@@ -12,7 +12,7 @@ import { walk } from '../graph/select.js';
 import { reclaimScratch, scratchName } from '../lake/leftovers.js';
 import { openLake } from '../lake/open.js';
 import { mkdirInside } from '../lake/within.js';
-import type { ModelNode, Project, Range, SourceTable } from '../project/types.js';
+import type { CompiledNode, ModelNode, Project, Range, SourceTable } from '../project/types.js';
 import { ensureLoadState, loadSource, SourceError } from './bronze.js';
 import { writeCatalog } from './catalog.js';
 import { applyDefer } from './defer.js';
@@ -20,7 +20,7 @@ import { externalTarget } from './externalModel.js';
 import { missingExternalSource } from './externalSources.js';
 import { defaultHooks } from './hooks.js';
 import { runSnapshotNode } from './snapshot.js';
-import { runEndContext, runOperations, withHooks } from './sqlHooks.js';
+import { HookError, runEndContext, runOperations, withHooks } from './sqlHooks.js';
 import { isIncrementalRun, materialize, ModelError } from './materialize.js';
 import { writeManifest } from './manifest.js';
 import { dbtRunResults, saveRunResults, type NodeFacts } from './results.js';
@@ -362,11 +362,11 @@ async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: GraphNo
     case 'model':
       if (node.skip) return { ...head, status: 'skipped', message: node.skip };
       if (node.snapshot) return { ...head, ...(await runSnapshotNode(ctx, node)) };
-      return { ...head, ...(await withHooks(ctx.db, ctx.project, node, () => runModel(ctx, node))) };
+      return { ...head, ...(await runModel(ctx, node)) };
     case 'seed': {
       const { runSeed } = hooks;
       if (!runSeed) return { ...head, status: 'skipped', message: 'seeds are not available yet' };
-      return { ...head, ...(await withHooks(ctx.db, ctx.project, node, () => runSeed(ctx, node))) };
+      return { ...head, ...(await withHooks(ctx.db, ctx.project, node, undefined, () => runSeed(ctx, node))) };
     }
     case 'test':
       if (!hooks.runTest) return { ...head, status: 'skipped', message: 'tests are not available yet' };
@@ -397,11 +397,17 @@ async function runModel(ctx: NodeContext, model: ModelNode): Promise<NodeOutcome
   if (custom !== undefined) return { status: 'skipped', message: `materialization '${custom}' is not supported yet` };
   const problem = compiled.diagnostics.find((d) => d.severity === 'error');
   if (problem) return { status: 'error', message: problem.message, error: { file: problem.file || model.file, range: problem.range, message: problem.message } };
+  // pre-hooks, the build with the in-transaction post-hooks inside, then the others (sqlHooks.ts).
+  return withHooks(ctx.db, ctx.project, model, compiled, (inTransaction) => build(ctx, model, compiled, incremental, inTransaction));
+}
+
+async function build(ctx: NodeContext, model: ModelNode, compiled: CompiledNode, incremental: boolean, inTransaction?: () => Promise<void>): Promise<NodeOutcome> {
   try {
-    const result = await materialize({ db: ctx.db, lake: ctx.lake, tempDir: ctx.tempDir, external: externalTarget(ctx.project) }, model, compiled, incremental);
+    const result = await materialize({ db: ctx.db, lake: ctx.lake, tempDir: ctx.tempDir, external: externalTarget(ctx.project), inTransaction }, model, compiled, incremental);
     return { status: 'success', rows: result.rows, message: result.message, details: result.published ? { published: result.published } : undefined };
   } catch (err) {
     const message = messageOf(err);
+    if (err instanceof HookError) return { status: 'error', message: firstLine(err), error: { file: err.file, range: err.range, message } };
     let range;
     let file = model.file;
     if (err instanceof ModelError && err.compiledOffset !== undefined) range = wordAt(model.text, compiled.map.toTemplate(err.compiledOffset));

@@ -124,10 +124,14 @@ export function runEndContext(results: NodeResult[], schemas: string[]): Record<
   };
 }
 
-/** A model's or seed's pre-hooks, its build, then its post-hooks; a failing hook fails the node at the hook. */
-export async function withHooks(db: EngineSession, project: Project, node: ModelNode | SeedNode, build: () => Promise<NodeOutcome>): Promise<NodeOutcome> {
-  const pre = nodeHooks(node, undefined, 'pre');
-  const post = nodeHooks(node, undefined, 'post');
+/**
+ * A model's (compiled: its rendered config's) or seed's pre-hooks, its build, then its post-hooks; a
+ * failing hook fails the node at the hook. `build` gets the in-transaction post-hooks to run inside its publishing transaction (a model's:
+ * their failure rolls the model back, as dbt's); a build that does not run them gets them after.
+ */
+export async function withHooks(db: EngineSession, project: Project, node: ModelNode | SeedNode, compiled: CompiledNode | undefined, build: (inTransaction?: () => Promise<void>) => Promise<NodeOutcome>): Promise<NodeOutcome> {
+  const pre = nodeHooks(node, compiled, 'pre');
+  const post = nodeHooks(node, compiled, 'post');
   if (pre.length === 0 && post.length === 0) return build();
   const hooked = async (which: 'pre' | 'post', list: Hook[]): Promise<NodeOutcome | undefined> => {
     try {
@@ -141,7 +145,18 @@ export async function withHooks(db: EngineSession, project: Project, node: Model
   };
   const failedPre = await hooked('pre', pre);
   if (failedPre) return failedPre;
-  const outcome = await build();
+  let ranInside = false;
+  const outcome = await build(async () => {
+    ranInside = true;
+    await runNodeHooks(db, project, node, post, 'post', true);
+  });
   if (outcome.status !== 'success') return outcome;
-  return (await hooked('post', post)) ?? outcome;
+  try {
+    if (!ranInside) await runNodeHooks(db, project, node, post, 'post', true);
+    await runNodeHooks(db, project, node, post, 'post', false);
+    return outcome;
+  } catch (err) {
+    if (!(err instanceof HookError)) throw err;
+    return { status: 'error', message: err.message.split('\n')[0], error: { file: err.file, range: err.range, message: err.message } };
+  }
 }

@@ -172,3 +172,23 @@ select * from {{ ref('plans') }}
   assert.equal(text('snapshots/plan_history.sql', 'var(', p, snap.error!.range), 'var(');
   assert.deepEqual(await query(p, 'select count(*)::int as n, max(fee) as fee from plan_history'), [{ n: 1, fee: 9 }]);
 });
+
+test('a table whose post-hook fails is rolled back, as dbt rolls it back; a transaction: false hook runs after the commit', async (t) => {
+  const p = tempProject(`
+//- /pipeline.yml
+name: fees
+//- /models/fees.sql
+{{ config(materialized='table', post_hook=[var('post', 'select 1'), {'sql': 'create table after_commit as select count(*)::int as n from fees', 'transaction': false}]) }}
+select {{ var('fee', 1) }} as fee
+`);
+  t.after(() => p.dispose());
+  const { project, graph } = await p.load();
+  assert.equal((await runPipeline(project, graph, {})).success, true);
+  assert.deepEqual(await query(p, 'select fee, (select n from after_commit) as n from fees'), [{ fee: 1, n: 1 }]);
+  project.config.vars = { fee: 2, post: 'insert into nowhere values (1)' };
+  const failed = (await runPipeline(project, graph, {})).results[0];
+  assert.equal(failed.status, 'error');
+  assert.match(failed.error!.message, /post-hook 1 of fees failed/);
+  assert.equal(text('models/fees.sql', 'var(', p, failed.error!.range), 'var(');
+  assert.deepEqual(await query(p, 'select fee from fees'), [{ fee: 1 }]);
+});
