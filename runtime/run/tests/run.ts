@@ -8,8 +8,8 @@ import type { Project, TestNode } from '../../project/types.js';
 import { previewSql, toSubquery, type CompileFn } from '../preview.js';
 import type { NodeContext, NodeOutcome, RunGraph } from '../types.js';
 import { genericTestSql, isBuiltinTest } from '../../compile/tests.js';
+import { storedAs, storeFailures } from './audit.js';
 import { failureCountSql, thresholdsOf } from './sql.js';
-import { runUnitTestNode } from '../unitTest.js';
 
 export type TestStatus = 'pass' | 'fail' | 'warn' | 'error';
 
@@ -17,6 +17,8 @@ export interface TestResult {
   id: string;
   /** pass: no failing rows; fail/warn: failing rows at severity error/warn; error: the test could not run. */
   status: TestStatus;
+  /** The test's config as it ran: its YAML config, then the config() its template or macro called. */
+  config?: Record<string, unknown>;
   failures: number;
   /** The first failing rows (at most SAMPLE_ROWS), JSON-safe, with their columns. */
   sampleRows: Record<string, JsonValue>[];
@@ -54,17 +56,19 @@ export async function runTest(session: EngineSession, project: Project, graph: R
   if ('error' in built) return result('error', built.error);
   try {
     // dbt's thresholds: the YAML test's config, then the config() its template or macro called.
-    const thresholds = thresholdsOf({ ...node.spec?.config, ...built.config });
+    const config = { ...node.spec?.config, ...built.config };
+    const thresholds = thresholdsOf(config);
     const counted = (await session.query(failureCountSql(built.sql, thresholds))).rows[0] ?? {};
     const failures = Number(counted.failures ?? 0);
     const status = severityOf(node) === 'error' && counted.should_error === true ? 'fail' : counted.should_warn === true ? 'warn' : 'pass';
-    if (status === 'pass') return result('pass', '', { failures, sql: built.sql });
+    if (status === 'pass') return result('pass', '', { failures, sql: built.sql, config });
     const sample = await previewSql(session, built.sql, { limit: SAMPLE_ROWS });
     return result(status, `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status} if ${status === 'fail' ? thresholds.errorIf : thresholds.warnIf}`, {
       failures,
       sampleRows: sample.rows,
       columns: sample.columns,
       sql: built.sql,
+      config,
     });
   } catch (err) {
     // Said of the test's own query, not of the count wrapped around it (whose SQL the user never wrote).
@@ -75,9 +79,11 @@ export async function runTest(session: EngineSession, project: Project, graph: R
 
 /** runTest as the runner's `runTest` hook: pass → success, rows = failing rows, sample rows in details. */
 export async function runTestNode(ctx: NodeContext, test: TestNode): Promise<NodeOutcome> {
-  if (test.unit) return runUnitTestNode(ctx, test);
   const r = await runTest(ctx.db, ctx.project, ctx.graph, test.id, ctx.compile);
-  const details = { failures: r.failures, sampleRows: r.sampleRows, columns: r.columns, sql: r.sql };
+  const as = r.status === 'error' || r.sql === undefined ? undefined : storedAs(r.config ?? {});
+  const stored = as ? await storeFailures(ctx.db, ctx.project, test, r.sql!, as).catch((e: unknown) => new Error(e instanceof Error ? e.message : String(e))) : undefined;
+  if (stored instanceof Error) return { status: 'error', message: `storing failures: ${stored.message}`, error: { file: test.file, range: test.spec?.location.range, message: stored.message } };
+  const details = { failures: r.failures, sampleRows: r.sampleRows, columns: r.columns, sql: r.sql, ...(stored ? { storedFailures: stored } : {}) };
   if (r.status === 'error') {
     return { status: 'error', message: r.message, error: { file: test.file, range: test.spec?.location.range, message: r.message }, details };
   }
