@@ -25,7 +25,7 @@ export interface InputColumns {
 export interface UnitTestCompileOptions extends CompileOptions {
   /** The columns of a given input's node; default: what the project declares (staticColumns). */
   columns?: (id: string) => InputColumns | undefined;
-  /** A fixture file's text (<test-path>/fixtures/<name>.csv or .sql); default: none can be read. */
+  /** A fixture file's text (<test-path>/fixtures/<name>.csv or .sql); without it a CSV file is read by the SQL. */
   readFixture?: (name: string, format: 'csv' | 'sql') => string | undefined;
 }
 
@@ -58,7 +58,9 @@ export function compileUnitTest(project: Project, graph: Graph, test: TestNode, 
     else if (node.kind === 'source') sources.set(`${node.source}.${node.table}`, cte);
     else refs.set(node.name, cte);
     const known = opts.columns?.(node.id) ?? staticColumns(project, node.id);
-    const body = fixtureSql(g, `'${name}'`, known, opts.readFixture, fail);
+    // Compiled without a run (medallion compile), a CSV fixture file is read where it is when the SQL runs.
+    const unread = !opts.readFixture && g.fixture !== undefined && g.format === 'csv';
+    const body = unread ? `select * from read_csv(${quoteLiteral(`${project.root}/${project.config.testPaths[0] ?? 'tests'}/fixtures/${g.fixture}.csv`)}, header = true)` : fixtureSql(g, `'${name}'`, known, opts.readFixture, fail);
     if (body !== undefined) ctes.push(`${cte} as (\n${body}\n)`);
   }
   const ignored = Object.keys(spec.overrides.macros).filter((m) => m !== 'is_incremental');
@@ -67,6 +69,10 @@ export function compileUnitTest(project: Project, graph: Graph, test: TestNode, 
   const compiled = compileNode(project, graph, model.id, { ...opts, isIncremental: spec.overrides.macros.is_incremental === true, fixtures, renderer: unitRenderer(project, spec) });
   const injected = injectCtes(compiled.sql, compiled.map, ctes, spec.location.range);
   return { compiled: { id: test.id, sql: injected.sql, map: injected.map, diagnostics: [...diagnostics, ...compiled.diagnostics] } };
+}
+
+function quoteLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 /** The project's renderer, or one with the test's var and env_var overrides. */
