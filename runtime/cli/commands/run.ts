@@ -153,7 +153,7 @@ export function failingRows(r: NodeResult, pc: Colors): string[] {
 
 /** What a result is, in dbt's words: a snapshot is a model node of kind 'model' with a snapshot id. */
 export function kindLabel(r: NodeResult): string {
-  return r.id.startsWith('snapshot.') ? 'snapshot' : r.kind;
+  return r.id.startsWith('snapshot.') ? 'snapshot' : r.id.startsWith('unit_test.') ? 'unit test' : r.kind;
 }
 
 /** The closing lines: counts by kind and status, rows written, dead letters, time. */
@@ -175,8 +175,11 @@ export function summary(run: RunResults, pc: Colors): string[] {
   if (snapshots.length) parts.push(`${plural(snapshots.filter(ok).length, 'snapshot')} (${plural(snapshots.reduce((n, r) => n + (r.rows ?? 0), 0), 'new row')})`);
   const hooks = by('operation');
   if (hooks.length) parts.push(`${plural(hooks.filter(ok).length, 'hook')} run`);
-  const tests = by('test');
+  const unit = (r: NodeResult): boolean => r.id.startsWith('unit_test.');
+  const tests = by('test').filter((r) => !unit(r));
   if (tests.length) parts.push(`${plural(tests.filter((r) => r.status === 'success').length, 'test')} passed`);
+  const unitTests = by('test').filter(unit);
+  if (unitTests.length) parts.push(`${plural(unitTests.filter((r) => r.status === 'success').length, 'unit test')} passed`);
   const count = (s: NodeResult['status']): number => run.results.filter((r) => r.status === s).length;
   const problems = (['error', 'fail', 'warn', 'skipped', 'cancelled'] as const).filter((s) => count(s)).map((s) => `${count(s)} ${s}`);
   const head = run.success ? pc.green('Done') : pc.red('Failed');
