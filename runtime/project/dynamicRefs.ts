@@ -1,15 +1,10 @@
 // Refs whose name is computed in Jinja (`{% for name in names %}{{ ref(name) }}{% endfor %}`): the
 // static scan cannot see them, so such a model is rendered once at load time, as dbt's parse renders
 // every model (execute is false), and the names its ref() calls received become graph edges.
-import { splitRelation } from '../engine/sql.js';
 import { rendererFor } from '../compile/renderers.js';
 import { Relation } from '../template/relation.js';
 import type { ModelNode, Project } from './types.js';
 
-function relation(quoted: string): Relation {
-  const { schema, name } = splitRelation(quoted);
-  return new Relation(schema, name, quoted);
-}
 
 /** Sets `renderedRefs` on every model with a computed ref; a model that does not render keeps its static refs. */
 export function renderDynamicRefs(project: Project): void {
@@ -26,13 +21,13 @@ function refsOf(project: Project, model: ModelNode, render: ReturnType<typeof re
       names.add(name);
       // An unknown name still renders (the compile reports it), so the refs after it are found too.
       const target = project.models.get(name) ?? project.seeds.get(name);
-      return relation(target?.relation ?? `"main"."${name}"`);
+      return Relation.of(target?.relation ?? `"main"."${name}"`);
     },
     source: (s, t) => {
       const src = project.sources.get(`${s}.${t}`);
-      return src ? relation(src.relation) : undefined;
+      return src ? Relation.of(src.relation) : undefined;
     },
-    self: relation(model.relation),
+    self: Relation.of(model.relation),
     model: { name: model.name, unique_id: model.id, config: model.config, original_file_path: model.file },
   });
   return [...names];

@@ -3,6 +3,7 @@
 // as Callables and plain values the sandbox can hold.
 import { createHash, randomUUID } from 'node:crypto';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { ident } from '../engine/sql.js';
 import { databaseName } from '../project/duckdbProfile.js';
 import type { ProjectConfig } from '../project/types.js';
 import { pyJson } from './jinja/builtins.js';
@@ -26,6 +27,8 @@ export interface RenderOptions {
   /** dbt's `graph` (nodes and sources with their config) as plain data, built when a template reads it. */
   graph?: () => Record<string, unknown>;
   fullRefresh?: boolean;
+  /** More names for this render only (on-run-end's `results` and `schemas`). */
+  vars?: Record<string, unknown>;
 }
 
 /** What one render collects. */
@@ -160,7 +163,7 @@ export function dbtContext(config: ProjectConfig, host: ContextHost): (name: str
     ])],
     ['adapter', newDict([
       ...statements.adapter,
-      ['quote', fn('quote', (args) => `"${String(args[0]).replace(/"/g, '""')}"`)],
+      ['quote', fn('quote', (args) => ident(String(args[0])))],
       ['dispatch', fn('dispatch', (args, kwargs) => {
         const ns = args[1] ?? kwargs.macro_namespace;
         return host.dispatch(String(args[0] ?? kwargs.macro_name), ns === undefined || ns === null ? undefined : String(ns));

@@ -119,10 +119,15 @@ function lexCode(text: string, kind: 'expr' | 'stmt', start: number, pos: number
   }
 }
 
-/** Lexes a quoted string (it may span lines, as in Python); an unterminated one ends at the span's closer. */
+/**
+ * Lexes a quoted string as Jinja2 does: it may span lines and hold `}}` or `%}` (`post_hook="... '{{ this }}'"`).
+ * One whose closing quote never comes is unterminated and, to keep the rest of the file readable,
+ * ends at the tag's closer.
+ */
 function lexString(text: string, pos: number, quote: string, tokens: Token[], closer: string): number {
   let i = pos + 1;
   let value = '';
+  let closerAt = -1;
   while (i < text.length) {
     const ch = text[i];
     if (ch === '\\' && i + 1 < text.length) {
@@ -135,12 +140,13 @@ function lexString(text: string, pos: number, quote: string, tokens: Token[], cl
       tokens.push({ kind: 'string', value, start: pos, end: i + 1 });
       return i + 1;
     }
-    if (text.startsWith(closer, i)) break;
+    if (closerAt < 0 && text.startsWith(closer, i)) closerAt = i;
     value += ch;
     i++;
   }
-  tokens.push({ kind: 'string', value, start: pos, end: i, unterminated: true });
-  return i;
+  const end = closerAt < 0 ? text.length : closerAt;
+  tokens.push({ kind: 'string', value: value.slice(0, end - pos - 1), start: pos, end, unterminated: true });
+  return end;
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' };

@@ -1,5 +1,9 @@
 // A relation as dbt exposes it in Jinja: prints as "schema"."name", with its parts as attributes.
+import { splitRelation } from '../engine/sql.js';
 import { Callable, newDict, Undefined, type JinjaObject } from './jinja/values.js';
+
+/** Relations by their quoted text: immutable, so one object serves every template that prints it. */
+const byText = new Map<string, Relation>();
 
 export class Relation implements JinjaObject {
   /** dbt's Relation is a mapping: packages check `obj is mapping and obj.get('metadata', {}).get('type', '').endswith('Relation')`. */
@@ -11,6 +15,18 @@ export class Relation implements JinjaObject {
     private readonly rendered: string,
     readonly database = 'memory',
   ) {}
+
+  /** The Relation of a quoted relation '"schema"."name"' (or '"db"."schema"."name"'), shared. */
+  static of(quoted: string): Relation {
+    let r = byText.get(quoted);
+    if (!r) {
+      const { schema, name } = splitRelation(quoted);
+      r = new Relation(schema, name, quoted);
+      if (byText.size > 100_000) byText.clear();
+      byText.set(quoted, r);
+    }
+    return r;
+  }
 
   get name(): string {
     return this.identifier;

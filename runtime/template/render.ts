@@ -4,7 +4,7 @@
 // text. Errors become diagnostics with template ranges; the only throw is QueryNeeded, in dbt's
 // execute phase, when the render needs a query's result first (compile/execute.ts runs it).
 import type { Diagnostic, OffsetMap, ProjectConfig } from '../project/types.js';
-import { dbtContext, toPlain, type RenderOptions, type RenderState } from './context.js';
+import { dbtContext, fromPlain, toPlain, type RenderOptions, type RenderState } from './context.js';
 import { describeError, errorDiagnostics } from './errors.js';
 import type { Template } from './jinja/ast.js';
 import { DEFAULT_LIMITS, defineMacros, Session, type Limits } from './jinja/interpreter.js';
@@ -72,7 +72,8 @@ export class Renderer {
     try {
       template = this.parse(file, text);
       const pieces: Piece[] = [];
-      const sql = this.run(state, (session) => session.render(template!.body, file, undefined, {}, pieces));
+      const vars = opts.vars ? Object.fromEntries(Object.entries(opts.vars).map(([k, v]) => [k, fromPlain(v)])) : {};
+      const sql = this.run(state, (session) => session.render(template!.body, file, undefined, vars, pieces));
       return { sql, map: new SegmentMap(pieces, template.spans, text.length, sql.length), configs: state.configs, diagnostics: [] };
     } catch (err) {
       if (err instanceof QueryNeeded) throw err;

@@ -3,7 +3,7 @@
 // Rendering stays synchronous: a query whose result the render does not have yet stops it with
 // QueryNeeded; the caller runs the query and renders again with the result (compile/execute.ts).
 // Without a warehouse (the editor, dbt's parse phase) `execute` is false and nothing is queried.
-import { ident, literal } from '../engine/sql.js';
+import { literal, relation } from '../engine/sql.js';
 import { Column, Table, type Fetched } from './agate.js';
 import { Callable, ControlSignal, isJinjaObject, newDict, str, tuple, type JinjaObject } from './jinja/values.js';
 import { Relation } from './relation.js';
@@ -65,7 +65,7 @@ function relationParts(value: unknown, schema: string): { schema: string; identi
 }
 
 export function quotedRelation(schema: string, identifier: string): Relation {
-  return new Relation(schema, identifier, `${ident(schema)}.${ident(identifier)}`);
+  return Relation.of(relation(schema, identifier));
 }
 
 /**

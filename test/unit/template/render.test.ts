@@ -125,3 +125,8 @@ test("dbt's own cross-database macros resolve unqualified too, as in dbt (last_d
   assert.deepEqual(r.diagnostics, []);
   assert.equal(r.sql, "cast(date_trunc('quarter', d) + interval 3 month - interval 1 day as date) | array_to_string(list_slice(list(x order by x), 1, 2), ', ')");
 });
+
+test('a render can be given more names (on-run-end hooks get results and schemas)', () => {
+  const r = render('{% for s in schemas %}{{ s }};{% endfor %}{{ results[0].status }}', { vars: { schemas: ['main', 'marts'], results: [{ status: 'success' }] } });
+  assert.equal(r.sql, 'main;marts;success');
+});
