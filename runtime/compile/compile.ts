@@ -25,6 +25,8 @@ export interface CompileOptions {
   fixtures?: { ref(name: string): string | undefined; source(source: string, table: string): string | undefined; self?: string };
   /** The renderer to use instead of the project's (a unit test's, with its var and env_var overrides). */
   renderer?: Renderer;
+  /** Macros whose calls give these values instead of running (a unit test's `overrides: macros:`). */
+  macroOverrides?: Record<string, unknown>;
 }
 
 interface Ctx {
@@ -133,6 +135,7 @@ function renderOptions(ctx: Ctx, node: ModelNode | TestNode, deps: string[], isI
     model: { name: nodeName(node), unique_id: node.id, config: node.kind === 'model' ? node.config : {}, original_file_path: node.file },
     query: ctx.opts.query,
     fullRefresh: ctx.opts.fullRefresh,
+    macroOverrides: ctx.opts.macroOverrides,
     graph: () => dbtGraph(project),
   };
 }

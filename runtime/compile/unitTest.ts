@@ -63,10 +63,8 @@ export function compileUnitTest(project: Project, graph: Graph, test: TestNode, 
     const body = unread ? `select * from read_csv(${quoteLiteral(`${project.root}/${project.config.testPaths[0] ?? 'tests'}/fixtures/${g.fixture}.csv`)}, header = true)` : fixtureSql(g, `'${name}'`, known, opts.readFixture, fail);
     if (body !== undefined) ctes.push(`${cte} as (\n${body}\n)`);
   }
-  const ignored = Object.keys(spec.overrides.macros).filter((m) => m !== 'is_incremental');
-  if (ignored.length) diagnostics.push({ file: spec.location.file, range: spec.location.range, severity: 'warning', message: `Unit test '${spec.name}': macro overrides other than is_incremental are not applied yet (${ignored.join(', ')})`, code: 'unit-test-override' });
   const fixtures = { ref: (n: string) => refs.get(n), source: (s: string, t: string) => sources.get(`${s}.${t}`), self };
-  const compiled = compileNode(project, graph, model.id, { ...opts, isIncremental: spec.overrides.macros.is_incremental === true, fixtures, renderer: unitRenderer(project, spec) });
+  const compiled = compileNode(project, graph, model.id, { ...opts, isIncremental: spec.overrides.macros.is_incremental === true, macroOverrides: spec.overrides.macros, fixtures, renderer: unitRenderer(project, spec) });
   const injected = injectCtes(compiled.sql, compiled.map, ctes, spec.location.range);
   return { compiled: { id: test.id, sql: injected.sql, map: injected.map, diagnostics: [...diagnostics, ...compiled.diagnostics] } };
 }

@@ -29,6 +29,8 @@ export interface RenderOptions {
   fullRefresh?: boolean;
   /** More names for this render only (on-run-end's `results` and `schemas`). */
   vars?: Record<string, unknown>;
+  /** Macros whose calls give these values instead of running (a unit test's `overrides: macros:`). */
+  macroOverrides?: Record<string, unknown>;
 }
 
 /** What one render collects. */

@@ -156,6 +156,11 @@ export class Renderer {
   }
 
   private lookup(name: string, pkg: string | undefined): unknown {
+    const overrides = this.state?.opts.macroOverrides;
+    if (overrides && Object.prototype.hasOwnProperty.call(overrides, name)) {
+      const value = fromPlain(overrides[name]);
+      return new Callable(name, () => value);
+    }
     return this.macros.lookup(name, pkg) ?? this.context(name);
   }
 

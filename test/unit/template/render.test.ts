@@ -130,3 +130,9 @@ test('a render can be given more names (on-run-end hooks get results and schemas
   const r = render('{% for s in schemas %}{{ s }};{% endfor %}{{ results[0].status }}', { vars: { schemas: ['main', 'marts'], results: [{ status: 'success' }] } });
   assert.equal(r.sql, 'main;marts;success');
 });
+
+test("macro overrides (a unit test's overrides: macros:) answer before the project's macros and dbt's context", () => {
+  const r = render("{{ cents('x') }} {{ is_incremental() }} {{ current_ts() }}", { macroOverrides: { cents: 'overridden', is_incremental: true, current_ts: "'2026-01-01'" } });
+  assert.deepEqual(r.diagnostics, []);
+  assert.equal(r.sql, "overridden True '2026-01-01'");
+});
