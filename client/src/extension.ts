@@ -138,6 +138,8 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     command('medallion.showLineage', showLineage),
     trustedCommand('medallion.ingestFiles', ingestFiles),
+    // Python models run with the server's MEDALLION_PYTHON, set from the setting when the server starts.
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('medallion.python') && void languageClient.restart()),
     command('medallion.restartServer', async () => {
       output.info('restarting the language server');
       await languageClient.restart();

@@ -6,9 +6,11 @@ import type { InitializationOptions } from '../../server/src/lsp/protocol.js';
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
+  // Read at every (re)start: the setting medallion.python is the server's MEDALLION_PYTHON (the Python that runs Python models).
+  const options = { get env(): NodeJS.ProcessEnv { return serverEnv(); } };
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc, options },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'], get env(): NodeJS.ProcessEnv { return serverEnv(); } } },
   };
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.{sql,yml,yaml,csv}');
   context.subscriptions.push(watcher);
@@ -30,4 +32,9 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     outputChannel: output,
   };
   return new LanguageClient('medallion', 'Medallion Language Server', serverOptions, clientOptions);
+}
+
+function serverEnv(): NodeJS.ProcessEnv {
+  const python = vscode.workspace.getConfiguration('medallion').get<string>('python', '').trim();
+  return python ? { ...process.env, MEDALLION_PYTHON: python } : { ...process.env };
 }

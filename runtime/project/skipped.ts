@@ -1,6 +1,6 @@
-// Nodes Medallion loads, lists and resolves but does not run yet — Python models, models with a
-// materialization it does not implement, installed packages' own models — marked with the reason a
-// run reports them skipped, and one load warning naming each. Pure; never throws.
+// Nodes Medallion loads, lists and resolves but does not run as SQL — models with a materialization
+// it does not implement and installed packages' own models, skipped by a run with the reason and named
+// once in a load warning; Python models, which only a run with a Python may run. Pure; never throws.
 import { didYouMean, MATERIALIZATIONS, suggest } from './config.js';
 import { packageModelOf } from './packages.js';
 import type { Diagnostic, ModelNode, Project, Range } from './types.js';
@@ -20,7 +20,9 @@ export function markSkipped(project: Project, report: (d: Diagnostic) => void): 
       model.package = pkg;
       model.skip = `Medallion does not build the models of installed packages (package '${pkg}')`;
     } else if (model.language === 'python') {
-      model.skip = 'Python models are not supported yet';
+      // Not SQL: nothing renders or binds it. The runner runs it when it finds a Python with duckdb (run/pythonModel.ts).
+      model.skip = 'a Python model';
+      continue;
     } else if (custom !== undefined) {
       model.skip = `materialization '${custom}' is not supported yet`;
       const s = defined.has(custom) ? undefined : suggest(custom, MATERIALIZATIONS);

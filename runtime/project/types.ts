@@ -407,6 +407,8 @@ export interface ProjectConfig {
   dispatch: DispatchConfig[];
   /** The --vars of this invocation (dbt_project.yml's own Jinja sees only these). */
   cliVars?: Record<string, unknown>;
+  /** pipeline.yml `python:`: the interpreter for Python models (MEDALLION_PYTHON wins; default python3 on PATH). */
+  python?: string;
   /** Budgets of one template render (pipeline.yml `render:`, MEDALLION_RENDER_* environment variables). */
   renderLimits?: { timeoutMs?: number; maxOutput?: number };
   /** Where run artifacts go (`target-path`, default 'target'; may be absolute) and logs (`log-path`, default 'logs'). */

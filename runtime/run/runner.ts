@@ -19,6 +19,7 @@ import { applyDefer } from './defer.js';
 import { externalTarget } from './externalModel.js';
 import { missingExternalSource } from './externalSources.js';
 import { defaultHooks } from './hooks.js';
+import { runPythonModel } from './pythonModel.js';
 import { runSnapshotNode } from './snapshot.js';
 import { HookError, runEndContext, runOperations, withHooks } from './sqlHooks.js';
 import { isIncrementalRun, materialize, ModelError } from './materialize.js';
@@ -360,6 +361,7 @@ async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: GraphNo
     case 'source':
       return { ...head, ...(await runSource(ctx, node)) };
     case 'model':
+      if (node.language === 'python' && !node.package) return { ...head, ...(await runPythonModel(ctx, node)) };
       if (node.skip) return { ...head, status: 'skipped', message: node.skip };
       if (node.snapshot) return { ...head, ...(await runSnapshotNode(ctx, node)) };
       return { ...head, ...(await runModel(ctx, node)) };

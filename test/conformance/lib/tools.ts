@@ -58,7 +58,8 @@ export async function build(spec: Spec, step: Step, ws: Workspace, dbt: string):
   const { code, output } =
     ws.tool === 'dbt'
       ? await run(dbt, ['build', '--project-dir', ws.project, '--profiles-dir', ws.profiles, '--no-partial-parse', ...args], { ...env, ...DBT_ENV }, ws.project)
-      : await run(process.execPath, [MEDALLION, 'build', '--project', ws.project, ...args], { ...env, DBT_PROFILES_DIR: ws.profiles }, ws.project);
+      : // Python models run with dbt's own Python (the venv's, which has duckdb), as dbt runs them.
+        await run(process.execPath, [MEDALLION, 'build', '--project', ws.project, ...args], { ...env, DBT_PROFILES_DIR: ws.profiles, MEDALLION_PYTHON: path.join(path.dirname(dbt), 'python') }, ws.project);
   return { tool: ws.tool, code, output, runResults: existsSync(results) ? JSON.parse(readFileSync(results, 'utf8')) : undefined };
 }
 

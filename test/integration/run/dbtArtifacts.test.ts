@@ -85,11 +85,15 @@ test('build: skipped nodes with reasons, exit 0, and dbt-schema run_results.json
   const stdout: string[] = [];
   const stderr: string[] = [];
   const io: Io = { cwd: p.root, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
+  // No Python for the Python model here (pythonModels.test.ts runs them).
+  const saved = process.env.MEDALLION_PYTHON;
+  process.env.MEDALLION_PYTHON = '/nonexistent/python3';
+  t.after(() => (saved === undefined ? delete process.env.MEDALLION_PYTHON : (process.env.MEDALLION_PYTHON = saved)));
   const code = await runCommand('build', { project: p.root }, io);
   assert.equal(code, 0, [...stdout, ...stderr].join('\n'));
-  // The load warns once per skipped node.
-  assert.equal(stderr.filter((l) => /will be skipped/.test(l)).length, 3, stderr.join('\n'));
-  assert.match(stdout.join('\n'), /SKIP +model scored · Python models are not supported yet/);
+  // The load warns once per node it will skip (a Python model's fate is the run's).
+  assert.equal(stderr.filter((l) => /will be skipped/.test(l)).length, 2, stderr.join('\n'));
+  assert.match(stdout.join('\n'), /SKIP +model scored · no Python 3 with the duckdb package to run Python models/);
   assert.match(stdout.join('\n'), /SKIP +model after_cube · skipped: upstream model\.cubed was skipped/);
 
   const results = JSON.parse(readFileSync(path.join(p.root, 'target/run_results.json'), 'utf8'));
@@ -99,7 +103,7 @@ test('build: skipped nodes with reasons, exit 0, and dbt-schema run_results.json
     'seed.shop.prices': 'success',
     'model.shop.orders': 'success',
     'model.shop.totals': 'success',
-    'model.shop.scored': 'skipped: Python models are not supported yet',
+    'model.shop.scored': 'skipped: no Python 3 with the duckdb package to run Python models (/nonexistent/python3 from MEDALLION_PYTHON: not found); set MEDALLION_PYTHON, pipeline.yml python: or the setting medallion.python',
     'model.shop.cubed': "skipped: materialization 'cube' is not supported yet",
     'model.shop.after_cube': 'skipped: skipped: upstream model.cubed was skipped',
     'model.audit.audit_log': "skipped: Medallion does not build the models of installed packages (package 'audit')",

@@ -42,13 +42,13 @@ sources:
     tables: [{ name: events }]
 `;
 
-test('a Python model, custom materializations and a package model load as skipped nodes, each named once in a warning', async () => {
+test('a Python model (not SQL), custom materializations and a package model load as skipped nodes, the last two named once in a warning', async () => {
   const { f, project } = await load(PROJECT);
   assert.deepEqual(describeAll(f, project.diagnostics.filter((d) => d.severity === 'error')), []);
   const skipped = Object.fromEntries([...project.models.values()].filter((m) => m.skip).map((m) => [m.name, m.skip]));
   assert.deepEqual(skipped, {
     audit_log: "Medallion does not build the models of installed packages (package 'audit')",
-    scored: 'Python models are not supported yet',
+    scored: 'a Python model',
     cubed: "materialization 'cube' is not supported yet",
     typo: "materialization 'tabel' is not supported yet",
   });
@@ -57,7 +57,6 @@ test('a Python model, custom materializations and a package model load as skippe
   assert.deepEqual(describeAll(f, project.diagnostics.filter((d) => d.code === 'skipped-node')).sort(), [
     `dbt_packages/audit/models/audit_log.sql: "": Model 'audit_log' will be skipped: Medallion does not build the models of installed packages (package 'audit')`,
     `models/cubed.sql: "": Model 'cubed' will be skipped: materialization 'cube' is not supported yet`,
-    `models/scored.py: "": Model 'scored' will be skipped: Python models are not supported yet`,
     `models/typo.sql: "": Model 'typo' will be skipped: materialization 'tabel' is not supported yet`,
   ]);
   // A near-miss of a built-in name warns with "did you mean" on the value; one a macro defines does not.
