@@ -25,8 +25,8 @@ const ENV_VAR = /\benv_var\(\s*['"]([^'"]+)['"]/g;
 const READS_GRAPH = /\bgraph\b/;
 
 export class WarmStart {
-  /** Results restored from the cache, kept while the binder still shows them. */
-  private readonly restored = new Map<string, CachedBinding>();
+  /** The entries last restored or saved: kept at the next save while their fingerprints still hold. */
+  private known: CachedBindings = new Map();
   private savedGeneration = -1;
 
   constructor(private readonly ws: Workspace, private readonly store: BindingStore) {}
@@ -52,18 +52,18 @@ export class WarmStart {
         this.ws.binder.restore(id, entry.result);
         // A model already bound against the current files keeps its own result.
         if (this.ws.binder.result(id) !== entry.result) continue;
-        this.restored.set(id, entry);
+        this.known.set(id, entry);
         for (const d of entry.result.diagnostics) files.add(d.file);
       }
     }
     this.savedGeneration = this.ws.binder.generation;
-    return { restored: this.restored.size, dropped, files: [...files] };
+    return { restored: this.known.size, dropped, files: [...files] };
   }
 
   /**
    * Saves the results known to match the current files: bound in this session and still fresh, or
-   * restored and still shown with the same fingerprint. Returns how many, or undefined when nothing
-   * was bound since the last save.
+   * restored or saved before with the same fingerprint now (a pass half done keeps the rest). Returns
+   * how many, or undefined when nothing was bound since the last save.
    */
   save(): number | undefined {
     const binder = this.ws.binder;
@@ -75,12 +75,9 @@ export class WarmStart {
       const fingerprint = prints.of(id);
       if (fingerprint !== undefined) out.set(id, { fingerprint, result });
     }
-    for (const [id, entry] of this.restored) {
-      // Bound again since: the binder's own result replaced it.
-      if (binder.result(id) !== entry.result) this.restored.delete(id);
-      else if (!out.has(id) && prints.of(id) === entry.fingerprint) out.set(id, entry);
-    }
+    for (const [id, entry] of this.known) if (!out.has(id) && prints.of(id) === entry.fingerprint) out.set(id, entry);
     this.store.saveBindings(out);
+    this.known = out;
     this.savedGeneration = generation;
     return out.size;
   }

@@ -17,6 +17,8 @@ export class DiagnosticsPublisher {
   private readonly published = new Map<string, string>();
   private readonly debouncer: Debouncer;
   private disposed = false;
+  /** Calls of background() not returned yet; only the one running the pass stays long. */
+  private passes = 0;
 
   constructor(
     private readonly connection: lsp.Connection,
@@ -38,16 +40,22 @@ export class DiagnosticsPublisher {
     void this.refresh(undefined);
   }
 
+  /** True while a background pass runs. */
+  get binding(): boolean {
+    return this.passes > 0;
+  }
+
   /** Binds whatever is not up to date in the background (a running pass picks up the new work). */
   private background(): void {
     const started = performance.now();
+    this.passes++;
     void bindAll(this.ws, (files) => {
       if (!this.disposed) for (const file of files) this.sendMerged(file);
     }).then((checked) => {
       if (!checked || this.disposed) return;
       this.log(`background binding done: ${checked} models checked in ${Math.round(performance.now() - started)} ms`);
       this.onSettled();
-    }).catch((err) => this.log(`background binding failed: ${String(err)}`));
+    }).catch((err) => this.log(`background binding failed: ${String(err)}`)).finally(() => this.passes--);
   }
 
   /** Publishes files whose bound diagnostics came from elsewhere (the index cache). */

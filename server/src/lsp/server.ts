@@ -119,8 +119,9 @@ export function startServer(connection: lsp.Connection): void {
   /** Once the project is fully indexed: the last session's bound results that still hold. */
   function restoreBindings(): string[] {
     if (!warm || !workspace || workspace.indexing) return [];
+    const started = performance.now();
     const { restored, dropped, files } = warm.restore();
-    log(`index cache: ${restored} bound models restored, ${dropped} dropped (changed or reading a changed model)`);
+    log(`index cache: ${restored} bound models restored, ${dropped} dropped (changed or reading a changed model) in ${Math.round(performance.now() - started)} ms`);
     return files;
   }
 
@@ -157,7 +158,10 @@ export function startServer(connection: lsp.Connection): void {
       warm = cache && new WarmStart(workspace, cache);
       publisher = new DiagnosticsPublisher(connection, workspace, docs, paths!, documents, log, () => {
         clearTimeout(saveTimer);
-        saveTimer = setTimeout(saveBindings, BINDINGS_SAVE_DELAY_MS).unref();
+        // A pass started meanwhile saves when it ends.
+        saveTimer = setTimeout(() => {
+          if (!publisher?.binding) saveBindings();
+        }, BINDINGS_SAVE_DELAY_MS).unref();
       });
       log(`indexed ${workspace.snapshot().project.models.size} models in ${Math.round(performance.now() - started)} ms`);
       // Restored before requests are answered, so the first hovers are typed.
