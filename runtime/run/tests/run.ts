@@ -10,6 +10,7 @@ import type { NodeContext, NodeOutcome, RunGraph } from '../types.js';
 import { genericTestSql, isBuiltinTest } from '../../compile/tests.js';
 import { storedAs, storeFailures } from './audit.js';
 import { failureCountSql, thresholdsOf } from './sql.js';
+import { runUnitTestNode } from '../unitTest.js';
 
 export type TestStatus = 'pass' | 'fail' | 'warn' | 'error';
 
@@ -79,6 +80,7 @@ export async function runTest(session: EngineSession, project: Project, graph: R
 
 /** runTest as the runner's `runTest` hook: pass → success, rows = failing rows, sample rows in details. */
 export async function runTestNode(ctx: NodeContext, test: TestNode): Promise<NodeOutcome> {
+  if (test.unit) return runUnitTestNode(ctx, test);
   const r = await runTest(ctx.db, ctx.project, ctx.graph, test.id, ctx.compile);
   const as = r.status === 'error' || r.sql === undefined ? undefined : storedAs(r.config ?? {});
   const stored = as ? await storeFailures(ctx.db, ctx.project, test, r.sql!, as).catch((e: unknown) => new Error(e instanceof Error ? e.message : String(e))) : undefined;
