@@ -99,10 +99,11 @@ describe('the shop (a dbt-duckdb project) under medallion build', () => {
 
   it('builds unmodified with every test passing', async () => {
     assert.equal(build.code, 0, `build failed:\n${build.stdout}\n${build.stderr}`);
-    const results = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { results: Array<{ id: string; kind: string; status: string }> };
-    const count = (kind: string): number => results.results.filter((r) => r.kind === kind).length;
+    // dbt's run_results.json (v6): unique ids `<type>.<project>.<name>`, tests pass, other nodes succeed.
+    const results = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')) as { results: Array<{ unique_id: string; status: string }> };
+    const count = (kind: string): number => results.results.filter((r) => r.unique_id.startsWith(`${kind}.`)).length;
     assert.deepEqual({ seeds: count('seed'), models: count('model'), tests: count('test') }, { seeds: 3, models: 5, tests: 18 });
-    assert.deepEqual(results.results.filter((r) => r.status !== 'success'), []);
+    assert.deepEqual(results.results.filter((r) => r.status !== (r.unique_id.startsWith('test.') ? 'pass' : 'success')), []);
     warehouse = await openWarehouse(path.join(dir, 'warehouse.duckdb'), { readOnly: true });
   });
 
