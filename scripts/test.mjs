@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The test command. With no argument: type check, lint, install the test tools (MinIO, Chromium,
-// code-server; each installer is idempotent and cached under .tools/), then every suite.
+// code-server, Trino; each installer is idempotent and cached under .tools/), then every suite.
 // With suite names (unit, hardening, lsp, integration, conformance, e2e) it runs just those, installing only what they need.
 // The conformance suite installs its pinned dbt-core + dbt-duckdb from PyPI into .bench/dbt-venv on first use.
 // Tests run on node's own test runner, TypeScript through tsx.
@@ -39,6 +39,8 @@ if (all) {
 }
 step('build', process.execPath, ['scripts/build.mjs']);
 if (suites.includes('integration')) step('install MinIO', 'bash', ['scripts/install-minio.sh']);
+// The Trino suite (test/integration/trino) starts a coordinator and a worker from this install (Java 24+ found by the suite).
+if (suites.includes('integration')) step('install Trino', 'bash', ['scripts/install-trino.sh']);
 if (suites.includes('e2e')) step('install code-server and Chromium', 'bash', ['scripts/install-code-server.sh']);
 // Packaged here, once: the e2e files run in parallel and would each package a stale .vsix at the same time.
 if (suites.includes('e2e')) step('package the extension', 'npm', ['run', 'package']);

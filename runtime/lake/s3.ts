@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
@@ -92,21 +93,53 @@ export class S3Lake implements Lake {
   }
 
   async publishDirectory(dir: string, prefix: string): Promise<void> {
-    const published = prefix.replace(/^\/+|\/+$/g, '');
     const files = await listFiles(dir);
+    const upload = async (versionKey: string): Promise<string[]> => {
+      await forEachLimit(files, 4, (file) => this.upload(path.join(dir, file), versionKey + file));
+      return files;
+    };
+    await this.publishVersion(prefix, upload, (err, published) => this.error(err, `publishing ${published}`));
+  }
+
+  /**
+   * Publishes what an engine writes into the lake itself (Trino): `write` gets the s3:// URL of a fresh
+   * version folder of `prefix`. Its files then get a .parquet name (readers look for one) and the
+   * pointer switches to it; a failing `write` leaves the previous version current and throws its error.
+   */
+  async publishWritten(prefix: string, write: (url: string) => Promise<void>): Promise<void> {
+    const adopt = async (versionKey: string): Promise<string[]> => {
+      await write(`s3://${this.options.bucket}/${this.physical(versionKey)}`);
+      const files: string[] = [];
+      await forEachLimit(await this.rawList(versionKey), 4, async ({ key }) => {
+        const named = key.endsWith('.parquet') ? key : `${key}.parquet`;
+        if (named !== key) {
+          const source = encodeURIComponent(`${this.options.bucket}/${this.physical(key)}`).replace(/%2F/g, '/');
+          await this.send(`naming ${key}`, (s3) => s3.send(new CopyObjectCommand({ Bucket: this.options.bucket, CopySource: source, Key: this.physical(named) })));
+          await this.deleteKeys([key]);
+        }
+        files.push(named.slice(versionKey.length));
+      });
+      return files.sort();
+    };
+    await this.publishVersion(prefix, adopt, (err) => err);
+  }
+
+  /**
+   * Fills a new version folder of `prefix`, then switches the pointer to it and retires every older
+   * version (best effort: readers only follow the pointer, and the next publish retries the clean-up).
+   */
+  private async publishVersion(prefix: string, fill: (versionKey: string) => Promise<string[]>, failure: (err: unknown, published: string) => unknown): Promise<void> {
+    const published = prefix.replace(/^\/+|\/+$/g, '');
     const version = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const versionKey = `${published}/${VERSIONS}/${version}/`;
     try {
-      await forEachLimit(files, 4, (file) => this.upload(path.join(dir, file), versionKey + file));
-      const pointer: Pointer = { version, files, publishedAt: new Date().toISOString() };
+      const pointer: Pointer = { version, files: await fill(versionKey), publishedAt: new Date().toISOString() };
       await this.put(`${published}/${POINTER}`, JSON.stringify(pointer, null, 2));
     } catch (err) {
-      // The pointer still names the previous version; drop what was uploaded if the store lets us.
+      // The pointer still names the previous version; drop what was written if the store lets us.
       await this.deletePrefix(versionKey).catch(() => undefined);
-      throw this.error(err, `publishing ${published}`);
+      throw failure(err, published);
     }
-    // Retire every older version (and files put there directly). Best effort: readers only follow the
-    // pointer, and the next publish retries the clean-up.
     const stale = (await this.rawList(`${published}/`).catch(() => []))
       .map((o) => o.key)
       .filter((key) => key !== `${published}/${POINTER}` && !key.startsWith(versionKey));

@@ -8,6 +8,7 @@ import type { FileSystem } from './fs.js';
 import type { Diagnostic, ProjectConfig } from './types.js';
 import { isObject } from './config.js';
 import { readDuckdbProfile } from './duckdbProfile.js';
+import { readTrinoTarget } from './targets.js';
 import { checkPathLinks, checkPathText } from './paths.js';
 import { nodeAt, parseYaml, rangeOf, toJs } from './yamlDoc.js';
 
@@ -27,7 +28,7 @@ export interface ProfileRead {
   file?: string;
 }
 
-export type ProfileSettings = Partial<Pick<ProjectConfig, 'warehouse' | 'threads' | 'target' | 'duckdb'>>;
+export type ProfileSettings = Partial<Pick<ProjectConfig, 'warehouse' | 'threads' | 'target' | 'duckdb' | 'trino'>>;
 
 /** What the profile's duckdb target sets (warehouse, threads, target); warnings say what was not usable. */
 export async function readDbtProfile(fs: FileSystem, root: string, config: ProjectConfig, profile: string, where: ProfileEnv): Promise<ProfileRead> {
@@ -56,6 +57,7 @@ export async function readDbtProfile(fs: FileSystem, root: string, config: Proje
       return problem(`Profile '${profile}' in ${file} has no output '${targetName}' (its targets: ${available}); using ${config.warehouse}`, 'warning', file);
     }
     const type = withEnv(output.type, where.env);
+    if (type === 'trino') return trinoOutput(config, profile, targetName, withEnvDeep(output, where.env), file);
     if (type !== 'duckdb') return problem(`Profile '${profile}' target '${targetName}' is of type '${String(type)}'; Medallion runs on DuckDB and uses ${config.warehouse}`, 'warning', file);
     const settings: ProfileSettings = {};
     const path = withEnv(output.path, where.env);
@@ -80,6 +82,18 @@ export async function readDbtProfile(fs: FileSystem, root: string, config: Proje
   }
   if (where.profilesDir !== undefined) return problem(`No profiles.yml in ${where.profilesDir} (--profiles-dir)`, 'error');
   return { settings: {}, diagnostics: [] };
+}
+
+/** A dbt-trino output: the run goes to that cluster; its lake is still the project's (pipeline.yml or dbt_project.yml vars). */
+function trinoOutput(config: ProjectConfig, profile: string, targetName: string, output: Record<string, unknown>, file: string): ProfileRead {
+  const read = readTrinoTarget(output, config.target.schema);
+  if (!read.value) {
+    return { settings: {}, diagnostics: [{ file: config.file, range: { start: 0, end: 0 }, severity: 'error', message: `Profile '${profile}' target '${targetName}' (type trino) in ${file}: ${read.problems.join('; ')}`, code: 'dbt-profile' }], file };
+  }
+  const threads = Number(output.threads);
+  const settings: ProfileSettings = { trino: read.value, target: { name: targetName, type: 'trino', schema: read.value.schema, threads: Number.isInteger(threads) && threads > 0 ? threads : config.threads } };
+  if (Number.isInteger(threads) && threads > 0) settings.threads = threads;
+  return { settings, diagnostics: [], file };
 }
 
 /** A profile value with dbt's `{{ env_var('X', 'default') }}` resolved; other Jinja is left as it is. */

@@ -83,6 +83,7 @@ export function parsePipelineConfig(file: string, text: string): Result<ParsedCo
   if (typeof value.threads === 'number' && value.threads >= 1) config.threads = Math.floor(value.threads);
   if (typeof value.python === 'string' && value.python.trim() !== '') config.python = value.python.trim();
   if (isObject(value.vars)) config.vars = value.vars;
+  if (isObject(value.targets)) config.targets = value.targets;
   if (Array.isArray(value.layers)) config.layers = asList(value.layers);
   if (isObject(value.render)) config.renderLimits = renderLimits(value.render.timeout_seconds, value.render.max_output_mb);
   readPaths(config, value);

@@ -418,6 +418,23 @@ export interface ProjectConfig {
   cleanTargets: string[];
   /** dbt-duckdb's connection settings from the profile (attach, settings, extensions, external_root). */
   duckdb?: DuckdbProfile;
+  /** Set when the target runs on Trino (a pipeline.yml target with `engine: trino`, a dbt output of `type: trino`). */
+  trino?: TrinoTarget;
+  /** pipeline.yml `targets:` as written: the named outputs `--target` chooses from (targets.ts reads them). */
+  targets?: Record<string, unknown>;
+}
+
+/** A Trino target: dbt-trino's profile fields, plus where a local cluster (`medallion engine up`) listens. */
+export interface TrinoTarget {
+  host: string;
+  port: number;
+  user: string;
+  catalog: string;
+  schema: string;
+  httpScheme: 'http' | 'https';
+  /** The environment variable holding the password (never the password itself). */
+  passwordEnv?: string;
+  sessionProperties: Record<string, string>;
 }
 
 /** A dbt-duckdb output's connection settings; paths are as written (relative ones to the project). */

@@ -3,9 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { EngineSession } from '../engine/adapter.js';
+import type { EngineAdapter, EngineSession } from '../engine/adapter.js';
 import { ident, splitRelation } from '../engine/sql.js';
-import { openWarehouse, WarehouseLockedError, type Warehouse } from '../engine/duckdb.js';
+import { openWarehouse, WarehouseLockedError } from '../engine/duckdb.js';
+import { connectionOf, openTrino } from '../engine/trino.js';
 import { profileSetup } from '../engine/profileSetup.js';
 import { compileExecuting, fetchOn } from '../compile/execute.js';
 import { walk } from '../graph/select.js';
@@ -13,7 +14,7 @@ import { reclaimScratch, scratchName } from '../lake/leftovers.js';
 import { openLake } from '../lake/open.js';
 import { mkdirInside } from '../lake/within.js';
 import type { CompiledNode, ModelNode, Project, Range, SourceTable } from '../project/types.js';
-import { ensureLoadState, loadSource, SourceError } from './bronze.js';
+import { SourceError } from './bronze.js';
 import { writeCatalog } from './catalog.js';
 import { applyDefer } from './defer.js';
 import { externalTarget } from './externalModel.js';
@@ -22,7 +23,8 @@ import { defaultHooks } from './hooks.js';
 import { runPythonModel } from './pythonModel.js';
 import { runSnapshotNode } from './snapshot.js';
 import { HookError, runEndContext, runOperations, withHooks } from './sqlHooks.js';
-import { isIncrementalRun, materialize, ModelError } from './materialize.js';
+import { ModelError } from './materialize.js';
+import { runSteps, type RunSteps } from './engines.js';
 import { writeManifest } from './manifest.js';
 import { dbtRunResults, saveRunResults, type NodeFacts } from './results.js';
 import type { GraphNode, NodeContext, NodeError, NodeOutcome, NodeResult, RunEvent, RunGraph, RunHooks, RunOptions, RunResults } from './types.js';
@@ -80,12 +82,13 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
     }
   }
   const warehouseFile = path.resolve(project.root, options.warehouse ?? project.config.warehouse);
-  let warehouse: Warehouse;
+  let warehouse: EngineAdapter;
+  const trino = project.config.trino;
   try {
     const setup = profileSetup(project.root, project.config.duckdb);
-    warehouse = await openWarehouse(warehouseFile, { confineTo: [...sqlDirectories(project), ...setup.directories], setup });
+    warehouse = trino ? await openTrino(connectionOf(trino)) : await openWarehouse(warehouseFile, { confineTo: [...sqlDirectories(project), ...setup.directories], setup });
   } catch (err) {
-    const message = err instanceof WarehouseLockedError ? err.message : `Could not open the warehouse ${warehouseFile}: ${(err as Error).message}`;
+    const message = err instanceof WarehouseLockedError || trino ? (err as Error).message : `Could not open the warehouse ${warehouseFile}: ${(err as Error).message}`;
     return finish([], [{ file: project.config.file, message }], false);
   }
   // Scratch lives in the project, named by this process, so a later run reclaims it if this one is killed.
@@ -106,7 +109,8 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
       if (defer.errors.length) return await finish([], defer.errors.map((message) => ({ file: project.config.file, message })), false);
       ({ project: runProject, deferred } = defer);
     }
-    await prepareSchemas(warehouse, graph, order);
+    const steps = runSteps(warehouse.engine);
+    await prepareSchemas(warehouse, graph, order, steps);
     const threads = Math.max(1, Math.floor(options.threads ?? project.config.threads ?? 4));
     const sessions: EngineSession[] = [warehouse];
     for (let i = 1; i < Math.min(threads, order.length); i++) sessions.push(await warehouse.session());
@@ -121,9 +125,9 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
     const start = await runOperations(warehouse, runProject, 'start', {});
     const results = start.some((r) => r.status === 'error')
       ? order.map((id): NodeResult => ({ id, kind: graph.nodes.get(id)!.kind, name: nameOf(graph.nodes.get(id)!), status: 'skipped', ms: 0, message: 'skipped: an on-run-start hook failed' }))
-      : await execute(order, parents, graph, sessions, options, emit, facts, (db, node) => runNode({ ...base, db, compile: compileOn(db) }, hooks, node));
+      : await execute(order, parents, graph, sessions, options, emit, facts, (db, node) => runNode({ ...base, db, compile: compileOn(db) }, hooks, node, steps));
     const end = await runOperations(warehouse, runProject, 'end', runEndContext(results, builtSchemas(graph, order)));
-    if (options.writeResults !== false) await writeCatalog(warehouse, project, graph);
+    if (options.writeResults !== false && steps.catalog) await writeCatalog(warehouse, project, graph);
     return await finish([...start, ...results, ...end], [], true);
   } finally {
     warehouse.close();
@@ -233,14 +237,14 @@ function builtSchemas(graph: RunGraph, order: string[]): string[] {
 }
 
 /** Creates every schema the run writes to before nodes run in parallel (concurrent creates would conflict). */
-async function prepareSchemas(db: EngineSession, graph: RunGraph, order: string[]): Promise<void> {
+async function prepareSchemas(db: EngineSession, graph: RunGraph, order: string[], steps: RunSteps): Promise<void> {
   const schemas = new Set<string>();
   for (const id of order) {
     const node = graph.nodes.get(id);
     if (node && node.kind !== 'test' && !(node.kind === 'model' && node.skip)) schemas.add(splitRelation(node.relation).schema);
   }
   for (const schema of schemas) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
-  await ensureLoadState(db);
+  await steps.prepare(db);
 }
 
 type Work = (db: EngineSession, node: GraphNode) => Promise<Omit<NodeResult, 'ms'>>;
@@ -355,16 +359,16 @@ function guard(session: EngineSession, stopping: () => boolean): EngineSession {
   };
 }
 
-async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: GraphNode): Promise<Omit<NodeResult, 'ms'>> {
+async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: GraphNode, steps: RunSteps): Promise<Omit<NodeResult, 'ms'>> {
   const head = { id: node.id, kind: node.kind, name: nameOf(node) } as const;
   switch (node.kind) {
     case 'source':
-      return { ...head, ...(await runSource(ctx, node)) };
+      return { ...head, ...(await runSource(ctx, node, steps)) };
     case 'model':
       if (node.language === 'python' && !node.package) return { ...head, ...(await runPythonModel(ctx, node)) };
       if (node.skip) return { ...head, status: 'skipped', message: node.skip };
       if (node.snapshot) return { ...head, ...(await runSnapshotNode(ctx, node)) };
-      return { ...head, ...(await runModel(ctx, node)) };
+      return { ...head, ...(await runModel(ctx, node, steps)) };
     case 'seed': {
       const { runSeed } = hooks;
       if (!runSeed) return { ...head, status: 'skipped', message: 'seeds are not available yet' };
@@ -376,8 +380,8 @@ async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: GraphNo
   }
 }
 
-async function runSource(ctx: NodeContext, source: SourceTable): Promise<NodeOutcome> {
-  const load = await loadSource(ctx.db, ctx.lake, source, { runId: ctx.runId, tempDir: ctx.tempDir, force: ctx.fullRefresh }).catch((err: unknown) => {
+async function runSource(ctx: NodeContext, source: SourceTable, steps: RunSteps): Promise<NodeOutcome> {
+  const load = await steps.loadSource(ctx, source).catch((err: unknown) => {
     if (err instanceof SourceError) return { status: 'error' as const, message: err.message, error: { ...err.location, message: err.message } };
     throw err;
   });
@@ -389,10 +393,10 @@ async function runSource(ctx: NodeContext, source: SourceTable): Promise<NodeOut
   return { status: load.warnings.length ? 'warn' : 'success', rows: load.accepted, message: parts.join(', '), details: { ...load } };
 }
 
-async function runModel(ctx: NodeContext, model: ModelNode): Promise<NodeOutcome> {
+async function runModel(ctx: NodeContext, model: ModelNode, steps: RunSteps): Promise<NodeOutcome> {
   const missing = await missingExternalSource(ctx.db, ctx.project, ctx.graph, model.id);
   if (missing) return missing;
-  const incremental = await isIncrementalRun(ctx.db, model, model.config, ctx.fullRefresh);
+  const incremental = await steps.isIncrementalRun(ctx.db, model, model.config, ctx.fullRefresh);
   const compiled = await ctx.compile(model.id, { isIncremental: incremental });
   // A materialization known only once rendered (config(materialized=var(...))) that Medallion does not implement.
   const custom = compiled.config?.customMaterialization;
@@ -400,12 +404,12 @@ async function runModel(ctx: NodeContext, model: ModelNode): Promise<NodeOutcome
   const problem = compiled.diagnostics.find((d) => d.severity === 'error');
   if (problem) return { status: 'error', message: problem.message, error: { file: problem.file || model.file, range: problem.range, message: problem.message } };
   // pre-hooks, the build with the in-transaction post-hooks inside, then the others (sqlHooks.ts).
-  return withHooks(ctx.db, ctx.project, model, compiled, (inTransaction) => build(ctx, model, compiled, incremental, inTransaction));
+  return withHooks(ctx.db, ctx.project, model, compiled, (inTransaction) => build(ctx, steps, model, compiled, incremental, inTransaction));
 }
 
-async function build(ctx: NodeContext, model: ModelNode, compiled: CompiledNode, incremental: boolean, inTransaction?: () => Promise<void>): Promise<NodeOutcome> {
+async function build(ctx: NodeContext, steps: RunSteps, model: ModelNode, compiled: CompiledNode, incremental: boolean, inTransaction?: () => Promise<void>): Promise<NodeOutcome> {
   try {
-    const result = await materialize({ db: ctx.db, lake: ctx.lake, tempDir: ctx.tempDir, external: externalTarget(ctx.project), inTransaction }, model, compiled, incremental);
+    const result = await steps.materialize({ db: ctx.db, lake: ctx.lake, tempDir: ctx.tempDir, external: externalTarget(ctx.project), inTransaction }, model, compiled, incremental);
     return { status: 'success', rows: result.rows, message: result.message, details: result.published ? { published: result.published } : undefined };
   } catch (err) {
     const message = messageOf(err);

@@ -109,7 +109,7 @@ export async function startMinio(): Promise<Minio> {
 }
 
 /** A port the OS just handed out on loopback (closed again, so MinIO can bind it). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -4,6 +4,7 @@ import { register as compile } from './compile.js';
 import { register as build } from './build.js';
 import { register as clean } from './clean.js';
 import { register as debug } from './debug.js';
+import { register as engine } from './engine.js';
 import { register as ingest } from './ingest.js';
 import { register as lake } from './lake.js';
 import { register as lineage } from './lineage.js';
@@ -16,7 +17,7 @@ import { register as seed } from './seed.js';
 import { register as snapshot } from './snapshot.js';
 import { register as test } from './test.js';
 
-const commands: Array<(program: Command) => void> = [compile, ls, lineage, sample, ingest, lake, lsp, run, build, seed, snapshot, test, preview, clean, debug];
+const commands: Array<(program: Command) => void> = [compile, ls, lineage, sample, ingest, lake, engine, lsp, run, build, seed, snapshot, test, preview, clean, debug];
 
 export function registerCommands(program: Command): void {
   for (const register of commands) register(program);

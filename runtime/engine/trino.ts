@@ -1,0 +1,164 @@
+// A Trino cluster behind the EngineAdapter interface, over Trino's HTTP protocol (the `trino-client`
+// package): one statement per request, results paged as the coordinator produces them, cancel by query id.
+import { BasicAuth, Trino, type QueryResult as TrinoPage } from 'trino-client';
+import type { TrinoTarget } from '../project/types.js';
+import type { ColumnInfo, EngineAdapter, EngineSession, JsonValue, Param, QueryResult, StreamChunk, StreamOptions } from './adapter.js';
+import { literal } from './sql.js';
+
+/** Where and as whom to connect: dbt-trino's profile fields. */
+export interface TrinoConnection {
+  host: string;
+  port: number;
+  user: string;
+  catalog: string;
+  schema: string;
+  httpScheme: 'http' | 'https';
+  /** Read from the environment variable a target names, never from the project's files. */
+  password?: string;
+  sessionProperties: Record<string, string>;
+}
+
+/** A failed statement, with Trino's error name and, when Trino gives one, the line and column in the SQL. */
+export class TrinoError extends Error {
+  constructor(message: string, readonly errorName: string, readonly line?: number, readonly column?: number) {
+    super(message);
+    this.name = 'TrinoError';
+  }
+}
+
+export function serverUrl(c: Pick<TrinoConnection, 'host' | 'port' | 'httpScheme'>): string {
+  return `${c.httpScheme}://${c.host}:${c.port}`;
+}
+
+/** The connection a target describes; the password comes from the environment variable it names. */
+export function connectionOf(target: TrinoTarget, env: Record<string, string | undefined> = process.env): TrinoConnection {
+  const { passwordEnv, ...rest } = target;
+  if (passwordEnv !== undefined && !env[passwordEnv]) throw new Error(`The Trino target needs a password: the environment variable ${passwordEnv} (password_env) is not set`);
+  return { ...rest, ...(passwordEnv ? { password: env[passwordEnv] } : {}) };
+}
+
+/** Opens a client and checks the coordinator answers a query, so a wrong address fails at once. */
+export async function openTrino(connection: TrinoConnection): Promise<TrinoAdapter> {
+  const adapter = new TrinoAdapter(connection);
+  try {
+    await adapter.query('SELECT 1');
+  } catch (err) {
+    throw new Error(`Cannot run a query on the Trino coordinator ${serverUrl(connection)} (catalog ${connection.catalog}): ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return adapter;
+}
+
+class TrinoSession implements EngineSession {
+  private running: string | undefined;
+  private closed = false;
+
+  constructor(protected readonly client: Trino) {}
+
+  async exec(sql: string): Promise<number> {
+    let changed = 0;
+    for await (const page of this.pages(sql)) changed = (page as { updateCount?: number }).updateCount ?? changed;
+    return changed;
+  }
+
+  async query(sql: string, params?: Param[] | Record<string, Param>): Promise<QueryResult> {
+    const started = performance.now();
+    let columns: ColumnInfo[] = [];
+    const rows: Record<string, JsonValue>[] = [];
+    for await (const chunk of this.stream(withParams(sql, params))) {
+      columns = chunk.columns;
+      rows.push(...chunk.rows);
+    }
+    return { columns, rows, elapsedMs: performance.now() - started };
+  }
+
+  async *stream(sql: string, options: StreamOptions = {}): AsyncIterable<StreamChunk> {
+    const limit = options.limit ?? Infinity;
+    let sent = 0;
+    const pages = this.pages(sql);
+    for await (const page of pages) {
+      if (options.signal?.aborted || sent >= limit) {
+        this.interrupt();
+        break;
+      }
+      if (!page.columns) continue;
+      const columns = page.columns.map((c) => ({ name: c.name, type: c.type.toUpperCase() }));
+      const data = (page.data ?? []).slice(0, limit - sent);
+      if (data.length === 0 && sent > 0) continue;
+      sent += data.length;
+      yield { columns, rows: data.map((values) => Object.fromEntries(columns.map((c, i) => [c.name, values[i] as JsonValue]))) };
+    }
+  }
+
+  async describe(sql: string): Promise<ColumnInfo[]> {
+    // Planning without reading: Trino returns the output columns of a query that produces no rows.
+    return (await this.query(`SELECT * FROM (\n${sql}\n) LIMIT 0`)).columns;
+  }
+
+  interrupt(): void {
+    if (this.running) void this.client.cancel(this.running).catch(() => undefined);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.interrupt();
+  }
+
+  /** The pages of one statement; a failed statement throws a TrinoError. */
+  private async *pages(sql: string): AsyncIterable<TrinoPage> {
+    const iterator = await this.client.query(sql.replace(/[\s;]+$/, ''));
+    try {
+      for await (const page of iterator) {
+        this.running = page.id;
+        if (page.error) {
+          const at = (page.error as { errorLocation?: { lineNumber: number; columnNumber: number } }).errorLocation;
+          throw new TrinoError(page.error.message, page.error.errorName, at?.lineNumber, at?.columnNumber);
+        }
+        yield page;
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+}
+
+/** A Trino target. Sessions are independent HTTP clients; the cluster keeps no per-client state here. */
+export class TrinoAdapter extends TrinoSession implements EngineAdapter {
+  readonly engine = 'trino';
+  readonly path: string;
+  readonly readOnly = false;
+
+  constructor(private readonly connection: TrinoConnection) {
+    super(client(connection));
+    this.path = `${serverUrl(connection)}/${connection.catalog}`;
+  }
+
+  async session(): Promise<EngineSession> {
+    return new TrinoSession(client(this.connection));
+  }
+}
+
+function client(c: TrinoConnection): Trino {
+  return Trino.create({
+    server: serverUrl(c),
+    catalog: c.catalog,
+    schema: c.schema,
+    source: 'medallion',
+    auth: new BasicAuth(c.user, c.password),
+    session: c.sessionProperties,
+  });
+}
+
+/** Positional `?` parameters, bound by Trino itself (EXECUTE IMMEDIATE … USING). */
+function withParams(sql: string, params?: Param[] | Record<string, Param>): string {
+  if (params === undefined || (Array.isArray(params) && params.length === 0)) return sql;
+  if (!Array.isArray(params)) throw new Error('Named parameters are not supported on Trino');
+  return `EXECUTE IMMEDIATE ${literal(sql)} USING ${params.map(toLiteral).join(', ')}`;
+}
+
+function toLiteral(value: Param): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return literal(value);
+}

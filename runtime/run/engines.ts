@@ -1,0 +1,39 @@
+// The run steps that differ by engine, chosen by the warehouse's engine: DuckDB's (bronze.ts,
+// materialize.ts) or Trino's (trino/). A third engine is one more entry here and its own folder.
+import type { EngineSession } from '../engine/adapter.js';
+import type { SourceTable } from '../project/types.js';
+import { ensureLoadState, loadSource, type SourceLoad } from './bronze.js';
+import { isIncrementalRun, materialize } from './materialize.js';
+import { isIncrementalOnTrino, materializeOnTrino } from './trino/model.js';
+import { loadSourceOnTrino } from './trino/source.js';
+import type { NodeContext } from './types.js';
+
+export interface RunSteps {
+  /** Before any node runs: the state the runner keeps in the warehouse. */
+  prepare(db: EngineSession): Promise<void>;
+  loadSource(ctx: NodeContext, source: SourceTable): Promise<SourceLoad>;
+  isIncrementalRun: typeof isIncrementalRun;
+  materialize: typeof materialize;
+  /** Whether target/catalog.json is written from this engine's information schema. */
+  catalog: boolean;
+}
+
+const duckdb: RunSteps = {
+  prepare: ensureLoadState,
+  loadSource: (ctx, source) => loadSource(ctx.db, ctx.lake, source, { runId: ctx.runId, tempDir: ctx.tempDir, force: ctx.fullRefresh }),
+  isIncrementalRun,
+  materialize,
+  catalog: true,
+};
+
+const trino: RunSteps = {
+  prepare: async () => undefined,
+  loadSource: (ctx, source) => loadSourceOnTrino(ctx.db, ctx.lake, source, { lakeConfig: ctx.project.config.lake, tempDir: ctx.tempDir }),
+  isIncrementalRun: isIncrementalOnTrino,
+  materialize: materializeOnTrino,
+  catalog: false,
+};
+
+export function runSteps(engine: string): RunSteps {
+  return engine === 'trino' ? trino : duckdb;
+}

@@ -1,0 +1,101 @@
+// Loads a pipeline.yml JSON-lines source on Trino: the bronze files are read in place as lines of an
+// external text table, typed through the raw contract, and records that fail go to _rejected/ with a
+// reason, as on DuckDB (read = accepted + rejected + duplicates).
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import type { EngineSession } from '../../engine/adapter.js';
+import { ident, literal, splitRelation } from '../../engine/sql.js';
+import type { Lake } from '../../lake/lake.js';
+import type { ColumnSpec, LakeConfig, SourceTable } from '../../project/types.js';
+import type { SourceLoad } from '../bronze.js';
+import { SourceError } from '../bronze.js';
+import { writeDeadLetters } from '../deadLetters.js';
+import { replaceTable } from './table.js';
+
+export interface TrinoLoadOptions {
+  lakeConfig: LakeConfig;
+  tempDir: string;
+}
+
+/** The s3:// URL Trino reads a lake key at. */
+export function lakeUrl(lake: LakeConfig, key: string): string {
+  if (lake.kind !== 's3') throw new Error('A Trino target reads and writes an S3 lake');
+  const root = lake.prefix.replace(/^\/+|\/+$/g, '');
+  return `s3://${lake.bucket}/${root ? `${root}/` : ''}${key}`;
+}
+
+export async function loadSourceOnTrino(db: EngineSession, lake: Lake, source: SourceTable, options: TrinoLoadOptions): Promise<SourceLoad> {
+  if (source.format !== 'json') throw new SourceError(`The source ${source.source}.${source.table} is ${source.format}; on Trino only JSON-lines sources load yet`, source.location);
+  if (source.columns.length === 0) throw new SourceError(`The source ${source.source}.${source.table} needs declared columns to load on Trino`, source.location);
+  const pattern = (source.path ?? '').replace(/^\.?\//, '');
+  const folder = pattern.slice(0, pattern.search(/[*?[{]/) < 0 ? pattern.length : pattern.search(/[*?[{]/)).replace(/[^/]*$/, '');
+  const root = lakeUrl(options.lakeConfig, '');
+  const { schema, name } = splitRelation(source.relation);
+  const raw = `"_medallion"."raw_${schema}_${name}"`;
+  await db.exec('CREATE SCHEMA IF NOT EXISTS "_medallion"');
+  await db.exec(`DROP TABLE IF EXISTS ${raw}`);
+  // One column per line: no JSON parsing happens in the reader, so a malformed line is a row too.
+  await db.exec(`CREATE TABLE ${raw} (line varchar) WITH (format = 'TEXTFILE', external_location = ${literal(lakeUrl(options.lakeConfig, folder))})`);
+  const matches = `regexp_like(substr("$path", ${root.length + 1}), ${literal(picomatch.makeRe(pattern).source)})`;
+  const values = source.columns.map((c) => `try(CAST(json_extract(__j, ${literal(jsonPath(c.name))}) AS varchar)) AS ${ident(`r_${c.name}`)}`);
+  const typed = source.columns.map((c) => `${typedExpr(c)} AS ${ident(c.name)}`);
+  const reasons = source.columns.map(reasonExpr);
+  const staged = `(SELECT __file, __line, ${typed.join(', ')}, CASE WHEN __j IS NULL THEN 'malformed JSON' ELSE nullif(concat_ws('; ', ${reasons.join(', ')}), '') END AS __reason
+    FROM (SELECT *, ${values.join(', ')} FROM (SELECT "$path" AS __file, line AS __line, try(json_parse(line)) AS __j FROM ${raw} WHERE ${matches} AND trim(line) <> '') src) vals) staged`;
+
+  const counts = (await db.query(`SELECT count(DISTINCT __file) AS files, count(*) FILTER (WHERE __reason IS NULL) AS ok, count(*) FILTER (WHERE __reason IS NOT NULL) AS bad FROM ${staged}`)).rows[0];
+  const [files, ok, rejected] = [Number(counts.files), Number(counts.ok), Number(counts.bad)];
+  const keys = source.dedupeOn.map(ident).join(', ');
+  const keep = source.columns.map((c) => ident(c.name)).join(', ');
+  const accepted = keys
+    ? `SELECT ${keep} FROM (SELECT *, row_number() OVER (PARTITION BY ${keys} ORDER BY __file) AS __n FROM ${staged} WHERE __reason IS NULL) WHERE __n = 1`
+    : `SELECT ${keep} FROM ${staged} WHERE __reason IS NULL`;
+  const stored = await replaceTable(db, lake, source.relation, `_trino/tables/${schema}/${name}`, accepted);
+  const rejectedKeys = rejected > 0 ? await deadLetters(db, lake, source, staged, root, options.tempDir) : [];
+  await db.exec(`DROP TABLE ${raw}`);
+  const warnings = files === 0 ? [`no files in the lake match ${source.path}`] : [];
+  return { relation: source.relation, files, read: ok + rejected, accepted: stored, rejected, duplicates: ok - stored, rejectedKeys, unchanged: false, warnings };
+}
+
+/** The rejected records, one dead-letter object per source file (deadLetters.ts, as on DuckDB). */
+async function deadLetters(db: EngineSession, lake: Lake, source: SourceTable, staged: string, root: string, tempDir: string): Promise<string[]> {
+  const rows = await db.query(`SELECT substr(__file, ${root.length + 1}) AS file, __reason AS reason, __line AS record FROM ${staged} WHERE __reason IS NOT NULL ORDER BY 1, 2, 3`);
+  const name = `${source.source}.${source.table}`;
+  const out = path.join(tempDir, `rejected-${source.source}-${source.table}.jsonl`);
+  await fsp.mkdir(tempDir, { recursive: true });
+  await fsp.writeFile(out, rows.rows.map((r) => JSON.stringify({ source: name, file: r.file, path: '', line: null, offset: null, encoding: false, reason: r.reason, record: r.record }) + '\n').join(''));
+  try {
+    return await writeDeadLetters(lake, `_rejected/${source.source === 'bronze' ? source.table : name}/`, out, tempDir);
+  } finally {
+    await fsp.rm(out, { force: true });
+  }
+}
+
+/** The declared type in Trino's words; Hive tables have no time zone type, so timestamptz is stored as UTC. */
+function trinoType(declared: string | undefined): string {
+  const t = (declared ?? 'varchar').trim().toLowerCase();
+  const aliases: Record<string, string> = { text: 'varchar', string: 'varchar', int: 'integer', int4: 'integer', int8: 'bigint', long: 'bigint', float8: 'double', float: 'real', float4: 'real', bool: 'boolean', timestamptz: 'timestamp(3)', 'timestamp with time zone': 'timestamp(3)', timestamp: 'timestamp(3)' };
+  return aliases[t] ?? t;
+}
+
+function typedExpr(c: ColumnSpec): string {
+  const v = ident(`r_${c.name}`);
+  const declared = (c.dataType ?? 'varchar').trim().toLowerCase();
+  if (declared === 'timestamptz' || declared === 'timestamp with time zone') return `CAST(try(from_iso8601_timestamp(${v}) AT TIME ZONE 'UTC') AS timestamp(3))`;
+  if (declared === 'timestamp') return `try_cast(replace(${v}, 'T', ' ') AS timestamp(3))`;
+  return `try_cast(${v} AS ${trinoType(c.dataType)})`;
+}
+
+function reasonExpr(c: ColumnSpec): string {
+  const v = ident(`r_${c.name}`);
+  // The value as JSON text, as DuckDB's loader shows it ("x" for a string), so both engines' dead letters read the same.
+  const text = `substr(json_format(json_extract(__j, ${literal(jsonPath(c.name))})), 1, 200)`;
+  const castFail = `WHEN ${v} IS NOT NULL THEN ${literal(`${c.name}: cannot cast `)} || ${text} || ${literal(` to ${c.dataType ?? 'VARCHAR'}`)}`;
+  const missing = c.required ? ` ELSE ${literal(`${c.name}: required field is missing`)}` : '';
+  return `CASE WHEN ${typedExpr(c)} IS NULL THEN CASE ${castFail}${missing} END END`;
+}
+
+function jsonPath(name: string): string {
+  return `$["${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"]`;
+}

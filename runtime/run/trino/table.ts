@@ -1,0 +1,42 @@
+// Tables on Trino's Hive catalog over the lake: each is an external Parquet table over a versioned
+// folder that the S3 lake publishes behind its pointer, so DuckDB reads what Trino wrote.
+import type { EngineSession } from '../../engine/adapter.js';
+import { ident, literal, relation as rel, splitRelation } from '../../engine/sql.js';
+import type { Lake } from '../../lake/lake.js';
+import { S3Lake } from '../../lake/s3.js';
+
+/** The S3 lake a Trino run writes to (a Trino target needs one; the project loader checks it). */
+export function s3LakeOf(lake: Lake): S3Lake {
+  if (!(lake instanceof S3Lake)) throw new Error(`A Trino target reads and writes an S3 lake; this project's lake is ${lake.describe}`);
+  return lake;
+}
+
+/** 'table' | 'view' for an existing relation in the session's catalog, undefined when there is none. */
+export async function relationKind(db: EngineSession, relation: string): Promise<'table' | 'view' | undefined> {
+  const { schema, name } = splitRelation(relation);
+  const result = await db.query('SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [schema, name]);
+  const type = result.rows[0]?.table_type;
+  return type === undefined ? undefined : type === 'VIEW' ? 'view' : 'table';
+}
+
+/**
+ * Replaces `relation` with the rows of `select`, written as a new version of the lake prefix `prefix`.
+ * Returns the rows written. Until the lake's pointer switches, readers of the lake see the previous version.
+ */
+export async function replaceTable(db: EngineSession, lake: Lake, relation: string, prefix: string, select: string): Promise<number> {
+  const { schema, name } = splitRelation(relation);
+  const stage = rel(schema, `__medallion_stage_${name}`);
+  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
+  await db.exec(`DROP TABLE IF EXISTS ${stage}`);
+  let rows = 0;
+  await s3LakeOf(lake).publishWritten(prefix, async (url) => {
+    rows = await db.exec(`CREATE TABLE ${stage} WITH (format = 'PARQUET', external_location = ${literal(url)}) AS ${select}`);
+  });
+  // The file metastore on S3 cannot rename a table, so the relation is created anew over the new
+  // version (metadata only) and the stage entry dropped; dropping an external table keeps its files.
+  const existing = await relationKind(db, relation);
+  if (existing) await db.exec(`DROP ${existing === 'view' ? 'VIEW' : 'TABLE'} ${relation}`);
+  await db.exec(`CREATE TABLE ${relation} (LIKE ${stage} INCLUDING PROPERTIES)`);
+  await db.exec(`DROP TABLE ${stage}`);
+  return rows;
+}
