@@ -86,7 +86,7 @@ export async function runPipeline(project: Project, graph: RunGraph, options: Ru
   const trino = project.config.trino;
   try {
     const setup = profileSetup(project.root, project.config.duckdb);
-    warehouse = trino ? await openTrino(connectionOf(trino)) : await openWarehouse(warehouseFile, { confineTo: [...sqlDirectories(project), ...setup.directories], setup });
+    warehouse = trino ? await openTrino(connectionOf(trino)) : await openWarehouse(warehouseFile, { confineTo: [...sqlDirectories(project), ...setup.directories, ...(options.allowedDirectories ?? [])], setup });
   } catch (err) {
     const message = err instanceof WarehouseLockedError || trino ? (err as Error).message : `Could not open the warehouse ${warehouseFile}: ${(err as Error).message}`;
     return finish([], [{ file: project.config.file, message }], false);

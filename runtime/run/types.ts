@@ -106,6 +106,8 @@ export interface RunOptions {
   /** --defer --state: refs to unselected nodes missing from the warehouse resolve to the state's relations. */
   defer?: DeferState;
   hooks?: Partial<RunHooks>;
+  /** Folders outside the project the run's SQL may also read and write (the user's MEDALLION_ALLOWED_DIRECTORIES, allowed.ts). */
+  allowedDirectories?: string[];
 }
 
 export type { Diagnostic };

@@ -34,3 +34,27 @@ select code from {{ ref('codes') }}
   assert.match(out, /OK +model inside · 1 row, table/);
   assert.deepEqual(s.around(), before);
 });
+
+test("a folder the user names in MEDALLION_ALLOWED_DIRECTORIES may be read; the project cannot name one itself", (t) => {
+  const s = sentinel(`
+//- /pipeline.yml
+name: shop
+lake: ./lake
+//- /models/silver/reads.sql
+{{ config(materialized='table') }}
+select count(*) as n from read_text('OUTSIDE/keep.json')
+`);
+  t.after(() => s.dispose());
+  const outside = path.join(s.box, 'outside');
+  s.write('models/silver/reads.sql', `{{ config(materialized='table') }}\nselect count(*) as n from read_text('${outside}/keep.json')\n`);
+  const build = (env: Record<string, string>): { status: number | null; out: string } => {
+    const r = spawnSync(process.execPath, [CLI, 'build', '--project', s.root], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+    return { status: r.status, out: `${r.stdout}${r.stderr}` };
+  };
+  const refused = build({});
+  assert.equal(refused.status, 1, refused.out);
+  assert.match(refused.out, /Permission Error: Cannot access file/);
+  const allowed = build({ MEDALLION_ALLOWED_DIRECTORIES: outside });
+  assert.equal(allowed.status, 0, allowed.out);
+  assert.match(allowed.out, /OK +model reads · 1 row, table/);
+});

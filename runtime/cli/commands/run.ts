@@ -1,5 +1,6 @@
 // `medallion run`: loads the selected models' sources into bronze and builds the models, with live
 // progress, errors as file:line:col, and a final summary. `build` (build.ts) shares all of it.
+import { allowedDirectories } from '../../run/allowed.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Diagnostic } from '../../project/types.js';
 import { runPipeline } from '../../run/runner.js';
@@ -52,6 +53,7 @@ export async function runCommand(command: 'run' | 'build', options: RunCommandOp
   let run: RunResults;
   try {
     run = await runPipeline(opened.project, opened.graph, {
+      allowedDirectories: allowedDirectories(process.env),
       command,
       ...selection,
       defer,

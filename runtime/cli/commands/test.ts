@@ -2,6 +2,7 @@
 // of the selected models, seeds and sources), printing each result with its first failing rows and
 // counts. Exit 1 on an error-severity failure or a test that could not run; warnings alone exit 0.
 // `medallion seed` (seed.ts) shares the runner and the output.
+import { allowedDirectories } from '../../run/allowed.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ColumnInfo, JsonValue } from '../../engine/adapter.js';
 import { runPipeline } from '../../run/runner.js';
@@ -55,6 +56,7 @@ export async function runNodes(command: 'test' | 'seed' | 'snapshot', options: N
   const opened = await openProject(options, io);
   const pc = colorsOf(io);
   const run = await runPipeline(opened.project, opened.graph, {
+      allowedDirectories: allowedDirectories(process.env),
     command,
     // dbt's indirect selection: `test -s orders` runs the tests on orders.
     ...(await runSelection(opened, options, io, 'eager')),

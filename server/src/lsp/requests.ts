@@ -2,6 +2,7 @@
 // preview, compiled SQL, lineage and project info. Runs happen in this process; the warehouse file
 // is opened only for the run or preview and closed after, so the CLI can use it in between. In an
 // untrusted workspace run, preview and compiled are refused: they render templates and run SQL.
+import { allowedDirectories } from '../../../runtime/run/allowed.js';
 import type * as lsp from 'vscode-languageserver/node';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -64,6 +65,7 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
     progress.begin(`Medallion ${params.command}`, 0, 'starting', true);
     try {
       const run = await runPipeline(snap.project, snap.graph, {
+        allowedDirectories: allowedDirectories(process.env),
         command: params.command,
         select: params.select,
         exclude: params.exclude,
