@@ -26,13 +26,13 @@ const java = findJava();
 const skip = !java && !process.env.CI ? 'Trino needs Java 24 or newer (set MEDALLION_JAVA_HOME or JAVA_HOME); none found, so the Trino suite is skipped' : false;
 
 /** Deterministic app events over three days, with re-deliveries, malformed lines and bad values. */
-function bronzeFiles(): Record<string, string> {
+function bronzeFiles(days: number[]): Record<string, string> {
   let seed = 42;
   const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
   const actions = ['page_view', 'click', 'Search', 'purchase'];
   const devices = ['desktop', 'mobile', 'tablet', null];
   const files: Record<string, string> = {};
-  for (let day = 1; day <= 3; day++) {
+  for (const day of days) {
     const lines: string[] = [];
     for (let i = 0; i < 400; i++) {
       const ts = new Date(Date.UTC(2026, 0, day, next(24), next(60), next(60))).toISOString();
@@ -44,10 +44,10 @@ function bronzeFiles(): Record<string, string> {
   return files;
 }
 
-function writeProject(dir: string, endpoint: string, trinoPort: number): void {
+function writeProject(dir: string, endpoint: string, prefix: string, trinoPort: number): void {
   const files: Record<string, string> = {
     'pipeline.yml': `name: trino_acceptance
-lake: { s3: { endpoint: '${endpoint}', bucket: lake, prefix: acceptance, access_key_env: ${ACCESS_KEY_ENV}, secret_key_env: ${SECRET_KEY_ENV} } }
+lake: { s3: { endpoint: '${endpoint}', bucket: lake, prefix: ${prefix}, access_key_env: ${ACCESS_KEY_ENV}, secret_key_env: ${SECRET_KEY_ENV} } }
 warehouse: ./warehouse.duckdb
 threads: 2
 sources:
@@ -67,9 +67,10 @@ targets:
     port: ${trinoPort}
     catalog: lake
 `,
-    'models/silver/events.sql': `{{ config(materialized='table') }}
-select event_id, user_id, lower(action) as action, coalesce(device, 'unknown') as device, cast(ts as date) as event_date
+    'models/silver/events.sql': `{{ config(materialized='incremental', unique_key='event_id', incremental_strategy='merge') }}
+select event_id, user_id, lower(action) as action, coalesce(device, 'unknown') as device, ts as event_ts, cast(ts as date) as event_date
 from {{ source('bronze', 'app_logs') }}
+{% if is_incremental() %} where ts > (select max(event_ts) from {{ this }}) {% endif %}
 `,
     'models/gold/daily_active_users.sql': `{{ config(materialized='table') }}
 select event_date, count(distinct user_id) as active_users, count(distinct case when device = 'mobile' then user_id end) as mobile_users,
@@ -87,11 +88,12 @@ group by event_date
 describe('the pipeline on a Trino cluster over MinIO', { skip, timeout: 900_000 }, () => {
   let minio: Minio;
   let work: string;
-  let project: string;
-  let lake: Lake;
+  /** The same project twice, each with its own lake prefix: one builds on Trino, one on DuckDB. */
+  const dirs = { trino: '', duckdb: '' };
+  const lakes: Record<string, Lake> = {};
   let trinoPort: number;
   const lines: string[] = [];
-  const io = (): Io => ({ out: (l) => lines.push(l), err: (l) => lines.push(l), cwd: project });
+  const io = (cwd: string): Io => ({ out: (l) => lines.push(l), err: (l) => lines.push(l), cwd });
   const timings: Record<string, number> = {};
   const timed = async <T>(name: string, body: () => Promise<T>): Promise<T> => {
     const started = performance.now();
@@ -100,6 +102,17 @@ describe('the pipeline on a Trino cluster over MinIO', { skip, timeout: 900_000 
     } finally {
       timings[name] = Math.round(performance.now() - started);
     }
+  };
+  const land = async (days: number[]): Promise<void> => {
+    for (const lake of Object.values(lakes)) for (const [key, body] of Object.entries(bronzeFiles(days))) await lake.put(key, body);
+  };
+  /** `medallion run` of one of the projects; its output is in `lines`. */
+  const run = async (engine: 'trino' | 'duckdb', label: string): Promise<string> => {
+    lines.length = 0;
+    const options = engine === 'trino' ? { project: dirs.trino, target: 'cluster' } : { project: dirs.duckdb };
+    const code = await timed(label, () => runCommand('run', options, io(dirs[engine])));
+    assert.equal(code, 0, lines.join('\n'));
+    return lines.join('\n');
   };
 
   before(async () => {
@@ -111,70 +124,81 @@ describe('the pipeline on a Trino cluster over MinIO', { skip, timeout: 900_000 
     Object.assign(process.env, minio.env);
     await minio.createBucket('lake');
     work = mkdtempSync(path.join(tmpdir(), 'medallion-trino-'));
-    project = path.join(work, 'project');
     // The worker listens on the coordinator's port + 1: find a pair that is free.
     do trinoPort = await freePort();
     while ((await freePort()) === trinoPort + 1);
-    writeProject(project, minio.endpoint, trinoPort);
-    lake = openLake(await loadProject(new NodeFileSystem(), project));
-    for (const [key, body] of Object.entries(bronzeFiles())) await lake.put(key, body);
-    const up = await timed('trino start', () => engineCommand('up', { project, target: 'cluster' }, io()));
+    for (const engine of ['trino', 'duckdb'] as const) {
+      dirs[engine] = path.join(work, engine);
+      writeProject(dirs[engine], minio.endpoint, `acceptance-${engine}`, trinoPort);
+      lakes[engine] = openLake(await loadProject(new NodeFileSystem(), dirs[engine]));
+    }
+    await land([1, 2, 3]);
+    const up = await timed('trino start', () => engineCommand('up', { project: dirs.trino, target: 'cluster' }, io(dirs.trino)));
     assert.equal(up, 0, lines.join('\n'));
   });
 
   after(async () => {
-    if (project) await engineCommand('down', { project, target: 'cluster' }, io()).catch(() => undefined);
+    if (dirs.trino) await engineCommand('down', { project: dirs.trino, target: 'cluster' }, io(dirs.trino)).catch(() => undefined);
     await minio?.dispose();
     if (work) rmSync(work, { recursive: true, force: true });
     console.log(`Trino suite timings (ms): ${JSON.stringify(timings)}`);
   });
 
-  /** Rows and an order-independent checksum of a model's current Parquet in the lake, read by DuckDB. */
-  async function fingerprint(model: string): Promise<{ rows: number; checksum: string; columns: string[] }> {
+  /** Rows and an order-independent checksum of some columns of a model's current Parquet in a lake, read by DuckDB. */
+  async function fingerprint(engine: 'trino' | 'duckdb', model: string, columns: string[]): Promise<{ rows: number; checksum: string }> {
+    const lake = lakes[engine];
     const objects = (await lake.list(`${model}/`)).filter((o) => o.key.endsWith('.parquet'));
-    assert.ok(objects.length > 0, `no Parquet for ${model} in the lake`);
+    assert.ok(objects.length > 0, `no Parquet for ${model} in ${lake.describe}`);
     const files = await Promise.all(objects.map((o) => lake.localPath(o)));
     const db = await openMemory();
     try {
-      const result = await db.query(`SELECT count(*) AS n, sum(hash(t::VARCHAR))::VARCHAR AS h FROM read_parquet(${literalList(files)}) t`);
-      const columns = (await db.describe(`SELECT * FROM read_parquet(${literalList(files)})`)).map((c) => `${c.name} ${c.type}`);
-      return { rows: Number(result.rows[0].n), checksum: String(result.rows[0].h), columns };
+      const result = await db.query(`SELECT count(*) AS n, sum(hash(concat_ws('|', ${columns.join(', ')})))::VARCHAR AS h FROM read_parquet(${literalList(files)})`);
+      return { rows: Number(result.rows[0].n), checksum: String(result.rows[0].h) };
     } finally {
       db.close();
     }
   }
 
+  const GOLD = ['event_date', 'active_users', 'mobile_users', 'events', 'purchases'];
+  const SILVER = ['event_id', 'user_id', 'action', 'device', 'event_date'];
+
+  async function trinoCount(relation: string): Promise<number> {
+    const trino = await openTrino({ host: '127.0.0.1', port: trinoPort, user: 'medallion', catalog: 'lake', schema: 'main', httpScheme: 'http', sessionProperties: {} });
+    try {
+      return Number((await trino.query(`SELECT count(*) AS n FROM ${relation}`)).rows[0].n);
+    } finally {
+      trino.close();
+    }
+  }
+
   it('has a coordinator and one worker', async () => {
     lines.length = 0;
-    assert.equal(await engineCommand('status', { project, target: 'cluster' }, io()), 0);
+    assert.equal(await engineCommand('status', { project: dirs.trino, target: 'cluster' }, io(dirs.trino)), 0);
     assert.match(lines.join('\n'), /with 1 worker/);
   });
 
   it('builds on Trino and on DuckDB to the same gold table, each readable by DuckDB from the lake', async () => {
-    lines.length = 0;
-    const onTrino = await timed('run on trino', () => runCommand('run', { project, target: 'cluster' }, io()));
-    assert.equal(onTrino, 0, lines.join('\n'));
-    const trinoOutput = lines.join('\n');
-    assert.match(trinoOutput, /1215 read, 9 rejected → _rejected\/app_logs\/.*, 6 duplicates dropped/);
-    const fromTrino = await fingerprint('gold/daily_active_users');
-    const silverFromTrino = await fingerprint('silver/events');
+    const onTrino = await run('trino', 'run 1 on trino');
+    assert.match(onTrino, /1215 read, 9 rejected → _rejected\/app_logs\/.*, 6 duplicates dropped/);
+    assert.match(onTrino, /model events · 1,?200 rows, incremental \(full build\)/);
+    assert.equal(await trinoCount('main.daily_active_users'), 3);
+    const onDuckdb = await run('duckdb', 'run 1 on duckdb');
+    assert.match(onDuckdb, /1215 read, 9 rejected → _rejected\/app_logs\/.*, 6 duplicates dropped/);
+    const gold = await fingerprint('trino', 'gold/daily_active_users', GOLD);
+    assert.equal(gold.rows, 3);
+    assert.deepEqual(gold, await fingerprint('duckdb', 'gold/daily_active_users', GOLD));
+    assert.deepEqual(await fingerprint('trino', 'silver/events', SILVER), await fingerprint('duckdb', 'silver/events', SILVER));
+  });
 
-    // The cluster serves the table it wrote.
-    const trino = await openTrino({ host: '127.0.0.1', port: trinoPort, user: 'medallion', catalog: 'lake', schema: 'main', httpScheme: 'http', sessionProperties: {} });
-    try {
-      const served = await trino.query('SELECT count(*) AS n, sum(events) AS events FROM main.daily_active_users');
-      assert.deepEqual([Number(served.rows[0].n), Number(served.rows[0].events)], [3, 1200]);
-    } finally {
-      trino.close();
-    }
-
-    lines.length = 0;
-    const onDuckdb = await timed('run on duckdb', () => runCommand('run', { project }, io()));
-    assert.equal(onDuckdb, 0, lines.join('\n'));
-    assert.match(lines.join('\n'), /1215 read, 9 rejected → _rejected\/app_logs\/.*, 6 duplicates dropped/);
-    const fromDuckdb = await fingerprint('gold/daily_active_users');
-    assert.equal(fromTrino.rows, 3);
-    assert.deepEqual(fromTrino, fromDuckdb);
-    assert.deepEqual({ ...silverFromTrino, columns: [] }, { ...(await fingerprint('silver/events')), columns: [] });
+  it('an incremental second run merges only the new events, on both engines alike', async () => {
+    await land([4]);
+    const onTrino = await run('trino', 'run 2 on trino (incremental)');
+    assert.match(onTrino, /model events · 400 rows, incremental \(merge\)/);
+    assert.equal(await trinoCount('main.events'), 1600);
+    await run('duckdb', 'run 2 on duckdb (incremental)');
+    const gold = await fingerprint('trino', 'gold/daily_active_users', GOLD);
+    assert.equal(gold.rows, 4);
+    assert.deepEqual(gold, await fingerprint('duckdb', 'gold/daily_active_users', GOLD));
+    assert.deepEqual(await fingerprint('trino', 'silver/events', SILVER), await fingerprint('duckdb', 'silver/events', SILVER));
   });
 });
