@@ -1,11 +1,13 @@
 // Links per-file summaries into a Project: merges configs (folders < schema YAML < config()),
 // assigns layers and relation names, instantiates tests, and reports duplicates and unknown
 // refs/sources/macros/vars with "did you mean". Pure and synchronous; never throws.
+import { DBT_MACROS } from '../template/dbtMacros.js';
 import { scanTemplate } from '../template/scan.js';
 import { ConfigRenderer } from './configJinja.js';
 import { renderDynamicRefs } from './dynamicRefs.js';
 import { RelationNaming } from './naming.js';
-import { DEFAULT_LAYERS, didYouMean, mergeConfigs, relationName, suggest, toModelConfig } from './config.js';
+import { DEFAULT_LAYERS, didYouMean, mergeConfigs, suggest, toModelConfig } from './config.js';
+import { relation as relationName } from '../engine/sql.js';
 import { packageModelOf, packageOf } from './packages.js';
 import { markSkipped } from './skipped.js';
 import { readSeed, type SeedTable } from './seedTypes.js';
@@ -331,7 +333,8 @@ export function checkScan(project: Project, file: string, scan: TemplateScan, er
   }
   const local = new Set(scan.macroDefs.map((m) => m.name));
   for (const c of scan.macroCalls) {
-    if (project.macros.has(c.name) || local.has(c.name)) continue;
+    // dbt's own macros (dateadd, last_day, ...) are global in dbt too.
+    if (project.macros.has(c.name) || local.has(c.name) || DBT_MACROS.has(c.name)) continue;
     const s = suggest(c.name, project.macros.keys());
     err(file, c.range, `Undefined macro '${c.name}'${didYouMean(s)}`, 'undefined-macro', s ? { suggestion: s } : undefined);
   }

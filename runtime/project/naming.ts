@@ -8,7 +8,7 @@ import type { Diagnostic, Project } from './types.js';
 
 export interface NamedNode {
   name: string;
-  resourceType: 'model' | 'seed' | 'snapshot';
+  resourceType: 'model' | 'seed' | 'snapshot' | 'test';
   file: string;
   config: Record<string, unknown>;
 }

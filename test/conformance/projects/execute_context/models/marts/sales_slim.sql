@@ -1,0 +1,2 @@
+select {{ columns_except(ref('stg_sales'), ['unit_price', 'REVENUE']) }}
+from {{ ref('stg_sales') }}
