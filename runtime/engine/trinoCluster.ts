@@ -71,7 +71,7 @@ export async function writeClusterConfig(plan: ClusterPlan, target: TrinoTarget,
         `plugin.dir=${path.join(trinoHome, 'plugin')}`,
       ],
       'log.properties': ['io.trino=WARN'],
-      [`catalog/${target.catalog}.properties`]: [hiveCatalog(lake)],
+      [`catalog/${target.catalog}.properties`]: [hiveCatalog(lake).trimEnd()],
     };
     for (const [name, lines] of Object.entries(files)) await fsp.writeFile(path.join(node.etc, name), lines.join('\n') + '\n');
   }

@@ -55,7 +55,7 @@ sources:
     format: json
     path: bronze/app_logs/**/*.json
     columns:
-      event_id: { type: varchar, required: true }
+      event_id: { type: varchar, required: true, tests: [unique] }
       user_id: { type: integer, required: true }
       action: { type: varchar }
       device: { type: varchar }
@@ -71,6 +71,16 @@ targets:
 select event_id, user_id, lower(action) as action, coalesce(device, 'unknown') as device, ts as event_ts, cast(ts as date) as event_date
 from {{ source('bronze', 'app_logs') }}
 {% if is_incremental() %} where ts > (select max(event_ts) from {{ this }}) {% endif %}
+`,
+    'models/silver/_silver.yml': `version: 2
+models:
+  - name: events
+    columns:
+      - name: event_id
+        data_tests: [unique, not_null]
+      - name: device
+        data_tests:
+          - accepted_values: { values: [desktop, mobile, tablet, unknown] }
 `,
     'models/gold/daily_active_users.sql': `{{ config(materialized='table') }}
 select event_date, count(distinct user_id) as active_users, count(distinct case when device = 'mobile' then user_id end) as mobile_users,
@@ -106,11 +116,11 @@ describe('the pipeline on a Trino cluster over MinIO', { skip, timeout: 900_000 
   const land = async (days: number[]): Promise<void> => {
     for (const lake of Object.values(lakes)) for (const [key, body] of Object.entries(bronzeFiles(days))) await lake.put(key, body);
   };
-  /** `medallion run` of one of the projects; its output is in `lines`. */
+  /** `medallion build` (sources, models and their data tests) of one of the projects; its output is in `lines`. */
   const run = async (engine: 'trino' | 'duckdb', label: string): Promise<string> => {
     lines.length = 0;
     const options = engine === 'trino' ? { project: dirs.trino, target: 'cluster' } : { project: dirs.duckdb };
-    const code = await timed(label, () => runCommand('run', options, io(dirs[engine])));
+    const code = await timed(label, () => runCommand('build', options, io(dirs[engine])));
     assert.equal(code, 0, lines.join('\n'));
     return lines.join('\n');
   };
@@ -181,6 +191,8 @@ describe('the pipeline on a Trino cluster over MinIO', { skip, timeout: 900_000 
     const onTrino = await run('trino', 'run 1 on trino');
     assert.match(onTrino, /1215 read, 9 rejected → _rejected\/app_logs\/.*, 6 duplicates dropped/);
     assert.match(onTrino, /model events · 1,?200 rows, incremental \(full build\)/);
+    // The data tests ran on Trino, the source's and the models'.
+    assert.match(onTrino, /4 tests passed/);
     assert.equal(await trinoCount('main.daily_active_users'), 3);
     const onDuckdb = await run('duckdb', 'run 1 on duckdb');
     assert.match(onDuckdb, /1215 read, 9 rejected → _rejected\/app_logs\/.*, 6 duplicates dropped/);
