@@ -1,7 +1,7 @@
 // What every project command shares: the --project/--vars/--target/--select/--exclude options, finding
 // and loading the project, printing its diagnostics, and the exit codes (0 ok, 1 user error, 2 internal error).
 import * as path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildGraph, type Graph } from '../graph/dag.js';
 import { selectNodes, type Selection } from '../graph/select.js';
 import { loadSelectors, pickSelector, SELECTORS_FILE } from '../graph/selectors.js';
@@ -126,6 +126,13 @@ export function deferOptions(command: Command): Command {
   return command
     .option('--defer', "refs to unselected models and seeds that this warehouse lacks read the relations of --state's manifest.json")
     .option('--state <dir>', "a folder with another run's manifest.json (its target folder, or a copy)");
+}
+
+/** `--threads N`: a whole number >= 1. */
+export function threadsArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
+  return n;
 }
 
 /** The state --defer reads; --defer without --state, or an unreadable manifest, is a user error. */

@@ -121,16 +121,16 @@ function renderOptions(ctx: Ctx, node: ModelNode | TestNode, deps: string[], isI
         return `__dbt__cte__${name}`;
       }
       const target = m ?? project.seeds.get(name);
-      return target ? relationOf(target.relation) : undefined;
+      return target ? Relation.of(target.relation) : undefined;
     },
     source: (s, t) => {
       const fixture = ctx.opts.fixtures?.source(s, t);
       if (fixture !== undefined) return fixture;
       const src = project.sources.get(`${s}.${t}`);
       // dbt-duckdb renders a source with an external_location as the files' read, not as a relation.
-      return src?.external ? externalRead(src.external, project.root) : src ? relationOf(src.relation) : undefined;
+      return src?.external ? externalRead(src.external, project.root) : src ? Relation.of(src.relation) : undefined;
     },
-    self: node.kind === 'model' ? relationOf(ctx.opts.fixtures?.self ?? node.relation) : undefined,
+    self: node.kind === 'model' ? Relation.of(ctx.opts.fixtures?.self ?? node.relation) : undefined,
     isIncremental,
     model: { name: nodeName(node), unique_id: node.id, config: node.kind === 'model' ? node.config : {}, original_file_path: node.file },
     query: ctx.opts.query,
@@ -218,7 +218,7 @@ function compileCustomTest(ctx: Ctx, test: TestNode, spec: TestSpec): CompiledNo
   const target = test.attachedTo === undefined ? undefined : ctx.graph.nodes.get(test.attachedTo);
   if (!target || target.kind === 'test') return fail(`The test's model '${test.attachedTo ?? '?'}' does not exist`);
   const deps: string[] = [];
-  let model: Relation | string = target.kind === 'source' && target.external ? externalRead(target.external, ctx.project.root) : relationOf(target.relation);
+  let model: Relation | string = target.kind === 'source' && target.external ? externalRead(target.external, ctx.project.root) : Relation.of(target.relation);
   if (target.kind === 'model' && target.config.materialized === 'ephemeral') {
     deps.push(target.id);
     model = `__dbt__cte__${target.name}`;
@@ -273,16 +273,3 @@ function rawConfig(c: ModelConfig): Record<string, unknown> {
   };
 }
 
-/** A Relation from its quoted form "schema"."name" (immutable, so shared). */
-export function relationOf(relation: string): Relation {
-  let r = relations.get(relation);
-  if (r) return r;
-  const m = /^"((?:[^"]|"")*)"\."((?:[^"]|"")*)"$/.exec(relation);
-  const unq = (s: string): string => s.replace(/""/g, '"');
-  r = m ? new Relation(unq(m[1]), unq(m[2]), relation) : new Relation('main', relation, relation);
-  if (relations.size > 100_000) relations.clear();
-  relations.set(relation, r);
-  return r;
-}
-
-const relations = new Map<string, Relation>();

@@ -1,7 +1,8 @@
 // A unit test's SQL: its model rendered with ref()/source()/this of the given inputs printing fixture
 // CTEs (`__dbt__cte__<input>`, as dbt names them), each given row cast to its input column's type, and
 // the query comparing the model's rows with the expected ones both ways (EXCEPT ALL, as a multiset).
-import { isObject, quoteIdent } from '../project/config.js';
+import { isObject } from '../project/config.js';
+import { ident as quoteIdent, literal as quoteLiteral } from '../engine/sql.js';
 import { packageOf } from '../project/packages.js';
 import { csvRows, inputTarget } from '../project/unitTests.js';
 import type { CompiledNode, Diagnostic, Project, Range, TestNode, UnitTestRows, UnitTestSpec } from '../project/types.js';
@@ -67,10 +68,6 @@ export function compileUnitTest(project: Project, graph: Graph, test: TestNode, 
   const compiled = compileNode(project, graph, model.id, { ...opts, isIncremental: spec.overrides.macros.is_incremental === true, macroOverrides: spec.overrides.macros, fixtures, renderer: unitRenderer(project, spec) });
   const injected = injectCtes(compiled.sql, compiled.map, ctes, spec.location.range);
   return { compiled: { id: test.id, sql: injected.sql, map: injected.map, diagnostics: [...diagnostics, ...compiled.diagnostics] } };
-}
-
-function quoteLiteral(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }
 
 /** The project's renderer, or one with the test's var and env_var overrides. */

@@ -2,7 +2,8 @@
 // errors mapped onto YAML ranges) or an existing dbt project's dbt_project.yml. Never throws.
 import Ajv, { type ErrorObject } from 'ajv';
 import schema from './pipeline.schema.json';
-import { asList, checkConfig, didYouMean, isObject, relationName, suggest } from './config.js';
+import { asList, checkConfig, didYouMean, isObject, suggest } from './config.js';
+import { relation as relationName } from '../engine/sql.js';
 import type { ParsedConfig } from './summary.js';
 import type { ColumnSpec, Diagnostic, FolderConfig, LakeConfig, ProjectConfig, Range, Result, SourceFormat, SourceTable } from './types.js';
 import { get, getPair, nodeAt, pairsOf, parseYaml, rangeOf, toJs, type YamlNode } from './yamlDoc.js';

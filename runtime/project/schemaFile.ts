@@ -1,6 +1,7 @@
 // Parses a dbt schema YAML file (models/seeds/sources/macros with columns, types, contracts,
 // constraints and data tests) into specs that keep the range of every name. Never throws.
-import { checkConfig, isObject, quoteIdent, relationName } from './config.js';
+import { checkConfig, isObject } from './config.js';
+import { qualified } from '../engine/sql.js';
 import type { SchemaFile } from './summary.js';
 import type { ColumnConstraint, ColumnSpec, Diagnostic, ModelSpec, Range, Result, SourceTable, TestSpec } from './types.js';
 import { externalLocation } from './externalLocation.js';
@@ -136,7 +137,7 @@ function sourceTables(file: string, node: YamlNode, diagnostics: Diagnostic[]): 
       options: {},
       tests: [...parseTests(file, get(t, 'data_tests'), undefined, diagnostics), ...parseTests(file, get(t, 'tests'), undefined, diagnostics)],
       // A source in another database (dbt-duckdb: an attached one) is named with it: "db"."schema"."table".
-      relation: database ? `${quoteIdent(database)}.${relationName(schema, identifier)}` : relationName(schema, identifier),
+      relation: database ? qualified(database, schema, identifier) : qualified(schema, identifier),
       location: { file, range: rangeOf(namePair!.value) },
       ...(external ? { external } : {}),
     });

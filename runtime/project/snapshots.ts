@@ -2,7 +2,8 @@
 // ModelNodes (id 'snapshot.<name>'), and their config is read into the settings dbt's snapshot
 // materialization uses (strategy, unique_key, updated_at, check_cols, hard_deletes, column names).
 import { scanTemplate } from '../template/scan.js';
-import { asList, isObject, mergeConfigs, relationName, toModelConfig } from './config.js';
+import { asList, isObject, mergeConfigs, toModelConfig } from './config.js';
+import { relation as relationName } from '../engine/sql.js';
 import type { SnapshotFile } from './summary.js';
 import type { Diagnostic, ModelNode, ModelSpec, Project, Range, TemplateScan } from './types.js';
 

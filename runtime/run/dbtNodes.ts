@@ -2,7 +2,7 @@
 // package, resource type, the path under the resource's folder, fqn and the database relation.
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { splitRelation } from '../engine/sql.js';
+import { qualified, splitRelation } from '../engine/sql.js';
 import type { GraphNode } from '../graph/dag.js';
 import type { Project } from '../project/types.js';
 
@@ -51,7 +51,7 @@ export function filePaths(project: Project, node: Exclude<GraphNode, { kind: 'so
 /** `"database"."schema"."name"` as dbt prints a relation. */
 export function quotedRelation(database: string, relation: string): string {
   const { schema, name } = splitRelation(relation);
-  return [database, schema, name].map((p) => `"${p.replace(/"/g, '""')}"`).join('.');
+  return qualified(database, schema, name);
 }
 
 /** dbt's file checksum: sha256 of the file's text. */

@@ -4,9 +4,8 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { EngineSession } from '../engine/adapter.js';
-import { splitRelation } from '../engine/sql.js';
+import { qualified, splitRelation } from '../engine/sql.js';
 import { walk } from '../graph/select.js';
-import { quoteIdent } from '../project/config.js';
 import type { Project } from '../project/types.js';
 import type { RunGraph } from './types.js';
 
@@ -68,7 +67,7 @@ export async function applyDefer(db: EngineSession, project: Project, graph: Run
       errors.push(`--defer: ${node.name} was built in database '${database}' (${state.dir}/manifest.json), which this warehouse has not attached`);
       continue;
     }
-    const relation = database === current ? `${quoteIdent(target.schema)}.${quoteIdent(target.name)}` : `${quoteIdent(database)}.${quoteIdent(target.schema)}.${quoteIdent(target.name)}`;
+    const relation = database === current ? qualified(target.schema, target.name) : qualified(database, target.schema, target.name);
     if (node.kind === 'model') models.set(node.name, { ...node, relation });
     else seeds.set(node.name, { ...node, relation });
     deferred.push(node.name);

@@ -1,7 +1,9 @@
 // Preview: the first N rows of a query, a model's materialized relation or its compiled SQL, streamed
 // from the engine and stopped after N rows, so the user's SQL is never rewritten (LIMIT, ORDER BY,
 // a trailing semicolon or comment all stay as written). Also the safe subquery wrapping others need.
+import { existsSync } from 'node:fs';
 import type { ColumnInfo, EngineSession, JsonValue } from '../engine/adapter.js';
+import { openMemory, openWarehouse, type Warehouse } from '../engine/duckdb.js';
 import { splitRelation } from '../engine/sql.js';
 import type { CompiledNode } from '../project/types.js';
 import type { RunGraph } from './types.js';
@@ -22,6 +24,14 @@ export interface PreviewOptions {
 }
 
 export const DEFAULT_PREVIEW_LIMIT = 100;
+
+/**
+ * The engine a preview reads from: the warehouse file opened read-only (a writer's lock is a
+ * WarehouseLockedError), or an empty in-memory database when there is no file (yet).
+ */
+export async function openForPreview(file: string | undefined): Promise<Warehouse> {
+  return file && existsSync(file) ? openWarehouse(file, { readOnly: true }) : openMemory();
+}
 
 /** The first `limit` rows of a query, as written. Fetches one row more than asked to know whether it was cut. */
 export async function previewSql(session: EngineSession, sql: string, options: PreviewOptions = {}): Promise<PreviewResult> {

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { ident, literal } from '../engine/sql.js';
+import { ident, literal, relationParts } from '../engine/sql.js';
 import type { CompiledNode, ModelConfig, ModelNode, Range } from '../project/types.js';
 import { constantMap } from '../template/offsetMap.js';
 import { externalTarget } from './externalModel.js';
@@ -126,8 +126,7 @@ async function copyInputs(ctx: NodeContext, dir: string, alias: string, tables: 
 
 /** A relation as [catalog, schema, name]; two parts are in the warehouse's catalog. */
 function parts(relation: string, catalog: string): Parts {
-  const out: string[] = [];
-  for (const m of relation.matchAll(/"((?:[^"]|"")*)"|([^."]+)/g)) out.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]);
+  const out = relationParts(relation);
   if (out.length >= 3) return [out[out.length - 3], out[out.length - 2], out[out.length - 1]];
   return out.length === 2 ? [catalog, out[0], out[1]] : [catalog, 'main', out[0] ?? relation];
 }

@@ -2,7 +2,7 @@
 // on-run-start/on-run-end, rendered when they run in the node's context ({{ this }}, ref, var; the
 // run's `results` and `schemas` for on-run-end) and run in order; a failing hook names its position.
 import type { EngineSession } from '../engine/adapter.js';
-import { relationOf } from '../compile/compile.js';
+import { Relation } from '../template/relation.js';
 import { compileExecuting, fetchOn } from '../compile/execute.js';
 import { rendererFor } from '../compile/renderers.js';
 import type { CompiledNode, ModelNode, Project, Range, SeedNode } from '../project/types.js';
@@ -61,17 +61,17 @@ async function runOne(db: EngineSession, project: Project, text: string, opts: {
     .map(([k, v]) => `{% set ${k} = fromjson(${JSON.stringify(JSON.stringify(v))}) %}`)
     .join('');
   const renderer = rendererFor(project);
-  const ref = (name: string): ReturnType<typeof relationOf> | undefined => {
+  const ref = (name: string): Relation | undefined => {
     const target = project.models.get(name) ?? project.seeds.get(name);
-    return target ? relationOf(target.relation) : undefined;
+    return target ? Relation.of(target.relation) : undefined;
   };
-  const source = (s: string, t: string): ReturnType<typeof relationOf> | undefined => {
+  const source = (s: string, t: string): Relation | undefined => {
     const src = project.sources.get(`${s}.${t}`);
-    return src ? relationOf(src.relation) : undefined;
+    return src ? Relation.of(src.relation) : undefined;
   };
   const compiled = await compileExecuting(
     (o) => {
-      const out = renderer.render(where().file, prefix + text, { ref, source, self: opts.self ? relationOf(opts.self) : undefined, model: opts.model, query: o.query });
+      const out = renderer.render(where().file, prefix + text, { ref, source, self: opts.self ? Relation.of(opts.self) : undefined, model: opts.model, query: o.query });
       return { id: 'hook', sql: out.sql, map: constantMap({ start: 0, end: 0 }), diagnostics: out.diagnostics };
     },
     fetchOn(db),

@@ -3,17 +3,13 @@ import type { CompileOptions } from '../compile/compile.js';
 import type { EngineSession } from '../engine/adapter.js';
 import type { Lake } from '../lake/lake.js';
 import type { DeferState } from './defer.js';
-import type { CompiledNode, Diagnostic, ModelNode, Project, Range, Result, SeedNode, SourceTable, TestNode } from '../project/types.js';
+import type { CompiledNode, Diagnostic, Project, Range, Result, SeedNode, TestNode } from '../project/types.js';
+import type { Graph, GraphNode } from '../graph/dag.js';
 
-export type GraphNode = ModelNode | SourceTable | SeedNode | TestNode;
+export type { GraphNode };
 
-/** The part of H-core's Graph the runner reads (runtime/graph/dag.ts). */
-export interface RunGraph {
-  nodes: Map<string, GraphNode>;
-  parents: Map<string, Set<string>>;
-  children: Map<string, Set<string>>;
-  order: string[];
-}
+/** The part of the project's Graph (runtime/graph/dag.ts) the runner reads: nodes, edges and order. */
+export type RunGraph = Pick<Graph, 'nodes' | 'parents' | 'children' | 'order'>;
 
 export type NodeStatus = 'success' | 'warn' | 'error' | 'fail' | 'skipped' | 'cancelled';
 /** 'operation': an on-run-start/on-run-end hook (dbt's resource type). */

@@ -3,7 +3,7 @@
 // Rendering stays synchronous: a query whose result the render does not have yet stops it with
 // QueryNeeded; the caller runs the query and renders again with the result (compile/execute.ts).
 // Without a warehouse (the editor, dbt's parse phase) `execute` is false and nothing is queried.
-import { literal, relation } from '../engine/sql.js';
+import { literal, relation, relationParts as partsOf } from '../engine/sql.js';
 import { Column, Table, type Fetched } from './agate.js';
 import { Callable, ControlSignal, isJinjaObject, newDict, str, tuple, type JinjaObject } from './jinja/values.js';
 import { Relation } from './relation.js';
@@ -59,7 +59,7 @@ function relationParts(value: unknown, schema: string): { schema: string; identi
   if (value instanceof Relation) return { schema: value.schema, identifier: value.identifier };
   if (isJinjaObject(value)) return relationParts(String(value), schema);
   if (typeof value !== 'string') return undefined;
-  const parts = [...value.matchAll(/"((?:[^"]|"")*)"|([^."]+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]));
+  const parts = partsOf(value);
   if (parts.length === 0) return undefined;
   return { schema: parts.length > 1 ? parts[parts.length - 2] : schema, identifier: parts[parts.length - 1] };
 }

@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { compileNode } from '../../compile/compile.js';
 import type { ColumnInfo, EngineAdapter, JsonValue } from '../../engine/adapter.js';
-import { openMemory, openWarehouse, WarehouseLockedError } from '../../engine/duckdb.js';
-import { DEFAULT_PREVIEW_LIMIT, previewNode, previewSql, type PreviewFrom, type PreviewResult } from '../../run/preview.js';
+import { WarehouseLockedError } from '../../engine/duckdb.js';
+import { compileSelection } from '../../compile/selection.js';
+import { DEFAULT_PREVIEW_LIMIT, openForPreview, previewNode, previewSql, type PreviewFrom, type PreviewResult } from '../../run/preview.js';
 import { action, openProject, projectOption, stdio, UserError, type Io, type OpenedProject, type ProjectOptions } from '../context.js';
 import { findNode } from '../nodes.js';
 
@@ -54,7 +55,7 @@ export async function preview(model: string | undefined, options: PreviewOptions
   const file = opened ? path.resolve(opened.project.root, opened.project.config.warehouse) : undefined;
   let db: EngineAdapter;
   try {
-    db = file && existsSync(file) ? await openWarehouse(file, { readOnly: true }) : await openMemory();
+    db = await openForPreview(file);
   } catch (err) {
     if (err instanceof WarehouseLockedError) throw new UserError(err.message);
     throw err;
@@ -63,7 +64,7 @@ export async function preview(model: string | undefined, options: PreviewOptions
   try {
     result = node
       ? await previewNode(db, opened!.graph, node.id, (id, opts) => compileNode(opened!.project, opened!.graph, id, opts), { limit: options.limit, from: options.from })
-      : await previewSql(db, options.sql!, { limit: options.limit });
+      : await previewSql(db, selectionSql(opened, options.sql!), { limit: options.limit });
   } catch (err) {
     const hint = file && !existsSync(file) ? ` (there is no warehouse at ${path.relative(io.cwd, file) || file} yet: run \`medallion build\` first)` : '';
     throw new UserError(`${err instanceof Error ? err.message : String(err)}${hint}`);
@@ -76,6 +77,14 @@ export async function preview(model: string | undefined, options: PreviewOptions
     io.err(`${result.rows.length} row${result.rows.length === 1 ? '' : 's'}${more} in ${Math.round(result.elapsedMs)} ms`);
   }
   return 0;
+}
+
+/** The --sql query, its Jinja rendered with the project's refs, sources and macros when there is a project. */
+function selectionSql(opened: OpenedProject | undefined, sql: string): string {
+  if (!opened) return sql;
+  const selection = compileSelection(opened.project, sql);
+  if (selection.error) throw new Error(selection.error.message);
+  return selection.sql;
 }
 
 function render(result: PreviewResult, output: PreviewOptions['output']): string[] {

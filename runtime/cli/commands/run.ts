@@ -1,11 +1,11 @@
 // `medallion run`: loads the selected models' sources into bronze and builds the models, with live
 // progress, errors as file:line:col, and a final summary. `build` (build.ts) shares all of it.
 import { allowedDirectories } from '../../run/allowed.js';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { Diagnostic } from '../../project/types.js';
 import { runPipeline } from '../../run/runner.js';
 import type { NodeResult, RunEvent, RunOptions, RunResults } from '../../run/types.js';
-import { action, colorsOf, deferOf, deferOptions, openProject, plural, projectOption, refuseOnErrors, runSelection, selectOptions, stdio, type Colors, type Io, type DeferOptions, type ProjectOptions, type SelectOptions } from '../context.js';
+import { action, colorsOf, deferOf, deferOptions, openProject, plural, projectOption, refuseOnErrors, runSelection, selectOptions, stdio, threadsArg, type Colors, type Io, type DeferOptions, type ProjectOptions, type SelectOptions } from '../context.js';
 
 export interface RunCommandOptions extends ProjectOptions, SelectOptions, DeferOptions {
   fullRefresh?: boolean;
@@ -28,12 +28,6 @@ export function runOptions(command: Command): Command {
     .option('--full-refresh', 'rebuild incremental models from scratch and reload unchanged sources')
     .option('--fail-fast', 'stop at the first failure')
     .option('--threads <n>', 'nodes run at once (default: the project\'s threads)', threadsArg);
-}
-
-function threadsArg(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
-  return n;
 }
 
 export async function runCommand(command: 'run' | 'build', options: RunCommandOptions, io: Io = stdio, extra: Partial<RunOptions> = {}): Promise<number> {

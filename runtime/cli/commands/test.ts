@@ -3,11 +3,11 @@
 // counts. Exit 1 on an error-severity failure or a test that could not run; warnings alone exit 0.
 // `medallion seed` (seed.ts) shares the runner and the output.
 import { allowedDirectories } from '../../run/allowed.js';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { ColumnInfo, JsonValue } from '../../engine/adapter.js';
 import { runPipeline } from '../../run/runner.js';
 import type { NodeResult, NodeStatus, RunResults } from '../../run/types.js';
-import { action, colorsOf, deferOf, deferOptions, openProject, plural, projectOption, runSelection, selectOptions, stdio, type Colors, type Io, type DeferOptions, type ProjectOptions, type SelectOptions } from '../context.js';
+import { action, colorsOf, deferOf, deferOptions, openProject, plural, projectOption, runSelection, selectOptions, stdio, threadsArg, type Colors, type Io, type DeferOptions, type ProjectOptions, type SelectOptions } from '../context.js';
 import { formatTable } from './preview.js';
 import { kindLabel } from './run.js';
 
@@ -31,12 +31,6 @@ export function nodeCommandOptions(command: Command, threads: string): Command {
   selectOptions(command);
   deferOptions(command);
   return command.option('--threads <n>', `${threads} (default: the project's threads)`, threadsArg);
-}
-
-function threadsArg(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
-  return n;
 }
 
 function label(pc: Colors, status: NodeStatus): string {

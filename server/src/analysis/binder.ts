@@ -7,11 +7,10 @@
 import { createHash } from 'node:crypto';
 import { openMemory, type Warehouse } from '../../../runtime/engine/duckdb.js';
 import type { ColumnInfo } from '../../../runtime/engine/adapter.js';
-import { ident } from '../../../runtime/engine/sql.js';
 import type { CompiledNode, Diagnostic, ModelNode } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
 import { parseSqlError } from './sqlError.js';
-import { relationKey } from './lineage.js';
+import { ident, relationKey } from '../../../runtime/engine/sql.js';
 import { relationColumns } from './columnTypes.js';
 import { checkContract, refineUnknownColumn, sqlDiagnostic } from './templateRanges.js';
 import type { Column } from './snapshot.js';

@@ -1,7 +1,7 @@
 // The columns of a relation as far as they can be known before a model on it runs, each typed in the
 // order a run types it: declared → the last build's catalog → inferred (a seed's CSV) → unknown.
 import type { Catalog } from './catalog.js';
-import { relationKey } from './lineage.js';
+import { relationKey } from '../../../runtime/engine/sql.js';
 import type { Column, Node, Snapshot } from './snapshot.js';
 
 /**

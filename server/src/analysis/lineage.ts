@@ -1,6 +1,7 @@
 // Column-level lineage: which upstream columns an output column of a model is computed from, read
 // from DuckDB's own parse tree of the compiled SQL (json_serialize_sql), through CTEs, subqueries,
 // joins, unions, `*` (exclude, replace, columns('regex')) and ephemeral models, back to the bronze sources.
+import { relationKey } from '../../../runtime/engine/sql.js';
 import type { Workspace } from './workspace.js';
 
 export interface ColumnRef {
@@ -180,8 +181,3 @@ function dedupe(refs: ColumnRef[]): ColumnRef[] {
   });
 }
 
-/** 'schema.name', lower case, from a quoted relation '"schema"."name"'. */
-export function relationKey(relation: string): string {
-  const parts = [...relation.matchAll(/"((?:[^"]|"")*)"|([^."]+)/g)].map((m) => (m[1] ?? m[2]).replace(/""/g, '"').toLowerCase());
-  return parts.length >= 2 ? `${parts[parts.length - 2]}.${parts[parts.length - 1]}` : `main.${parts[0] ?? ''}`;
-}

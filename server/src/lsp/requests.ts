@@ -4,15 +4,14 @@
 // untrusted workspace run, preview and compiled are refused: they render templates and run SQL.
 import { allowedDirectories } from '../../../runtime/run/allowed.js';
 import type * as lsp from 'vscode-languageserver/node';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { runPipeline } from '../../../runtime/run/runner.js';
 import type { NodeResult } from '../../../runtime/run/types.js';
-import { previewNode, previewSql } from '../../../runtime/run/preview.js';
-import { compileNode, relationOf } from '../../../runtime/compile/compile.js';
-import { rendererFor } from '../../../runtime/compile/renderers.js';
+import { openForPreview, previewNode, previewSql } from '../../../runtime/run/preview.js';
+import { compileNode } from '../../../runtime/compile/compile.js';
+import { compileSelection } from '../../../runtime/compile/selection.js';
 import { selectNodes } from '../../../runtime/graph/select.js';
-import { openMemory, openWarehouse, type Warehouse } from '../../../runtime/engine/duckdb.js';
+import type { Warehouse } from '../../../runtime/engine/duckdb.js';
 import type { Workspace } from '../analysis/workspace.js';
 import { lineageGraph } from '../analysis/lineageGraph.js';
 import type { Paths } from './toLsp.js';
@@ -103,14 +102,16 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
     const file = path.resolve(ws.root, snap.project.config.warehouse);
     let db: Warehouse;
     try {
-      db = existsSync(file) ? await openWarehouse(file, { readOnly: true }) : await openMemory();
+      db = await openForPreview(file);
     } catch (err) {
       return { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error: err instanceof Error ? err.message : String(err) };
     }
     try {
       const options = { limit: params.limit, signal: abort.signal };
       if (params.sql !== undefined && !params.model && !params.uri) {
-        const sql = renderSelection(ws, params.sql);
+        const selection = compileSelection(snap.project, params.sql);
+        if (selection.error) throw new Error(selection.error.message);
+        const sql = selection.sql;
         const result = await previewSql(db, sql, options);
         return { ...result, sql };
       }
@@ -153,25 +154,6 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
       ...(last ? { lastRun: last } : {}),
     };
   });
-}
-
-/** A piece of templated SQL (an editor selection) rendered with the project's refs, sources and macros. */
-function renderSelection(ws: Workspace, text: string): string {
-  if (!/\{[{%]/.test(text)) return text;
-  const snap = ws.snapshot();
-  const rendered = rendererFor(snap.project).render('<selection>', text, {
-    ref: (name) => {
-      const node = snap.refTarget(name);
-      return node ? relationOf(node.relation) : undefined;
-    },
-    source: (source, table) => {
-      const node = snap.source(source, table);
-      return node ? relationOf(node.relation) : undefined;
-    },
-  });
-  const error = rendered.diagnostics.find((d) => d.severity === 'error');
-  if (error) throw new Error(error.message);
-  return rendered.sql;
 }
 
 function toNodeRunResult(r: NodeResult): P.NodeRunResult {
