@@ -32,7 +32,8 @@ export function readSeed(file: string, text: string, delimiter = ','): Result<Se
     records = parse(text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as typeof records;
   } catch (err) {
     const e = err as { code?: string; lines?: number; message?: string };
-    const line = typeof e.lines === 'number' ? e.lines : 1;
+    // csv-parse reports where it gave up (the end of the file for a quote never closed): name where it opened.
+    const line = e.code === 'CSV_QUOTE_NOT_CLOSED' ? unclosedQuoteLine(text) : typeof e.lines === 'number' ? e.lines : 1;
     const message = e.code === 'CSV_QUOTE_NOT_CLOSED' ? `${file}: a quote opened on line ${line} is never closed` : `${file}:${line}: ${e.message ?? String(err)}`;
     return { value: { columns: [], rows: 0 }, diagnostics: [{ file, range: at(line), severity: 'error', message, code: 'seed-parse' }] };
   }
@@ -165,4 +166,23 @@ function lineRange(text: string, starts: number[], line: number): Range {
   const next = text.indexOf('\n', start);
   const end = next < 0 ? text.length : next;
   return { start, end: text[end - 1] === '\r' ? end - 1 : end };
+}
+
+/** The line (1-based) of the quote that is still open at the end of a CSV text; `""` inside quotes is a quote. */
+function unclosedQuoteLine(text: string): number {
+  let line = 1;
+  let openedOn = 1;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    else if (c === '"') {
+      if (quoted && text[i + 1] === '"') i++;
+      else {
+        quoted = !quoted;
+        if (quoted) openedOn = line;
+      }
+    }
+  }
+  return openedOn;
 }
