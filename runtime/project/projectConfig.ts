@@ -4,6 +4,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import schema from './pipeline.schema.json';
 import { asList, checkConfig, didYouMean, isObject, suggest } from './config.js';
 import { relation as relationName } from '../engine/sql.js';
+import { parseFreshness } from './freshness.js';
 import type { ParsedConfig } from './summary.js';
 import type { ColumnSpec, Diagnostic, FolderConfig, LakeConfig, ProjectConfig, Range, Result, SourceFormat, SourceTable } from './types.js';
 import { get, getPair, nodeAt, pairsOf, parseYaml, rangeOf, toJs, type YamlNode } from './yamlDoc.js';
@@ -147,7 +148,14 @@ function pipelineSource(file: string, key: string, keyRange: Range, node: YamlNo
     tests: [...parseTests(file, get(node, 'tests'), undefined, diagnostics), ...parseTests(file, get(node, 'data_tests'), undefined, diagnostics)],
     relation: relationName('bronze', key),
     location: { file, range: keyRange },
+    ...freshnessOf(file, node, diagnostics),
   };
+}
+
+/** A bronze source's loaded_at_field and freshness; without loaded_at_field its last load time is checked. */
+function freshnessOf(file: string, node: YamlNode, diagnostics: Diagnostic[]): Pick<SourceTable, 'freshness'> {
+  const freshness = parseFreshness(file, node, undefined, diagnostics);
+  return freshness.loadedAtField || freshness.threshold ? { freshness } : {};
 }
 
 /** dedupe_on entries that are not declared columns (with no declared columns, the load checks the files'). */

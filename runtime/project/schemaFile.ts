@@ -5,6 +5,7 @@ import { qualified } from '../engine/sql.js';
 import type { SchemaFile } from './summary.js';
 import type { ColumnConstraint, ColumnSpec, Diagnostic, ModelSpec, Range, Result, SourceTable, TestSpec } from './types.js';
 import { externalLocation } from './externalLocation.js';
+import { parseFreshness } from './freshness.js';
 import { parseUnitTests } from './unitTests.js';
 import { get, getPair, itemsOf, pairsOf, parseYaml, rangeOf, str, toJs, type YamlNode } from './yamlDoc.js';
 
@@ -126,6 +127,7 @@ function sourceTables(file: string, node: YamlNode, diagnostics: Diagnostic[]): 
     }
     const identifier = str(get(t, 'identifier')) ?? table;
     const external = externalLocation(file, node, t, { name: table, identifier, schema }, diagnostics);
+    const freshness = parseFreshness(file, node, t, diagnostics);
     out.push({
       kind: 'source',
       id: `source.${source}.${table}`,
@@ -140,6 +142,7 @@ function sourceTables(file: string, node: YamlNode, diagnostics: Diagnostic[]): 
       relation: database ? qualified(database, schema, identifier) : qualified(schema, identifier),
       location: { file, range: rangeOf(namePair!.value) },
       ...(external ? { external } : {}),
+      ...(freshness.loadedAtField || freshness.threshold ? { freshness } : {}),
     });
   }
   return out;

@@ -211,6 +211,9 @@ export interface ModelNode {
   snapshot?: boolean;
 }
 
+export type { SourceFreshness } from './freshness.js';
+import type { SourceFreshness } from './freshness.js';
+
 export interface SourceTable {
   kind: 'source';
   /** 'source.<source>.<table>'. */
@@ -231,6 +234,8 @@ export interface SourceTable {
   location: Location;
   /** dbt-duckdb's `external_location` (meta or config): files read in place instead of a relation. */
   external?: ExternalLocation;
+  /** `loaded_at_field` and the merged `freshness` threshold (project/freshness.ts); absent when neither is written. */
+  freshness?: SourceFreshness;
 }
 
 /** A source read from files, as dbt-duckdb renders it. */

@@ -34,7 +34,9 @@ export interface LoadOptions {
   force?: boolean;
 }
 
-const STATE = '"_medallion"."source_loads"';
+/** One row per bronze relation: its last load's fingerprint, counts and when it landed (freshness reads it). */
+export const LOAD_STATE = '"_medallion"."source_loads"';
+const STATE = LOAD_STATE;
 
 /** A problem in the source's declaration, reported at its place in pipeline.yml rather than as SQL. */
 export class SourceError extends Error {
@@ -145,7 +147,7 @@ async function checkDedupe(db: EngineSession, source: SourceTable, staged: strin
 
 /** The table remembering each source's last load, so an unchanged source is not read again. */
 export async function ensureLoadState(db: EngineSession): Promise<void> {
-  await db.exec(`CREATE SCHEMA IF NOT EXISTS "_medallion"; CREATE TABLE IF NOT EXISTS ${STATE} (relation VARCHAR PRIMARY KEY, fingerprint VARCHAR, files BIGINT, "read" BIGINT, accepted BIGINT, rejected BIGINT, duplicates BIGINT)`);
+  await db.exec(`CREATE SCHEMA IF NOT EXISTS "_medallion"; CREATE TABLE IF NOT EXISTS ${STATE} (relation VARCHAR PRIMARY KEY, fingerprint VARCHAR, files BIGINT, "read" BIGINT, accepted BIGINT, rejected BIGINT, duplicates BIGINT); ALTER TABLE ${STATE} ADD COLUMN IF NOT EXISTS loaded_at TIMESTAMPTZ`);
 }
 
 /** Lake objects matching the source's path: a glob, a file, or a folder (everything under it). */
@@ -293,7 +295,8 @@ async function writeRejects(db: EngineSession, lake: Lake, source: SourceTable, 
 }
 
 async function saveState(db: EngineSession, relation: string, fingerprint: string, n: number[]): Promise<void> {
-  await db.query(`INSERT OR REPLACE INTO ${STATE} VALUES (?, ?, ?, ?, ?, ?, ?)`, [relation, fingerprint, ...n]);
+  // loaded_at is when this load landed new data; an unchanged reload keeps the earlier time.
+  await db.query(`INSERT OR REPLACE INTO ${STATE} (relation, fingerprint, files, "read", accepted, rejected, duplicates, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, now())`, [relation, fingerprint, ...n]);
 }
 
 function hash(text: string): string {

@@ -15,9 +15,10 @@ import { register as preview } from './preview.js';
 import { register as sample } from './sample.js';
 import { register as seed } from './seed.js';
 import { register as snapshot } from './snapshot.js';
+import { register as source } from './source.js';
 import { register as test } from './test.js';
 
-const commands: Array<(program: Command) => void> = [compile, ls, lineage, sample, ingest, lake, engine, lsp, run, build, seed, snapshot, test, preview, clean, debug];
+const commands: Array<(program: Command) => void> = [compile, ls, lineage, sample, ingest, lake, engine, lsp, run, build, seed, snapshot, source, test, preview, clean, debug];
 
 export function registerCommands(program: Command): void {
   for (const register of commands) register(program);

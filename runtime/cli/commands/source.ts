@@ -1,0 +1,99 @@
+// `medallion source freshness [-s SELECTOR…]`: dbt's source freshness. Checks each selected source with
+// a freshness threshold, prints a line per source and a summary, writes <target>/sources.json (dbt's v3).
+// Exit 1 when a source is past error_after or could not be checked, as dbt.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { openMemory, openWarehouse, WarehouseLockedError } from '../../engine/duckdb.js';
+import { profileSetup } from '../../engine/profileSetup.js';
+import { isSet, type FreshnessTime } from '../../project/freshness.js';
+import type { SourceTable } from '../../project/types.js';
+import { checkFreshness, hasFreshness, type FreshnessResult, type FreshnessStatus } from '../../run/freshness.js';
+import { dbtSources, saveSources } from '../../run/sourcesJson.js';
+import { action, colorsOf, displayPath, openProject, projectOption, select, selectionOf, selectOptions, stdio, UserError, type Colors, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
+
+export type FreshnessOptions = ProjectOptions & SelectOptions;
+
+export function register(program: Command): void {
+  const source = program.command('source').description("dbt's source commands");
+  const command = source.command('freshness').description('check how recently each source was loaded against its freshness thresholds and write target/sources.json');
+  projectOption(command);
+  selectOptions(command);
+  command.action(action((options: FreshnessOptions) => sourceFreshness(options)));
+}
+
+export async function sourceFreshness(options: FreshnessOptions, io: Io = stdio): Promise<number> {
+  const opened = await openProject(options, io);
+  const { project } = opened;
+  const pc = colorsOf(io);
+  const ids = new Set(await select(opened, await selectionOf(opened, options, io)));
+  const sources = [...opened.graph.nodes.values()].filter((n): n is SourceTable => n.kind === 'source' && ids.has(n.id) && hasFreshness(n));
+  if (sources.length === 0) {
+    io.out('Nothing to do: no selected source has a freshness threshold (freshness: {warn_after: …, error_after: …}).');
+    return 0;
+  }
+  if (project.config.trino) throw new UserError('source freshness runs on DuckDB targets only for now');
+  const file = path.resolve(project.root, project.config.warehouse);
+  const started = new Date();
+  const setup = profileSetup(project.root, project.config.duckdb);
+  let db;
+  try {
+    // Without a warehouse yet, each source says it is missing (a runtime error), as dbt's would.
+    db = existsSync(file) ? await openWarehouse(file, { readOnly: true, setup }) : await openMemory();
+  } catch (err) {
+    throw new UserError(err instanceof WarehouseLockedError ? err.message : `Could not open the warehouse ${file}: ${(err as Error).message}`);
+  }
+  let results: FreshnessResult[];
+  try {
+    results = await checkFreshness(db, sources, (r, i) => {
+      for (const line of resultLines(r, i, sources.length, pc)) io.out(line);
+    });
+  } finally {
+    db.close();
+  }
+  const elapsedMs = Date.now() - started.getTime();
+  const written = await saveSources(project, dbtSources(project, { runId: randomUUID(), startedAt: started.toISOString(), elapsedMs, results }));
+  const failed = results.some((r) => r.status === 'error' || r.status === 'runtime error');
+  const count = (s: FreshnessStatus): number => results.filter((r) => r.status === s).length;
+  io.out(`\n${failed ? pc.red('Failed') : pc.green('Done')} in ${(elapsedMs / 1000).toFixed(2)}s. PASS=${count('pass')} WARN=${count('warn')} ERROR=${count('error')} RUNTIME_ERROR=${count('runtime error')}`);
+  io.err(pc.dim(`Wrote ${displayPath(io.cwd, written)}`));
+  return failed ? 1 : 0;
+}
+
+const LABELS: Record<FreshnessStatus, (pc: Colors) => string> = {
+  pass: (pc) => pc.green('PASS'),
+  warn: (pc) => pc.yellow('WARN'),
+  error: (pc) => pc.red('ERROR STALE'),
+  'runtime error': (pc) => pc.red('ERROR'),
+};
+
+/** A source's line: status, age and the threshold it crossed; for a runtime error, the error below it. */
+export function resultLines(r: FreshnessResult, index: number, total: number, pc: Colors): string[] {
+  const counter = `${String(index).padStart(String(total).length)} of ${total}`;
+  const timing = pc.dim(` [${(r.ms / 1000).toFixed(2)}s]`);
+  const head = `${counter} ${LABELS[r.status](pc)} freshness of ${r.source}.${r.table}`;
+  if (r.status === 'runtime error') return [`${head}${timing}`, `    ${r.error ?? ''}`];
+  const age = r.ageSeconds ?? 0;
+  const basis = age > 100 * 365 * 86400 ? 'no rows' : `${r.basis === 'last load' ? 'last loaded' : 'newest row'} ${formatAge(age)} ago`;
+  return [`${head}${pc.dim(` · ${basis}${criteria(r)}`)}${timing}`];
+}
+
+function criteria(r: FreshnessResult): string {
+  const parts: string[] = [];
+  const say = (name: string, t: FreshnessTime | null): void => {
+    if (isSet(t)) parts.push(`${name} ${t.count} ${t.period}${t.count === 1 ? '' : 's'}`);
+  };
+  say('warn after', r.threshold.warnAfter);
+  say('error after', r.threshold.errorAfter);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/** An age as a person reads it: 45s, 12m, 3h 5m, 2d 4h. */
+export function formatAge(ageSeconds: number): string {
+  const s = Math.max(0, Math.round(ageSeconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
+}
