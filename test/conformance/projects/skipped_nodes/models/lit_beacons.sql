@@ -1,0 +1,1 @@
+select beacon_id, harbour from {{ ref('beacons') }} where lit

@@ -1,0 +1,1 @@
+select count(*) as beacons from {{ ref('stamped_beacons') }}
