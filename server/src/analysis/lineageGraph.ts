@@ -4,6 +4,8 @@
 import type { Workspace } from './workspace.js';
 import type { Node } from './snapshot.js';
 import { directInputs, type ColumnEdge } from './lineage.js';
+import type { Graph } from '../../../runtime/graph/dag.js';
+import { walk } from '../../../runtime/graph/select.js';
 
 export interface LineageNodeData {
   id: string;
@@ -29,23 +31,7 @@ const MAX_COLUMN_MODELS = 200;
 
 export async function lineageGraph(ws: Workspace, options: { focus?: string; depth?: number; columns: boolean }): Promise<LineageData> {
   const snap = ws.snapshot();
-  const ids = new Set<string>();
-  if (options.focus) {
-    const depth = options.depth ?? Infinity;
-    const walk = (start: string, next: Map<string, Set<string>>): void => {
-      let frontier = [start];
-      for (let level = 0; frontier.length && level < depth; level++) {
-        const following: string[] = [];
-        for (const id of frontier) for (const n of next.get(id) ?? []) if (!ids.has(n)) { ids.add(n); following.push(n); }
-        frontier = following;
-      }
-    };
-    ids.add(options.focus);
-    walk(options.focus, snap.graph.parents);
-    walk(options.focus, snap.graph.children);
-  } else {
-    for (const id of snap.graph.nodes.keys()) ids.add(id);
-  }
+  const ids = options.focus ? focusIds(snap.graph, options.focus, options.depth ?? Infinity) : new Set(snap.graph.nodes.keys());
   const nodes: LineageNodeData[] = [];
   for (const id of ids) {
     const node = snap.node(id);
@@ -65,6 +51,11 @@ export async function lineageGraph(ws: Workspace, options: { focus?: string; dep
     }
   }
   return { ...(options.focus ? { focus: options.focus } : {}), nodes, edges, columnEdges };
+}
+
+/** The focus, its ancestors and then its descendants, each within `depth` steps. */
+function focusIds(graph: Pick<Graph, 'parents' | 'children'>, focus: string, depth: number): Set<string> {
+  return new Set([...walk(graph, [focus], 'parents', depth), ...walk(graph, [focus], 'children', depth)]);
 }
 
 function describe(ws: Workspace, node: Node): LineageNodeData {
