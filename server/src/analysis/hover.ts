@@ -1,6 +1,7 @@
 // Hover: on a ref, source or model name — description, layer, materialization, columns and types,
 // upstream and downstream models, last run; on a column in a select list — its lineage to bronze.
 import { namespaceMacros } from '../../../runtime/project/link.js';
+import { isSet, type FreshnessThreshold } from '../../../runtime/project/freshness.js';
 import type { Range } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
 import type { Hover } from './types.js';
@@ -8,6 +9,7 @@ import type { Node } from './snapshot.js';
 import { columnLineage, type ColumnEdge } from './lineage.js';
 import { templateContext } from './context.js';
 import { pipelineKeyHover } from './yamlCompletion.js';
+import { freshnessLine } from './sourceFreshness.js';
 
 const MAX_NAMES = 12;
 /** A column whose type no declaration, catalog or inference gives (columnTypes.ts). */
@@ -97,6 +99,12 @@ function describeNode(ws: Workspace, node: Node): string {
   if (down) lines.push(`**Downstream:** ${down}  `);
   const run = ws.lastRun(node.id);
   if (run) lines.push(`**Last run:** ${run.status}${run.rows !== undefined ? ` · ${run.rows.toLocaleString('en-US')} rows` : ''}${run.at ? ` · ${run.at}` : ''}`);
+  if (node.kind === 'source') {
+    const fresh = ws.lastFreshness(node.id);
+    const threshold = node.freshness?.threshold;
+    if (fresh) lines.push(freshnessLine(fresh));
+    else if (threshold) lines.push(`**Freshness:** ${thresholdText(threshold)}; not checked yet (\`medallion source freshness\`)`);
+  }
   return lines.join('\n').trim();
 }
 
@@ -118,6 +126,11 @@ async function describeColumn(ws: Workspace, id: string, column: string, type: s
     seen.add(key);
     return inputs.flatMap((e) => chainsFrom(e.from, all, seen).map((c) => [here, ...c]));
   }
+}
+
+function thresholdText(t: FreshnessThreshold): string {
+  const one = (name: string, x: FreshnessThreshold['warnAfter']): string[] => (isSet(x) ? [`${name} ${x.count} ${x.period}${x.count === 1 ? '' : 's'}`] : []);
+  return [...one('warn after', t.warnAfter), ...one('error after', t.errorAfter)].join(', ');
 }
 
 function label(n: Node): string {

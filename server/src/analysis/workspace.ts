@@ -18,6 +18,7 @@ import { inProcessCompiler, type NodeCompiler } from './compiler.js';
 import { relinkModel } from './relink.js';
 import { Snapshot, type Column } from './snapshot.js';
 import { readRunResults, type LastRun, type RunHistory, type RunSummary } from './runResults.js';
+import { readSourcesJson, type LastFreshness } from './sourceFreshness.js';
 import { readCatalog, type Catalog } from './catalog.js';
 import { boundColumns, relationColumns } from './columnTypes.js';
 
@@ -54,10 +55,11 @@ const SLICE_MS = 15;
 
 const RUN_RESULTS = 'target/run_results.json';
 const CATALOG = 'target/catalog.json';
+const SOURCES = 'target/sources.json';
 /** Files read at once during the cold index. */
 const READ_CONCURRENCY = 64;
 
-type Kind = 'config' | ParsedFile['kind'] | 'runResults' | 'catalog';
+type Kind = 'config' | ParsedFile['kind'] | 'runResults' | 'catalog' | 'sources';
 
 export class Workspace {
   readonly binder: Binder;
@@ -78,6 +80,8 @@ export class Workspace {
   private epoch = 0;
   private readonly scans = new Map<string, { text: string; scan: TemplateScan }>();
   private runs: RunHistory = { byId: new Map() };
+  /** The last `source freshness` per source, from target/sources.json. */
+  private freshness = new Map<string, LastFreshness>();
   /** The last build's column types (target/catalog.json). */
   catalog: Catalog = new Map();
   /** Schema files read but not parsed yet (deferSchemas). */
@@ -228,6 +232,10 @@ export class Workspace {
     return this.runs.byId.get(id);
   }
 
+  lastFreshness(id: string): LastFreshness | undefined {
+    return this.freshness.get(id);
+  }
+
   /** The whole project's last run, from target/run_results.json. */
   lastProjectRun(): RunSummary | undefined {
     return this.runs.summary;
@@ -268,6 +276,10 @@ export class Workspace {
       this.runs = { byId: new Map() };
       return;
     }
+    if (file === SOURCES) {
+      this.freshness = new Map();
+      return;
+    }
     if (file === CATALOG) {
       this.catalog = new Map();
       this.binder.relinked();
@@ -295,6 +307,10 @@ export class Workspace {
     this.texts.set(file, text);
     if (kind === 'runResults') {
       this.runs = readRunResults(text);
+      return;
+    }
+    if (kind === 'sources') {
+      this.freshness = readSourcesJson(text);
       return;
     }
     if (kind === 'catalog') {
@@ -351,6 +367,7 @@ export class Workspace {
     if (CONFIG_FILES.includes(file)) return !this.configFile || CONFIG_FILES.indexOf(file) <= CONFIG_FILES.indexOf(this.configFile) ? 'config' : undefined;
     if (file === RUN_RESULTS) return 'runResults';
     if (file === CATALOG) return 'catalog';
+    if (file === SOURCES) return 'sources';
     return classify(this.config.value.config, file);
   }
 
@@ -378,7 +395,7 @@ export class Workspace {
       break;
     }
     await this.rescan();
-    for (const file of [RUN_RESULTS, CATALOG]) {
+    for (const file of [RUN_RESULTS, CATALOG, SOURCES]) {
       const text = await this.fs.readFile(`${this.root}/${file}`);
       if (text !== undefined) this.update(file, text);
     }

@@ -140,7 +140,7 @@ export function startServer(connection: lsp.Connection): void {
     // Editors without their own watcher setup (Neovim, Helix) learn here which files matter.
     if (canWatchFiles) {
       void connection.client.register(lsp.DidChangeWatchedFilesNotification.type, {
-        watchers: ['**/*.sql', '**/*.yml', '**/*.yaml', '**/*.csv', '**/target/run_results.json', '**/target/catalog.json'].map((globPattern) => ({ globPattern })),
+        watchers: ['**/*.sql', '**/*.yml', '**/*.yaml', '**/*.csv', '**/target/run_results.json', '**/target/catalog.json', '**/target/sources.json'].map((globPattern) => ({ globPattern })),
       });
     }
     try {
