@@ -7,7 +7,7 @@ import { relation as relationName } from '../engine/sql.js';
 import { parseFreshness } from './freshness.js';
 import type { ParsedConfig } from './summary.js';
 import type { ColumnSpec, Diagnostic, FolderConfig, LakeConfig, ProjectConfig, Range, Result, SourceFormat, SourceTable } from './types.js';
-import { get, getPair, nodeAt, pairsOf, parseYaml, rangeOf, toJs, type YamlNode } from './yamlDoc.js';
+import { get, getPair, nodeAt, pairsOf, parseYaml, rangeOf, toJs, valueWithFloats, type YamlNode } from './yamlDoc.js';
 import { checkPathText, pathRefs, type PathRef } from './paths.js';
 import { parseTests } from './schemaFile.js';
 
@@ -84,7 +84,7 @@ export function parsePipelineConfig(file: string, text: string): Result<ParsedCo
   if (typeof value.warehouse === 'string') config.warehouse = value.warehouse;
   if (typeof value.threads === 'number' && value.threads >= 1) config.threads = Math.floor(value.threads);
   if (typeof value.python === 'string' && value.python.trim() !== '') config.python = value.python.trim();
-  if (isObject(value.vars)) config.vars = value.vars;
+  if (isObject(value.vars)) config.vars = valueWithFloats(get(root, 'vars'), text) as Record<string, unknown>;
   if (isObject(value.targets)) config.targets = value.targets;
   if (Array.isArray(value.layers)) config.layers = asList(value.layers);
   if (isObject(value.render)) config.renderLimits = renderLimits(value.render.timeout_seconds, value.render.max_output_mb);
@@ -281,7 +281,7 @@ export function parseDbtProject(file: string, text: string): Result<ParsedConfig
   }
   // dbt vars may be global or scoped to a project name; the project's own scope wins.
   if (isObject(value.vars)) {
-    const vars = value.vars;
+    const vars = valueWithFloats(get(root, 'vars'), text) as Record<string, unknown>;
     const scoped = isObject(vars[config.name]) ? (vars[config.name] as Record<string, unknown>) : {};
     config.vars = { ...Object.fromEntries(Object.entries(vars).filter(([k]) => k !== config.name)), ...scoped };
   }

@@ -213,6 +213,23 @@ export function toJs(node: YamlNode): unknown {
   return node?.value;
 }
 
+/** A float written as one (`1.0`, `2e3`) whose value is whole: templates print it as Python does (`1.0`). */
+export class WholeFloat {
+  constructor(readonly value: number) {}
+  toJSON(): number {
+    return this.value;
+  }
+}
+
+/** The node's value with whole-valued floats kept as WholeFloat (vars, which templates print). */
+export function valueWithFloats(node: YamlNode, text: string): unknown {
+  if (!node) return null;
+  if (node.kind === 'map') return Object.fromEntries(node.pairs.map((p) => [p.key, valueWithFloats(p.value, text)]));
+  if (node.kind === 'seq') return node.items.map((i) => valueWithFloats(i, text));
+  const written = text.slice(node.range.start, node.range.end).trim();
+  return typeof node.value === 'number' && Number.isInteger(node.value) && /^[-+]?[\d_]*\.[\d_]*(e[-+]?\d+)?$|^[-+]?\d+e[-+]?\d+$/i.test(written) ? new WholeFloat(node.value) : node.value;
+}
+
 /** A scalar's value as a string (numbers and booleans included); undefined for null, maps and lists. */
 export function str(node: YamlNode): string | undefined {
   if (node?.kind !== 'scalar' || node.value === null || node.value === undefined || typeof node.value === 'object') return undefined;

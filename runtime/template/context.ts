@@ -6,6 +6,7 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { ident } from '../engine/sql.js';
 import { databaseName } from '../project/duckdbProfile.js';
 import type { ProjectConfig } from '../project/types.js';
+import { WholeFloat } from '../project/yamlDoc.js';
 import { pyJson } from './jinja/builtins.js';
 import { MacroReturn } from './jinja/interpreter.js';
 import { Callable, Float, isDict, newDict, tuple, Undefined } from './jinja/values.js';
@@ -62,6 +63,7 @@ export function toPlain(v: unknown): unknown {
 /** Host data as template values: objects become dicts that expose only their own keys. */
 export function fromPlain(v: unknown): unknown {
   if (v === undefined) return null;
+  if (v instanceof WholeFloat) return new Float(v.value);
   if (Array.isArray(v)) return v.map(fromPlain);
   if (isDict(v) && Object.getPrototypeOf(v) !== null) return newDict(Object.entries(v).map(([k, x]) => [k, fromPlain(x)]));
   return v;

@@ -70,3 +70,22 @@ select 1 as id
     `models/a.sql: "": Model 'a' will be skipped: materialization 'tabel' is not supported yet`,
   ]);
 });
+
+test('a float var written as one prints as Python prints it (1.0, not 1)', async () => {
+  const { project } = await load(`
+//- /dbt_project.yml
+name: shop
+vars:
+  rate: 1.0
+  big: 2e3
+  count: 3
+  scoped:
+    inner: 4.0
+//- /models/a.sql
+select {{ var('rate') }} as rate, {{ var('big') }} as big, {{ var('count') }} as n, {{ var('rate') * 2 }} as doubled, {{ var('scoped')['inner'] }} as inner
+`);
+  const { compileNode } = await import('../../../runtime/compile/compile.js');
+  const { buildGraph } = await import('../../../runtime/graph/dag.js');
+  assert.equal(compileNode(project, buildGraph(project), 'model.a').sql, 'select 1.0 as rate, 2000.0 as big, 3 as n, 2.0 as doubled, 4.0 as inner');
+  assert.equal(JSON.stringify(project.config.vars), '{"rate":1,"big":2000,"count":3,"scoped":{"inner":4}}');
+});
