@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import { WorkDoneProgress, type LanguageClient, type WorkDoneProgressReport, type WorkDoneProgressBegin } from 'vscode-languageclient/node';
 import {
-  LineageRequestMethod, RunEventNotificationMethod, RunRequestMethod,
-  type LineageResult, type NodeRunResult, type RunEvent, type RunParams, type RunResult,
+  LineageRequestMethod, RunProgressNotificationMethod, RunRequestMethod,
+  type LineageResult, type NodeRunResult, type RunProgress, type RunParams, type RunResponse,
 } from '../../server/src/lsp/protocol.js';
 import type { Panel } from './panels/panel.js';
 import type { ProjectStatus } from './statusBar.js';
@@ -14,7 +14,7 @@ const RequestCancelled = -32800;
 
 export class Runner implements vscode.Disposable {
   private busy = false;
-  private active?: { onEvent(event: RunEvent): void };
+  private active?: { onEvent(event: RunProgress): void };
   private sequence = 0;
   private readonly subscription: vscode.Disposable;
 
@@ -26,10 +26,10 @@ export class Runner implements vscode.Disposable {
     /** Resolves a project-relative path to a file URI. */
     private readonly resolvePath: (path: string) => vscode.Uri | undefined,
   ) {
-    this.subscription = this.client().onNotification(RunEventNotificationMethod, (event: RunEvent) => this.active?.onEvent(event));
+    this.subscription = this.client().onNotification(RunProgressNotificationMethod, (event: RunProgress) => this.active?.onEvent(event));
   }
 
-  async run(params: Omit<RunParams, 'workDoneToken'>, title: string): Promise<RunResult | undefined> {
+  async run(params: Omit<RunParams, 'workDoneToken'>, title: string): Promise<RunResponse | undefined> {
     if (this.busy) {
       void vscode.window.showWarningMessage('Medallion: a run is already in progress.');
       return undefined;
@@ -42,7 +42,7 @@ export class Runner implements vscode.Disposable {
     }
   }
 
-  private async runNow(params: Omit<RunParams, 'workDoneToken'>, title: string): Promise<RunResult> {
+  private async runNow(params: Omit<RunParams, 'workDoneToken'>, title: string): Promise<RunResponse> {
     const client = this.client();
     const token = `medallion-run-${process.pid}-${++this.sequence}`;
     const rows = new Map<string, RunRow>();
@@ -80,11 +80,11 @@ export class Runner implements vscode.Disposable {
           advance(v.percentage, v.message);
         });
         try {
-          return await client.sendRequest<RunResult>(RunRequestMethod, { ...params, workDoneToken: token } satisfies RunParams, cancel);
+          return await client.sendRequest<RunResponse>(RunRequestMethod, { ...params, workDoneToken: token } satisfies RunParams, cancel);
         } catch (err) {
           const cancelled = cancel.isCancellationRequested || (err as { code?: number }).code === RequestCancelled;
           const nodes = [...rows.values()].map((r) => (r.running ? { ...r, running: false, status: 'cancelled' as const } : r));
-          return { status: cancelled ? 'cancelled' : 'error', elapsedMs: 0, nodes, error: cancelled ? undefined : errorText(err) } satisfies RunResult;
+          return { status: cancelled ? 'cancelled' : 'error', elapsedMs: 0, nodes, error: cancelled ? undefined : errorText(err) } satisfies RunResponse;
         } finally {
           progressSubscription.dispose();
           this.active = undefined;
@@ -128,7 +128,7 @@ export class Runner implements vscode.Disposable {
     return { uri: uri.toString(), label: `${at.file}:${line}:${column}`, line, column };
   }
 
-  private log(title: string, result: RunResult, rows: RunRow[]): void {
+  private log(title: string, result: RunResponse, rows: RunRow[]): void {
     const line = `${title}: ${result.status} in ${(result.elapsedMs / 1000).toFixed(2)} s`;
     if (result.status === 'success') this.output.info(line);
     else this.output.error(line + (result.error ? ` — ${result.error}` : ''));

@@ -1,6 +1,6 @@
 // The status bar item: project name, model count, the target and the last run's outcome.
 import * as vscode from 'vscode';
-import type { ProjectInfoResult, RunResult } from '../../server/src/lsp/protocol.js';
+import type { ProjectInfoResult, RunResponse } from '../../server/src/lsp/protocol.js';
 
 export class ProjectStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('medallion.status', vscode.StatusBarAlignment.Left, 10);
@@ -26,7 +26,7 @@ export class ProjectStatus implements vscode.Disposable {
     this.render();
   }
 
-  setLastRun(result: RunResult): void {
+  setLastRun(result: RunResponse): void {
     this.lastRun = { status: result.status, elapsedMs: result.elapsedMs, nodes: result.nodes.length, at: new Date().toISOString() };
     this.running = undefined;
     this.render();

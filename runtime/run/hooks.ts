@@ -1,5 +1,5 @@
 // The runner's default collaborators from the rest of the runtime: selection (runtime/graph),
-// compilation (runtime/compile), seeds and tests (H-quality's runtime/run/seeds.ts and tests/).
+// compilation (runtime/compile), seeds (runtime/run/seeds.ts) and tests (runtime/run/tests/).
 import { compileNode } from '../compile/compile.js';
 import { selectNodes } from '../graph/select.js';
 import type { Graph } from '../graph/dag.js';

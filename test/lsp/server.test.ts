@@ -5,7 +5,7 @@ import { CancellationTokenSource, WorkDoneProgress, type CodeAction, type CodeLe
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from './client.js';
-import type { CompiledResult, LineageResult, ProjectInfoResult, PreviewResult, RunResult } from '../../server/src/lsp/protocol.js';
+import type { CompiledResult, LineageResult, ProjectInfoResult, PreviewResult, RunResponse } from '../../server/src/lsp/protocol.js';
 
 const PROJECT = `
 //- /pipeline.yml
@@ -148,7 +148,7 @@ describe('language server over stdio', () => {
     c.connection.onProgress(WorkDoneProgress.type, token, (v) => {
       progress.push(v.kind);
     });
-    const run = await c.request<RunResult>('medallion/run', { command: 'run', select: ['+revenue'], workDoneToken: token });
+    const run = await c.request<RunResponse>('medallion/run', { command: 'run', select: ['+revenue'], workDoneToken: token });
     assert.equal(run.status, 'success', JSON.stringify(run));
     assert.deepEqual(run.nodes.map((n) => `${n.id}:${n.status}`).sort(), ['model.events:success', 'model.revenue:success', 'source.bronze.app_logs:success']);
     await c.waitFor(() => progress.includes('end'), 'the end of progress');
@@ -218,13 +218,13 @@ select count(*) as n from range(20000000000) r1
 
   test('$/cancelRequest interrupts the running model; the warehouse is released for the next run', async () => {
     const source = new CancellationTokenSource();
-    const running = c.connection.sendRequest('medallion/run', { command: 'run', select: ['slow'] }, source.token) as Promise<RunResult>;
+    const running = c.connection.sendRequest('medallion/run', { command: 'run', select: ['slow'] }, source.token) as Promise<RunResponse>;
     await c.waitFor(() => c.notifications.some((n) => n.method === 'medallion/runEvent' && (n.params as { kind: string; id: string }).kind === 'start' && (n.params as { id: string }).id === 'model.slow'), 'the slow model to start');
     source.cancel();
     const run = await running;
     assert.equal(run.status, 'cancelled', JSON.stringify(run));
     assert.deepEqual(run.nodes.map((n) => `${n.id}:${n.status}`), ['model.slow:cancelled']);
-    const next = await c.request<RunResult>('medallion/run', { command: 'run', select: ['quick'] });
+    const next = await c.request<RunResponse>('medallion/run', { command: 'run', select: ['quick'] });
     assert.equal(next.status, 'success', JSON.stringify(next));
   });
 });

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
 import { Client } from './client.js';
-import { TrustNotificationMethod, type CompiledResult, type LineageResult, type PreviewResult, type RunResult } from '../../server/src/lsp/protocol.js';
+import { TrustNotificationMethod, type CompiledResult, type LineageResult, type PreviewResult, type RunResponse } from '../../server/src/lsp/protocol.js';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -60,7 +60,7 @@ describe('an untrusted workspace', () => {
     assert.match(typo[0].message as string, /did you mean 'events'/);
     for (const file of Object.keys(FILES)) await c.diagnosticsOf(file, () => true);
     // The refused requests below take a round trip each: time for any binding to have published.
-    const run = await c.request<RunResult>('medallion/run', { command: 'build' });
+    const run = await c.request<RunResponse>('medallion/run', { command: 'build' });
     const preview = await c.request<PreviewResult>('medallion/preview', { sql: 'select 1 as x' });
     const compiled = await c.request<CompiledResult>('medallion/compiled', { model: 'failing' });
     assert.equal(run.status, 'error');

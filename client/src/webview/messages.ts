@@ -1,5 +1,5 @@
 // The messages between the extension and its webviews (types only, shared by both sides).
-import type { LineageResult, NodeRunResult, PreviewResult, RunResult } from '../../../server/src/lsp/protocol.js';
+import type { LineageResult, NodeRunResult, PreviewResult, RunResponse } from '../../../server/src/lsp/protocol.js';
 
 /** Webview → extension. */
 export type FromWebview =
@@ -28,7 +28,7 @@ export interface RunRow extends NodeRunResult {
 export type ToRunResults =
   | { type: 'start'; title: string; total: number }
   | { type: 'progress'; rows: RunRow[]; done: number; total: number }
-  | { type: 'finish'; title: string; result: RunResult; rows: RunRow[] };
+  | { type: 'finish'; title: string; result: RunResponse; rows: RunRow[] };
 
 /** Extension → lineage graph. */
 export type ToLineage = { type: 'graph'; graph: LineageResult };

@@ -8,14 +8,14 @@ import type { Workspace } from './workspace.js';
 import type { FileRange } from './types.js';
 
 /** What the cursor names: a model (or seed), a source table or a macro, with the name's range. */
-export type Target =
+export type Referent =
   | { kind: 'model'; name: string; range: Range }
   | { kind: 'source'; source: string; table: string; range: Range }
   | { kind: 'macro'; name: string; range: Range; package?: string };
 
 const START: Range = { start: 0, end: 0 };
 
-export function targetAt(ws: Workspace, file: string, offset: number): Target | undefined {
+export function referentAt(ws: Workspace, file: string, offset: number): Referent | undefined {
   const snap = ws.snapshot();
   const inside = (r: Range): boolean => offset >= r.start && offset <= r.end;
   if (file.endsWith('.sql')) {
@@ -51,7 +51,7 @@ export function targetAt(ws: Workspace, file: string, offset: number): Target | 
 }
 
 export function definition(ws: Workspace, file: string, offset: number): FileRange[] {
-  const target = targetAt(ws, file, offset);
+  const target = referentAt(ws, file, offset);
   const snap = ws.snapshot();
   if (!target) return [];
   if (target.kind === 'model') {
@@ -74,7 +74,7 @@ function macroOf(project: Project, target: { name: string; package?: string }): 
 
 export function references(ws: Workspace, file: string, offset: number, includeDeclaration: boolean): FileRange[] {
   const snap = ws.snapshot();
-  let target = targetAt(ws, file, offset);
+  let target = referentAt(ws, file, offset);
   const own = snap.modelOfFile(file);
   if (!target && own) target = { kind: 'model', name: own.name, range: START };
   if (!target) return [];

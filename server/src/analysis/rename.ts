@@ -2,12 +2,12 @@
 import type { Range } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
 import type { Rename, TextEdit } from './types.js';
-import { targetAt } from './navigation.js';
+import { referentAt } from './navigation.js';
 
 const NAME = /^[A-Za-z_][\w]*$/;
 
 export function prepareRename(ws: Workspace, file: string, offset: number): { name: string; range: Range } | undefined {
-  const target = targetAt(ws, file, offset);
+  const target = referentAt(ws, file, offset);
   if (target?.kind !== 'model' || !ws.snapshot().model(target.name)) return undefined;
   return { name: target.name, range: target.range };
 }

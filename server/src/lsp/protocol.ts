@@ -70,7 +70,7 @@ export interface NodeRunResult {
   errorAt?: { file: string; start?: number; end?: number };
 }
 
-export interface RunResult {
+export interface RunResponse {
   status: 'success' | 'error' | 'cancelled';
   elapsedMs: number;
   nodes: NodeRunResult[];
@@ -79,9 +79,9 @@ export interface RunResult {
 }
 
 /** Sent for each node as it starts and finishes during a medallion/run. */
-export const RunEventNotificationMethod = 'medallion/runEvent';
+export const RunProgressNotificationMethod = 'medallion/runEvent';
 
-export interface RunEvent {
+export interface RunProgress {
   kind: 'start' | 'finish';
   id: string;
   /** Set on 'finish'. */

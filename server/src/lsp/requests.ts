@@ -56,7 +56,7 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
     return file === undefined ? undefined : snap.modelOfFile(file)?.id;
   }
 
-  handle<P.RunParams, P.RunResult>(P.RunRequestMethod, (error) => ({ status: 'error', elapsedMs: 0, nodes: [], error }), async (ws, _paths, params, token) => {
+  handle<P.RunParams, P.RunResponse>(P.RunRequestMethod, (error) => ({ status: 'error', elapsedMs: 0, nodes: [], error }), async (ws, _paths, params, token) => {
     const snap = ws.snapshot();
     const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
     const abort = new AbortController();
@@ -73,11 +73,11 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
         hooks: { compile: compileNode, select: selectNodes },
         onEvent(event) {
           if (event.type === 'node-start') {
-            void connection.sendNotification(P.RunEventNotificationMethod, { kind: 'start', id: event.id, done: event.index, total: event.total } satisfies P.RunEvent);
+            void connection.sendNotification(P.RunProgressNotificationMethod, { kind: 'start', id: event.id, done: event.index, total: event.total } satisfies P.RunProgress);
             progress.report(Math.round((100 * event.index) / Math.max(1, event.total)), event.name);
           } else if (event.type === 'node-finish') {
             const result = toNodeRunResult(event.result);
-            void connection.sendNotification(P.RunEventNotificationMethod, { kind: 'finish', id: result.id, result, done: event.index + 1, total: event.total } satisfies P.RunEvent);
+            void connection.sendNotification(P.RunProgressNotificationMethod, { kind: 'finish', id: result.id, result, done: event.index + 1, total: event.total } satisfies P.RunProgress);
           }
         },
       });
