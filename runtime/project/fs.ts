@@ -1,5 +1,5 @@
 // The file system the loader reads through: injected, so tests use memory and the editor its own buffers.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { realTarget } from '../lake/within.js';
 
@@ -18,6 +18,13 @@ export interface FileSystem {
    * appended); undefined through a dangling link. File systems without links leave it out.
    */
   realPath?(file: string): Promise<string | undefined>;
+  /** Size and modification time of a regular file (not through a symlink); undefined for anything else. File systems without data files leave it out. */
+  stat?(file: string): Promise<FileStamp | undefined>;
+}
+
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
 }
 
 /**
@@ -44,6 +51,15 @@ export class NodeFileSystem implements FileSystem {
 
   async exists(file: string): Promise<boolean> {
     return existsSync(file);
+  }
+
+  async stat(file: string): Promise<FileStamp | undefined> {
+    try {
+      const s = lstatSync(file);
+      return s.isFile() ? { size: s.size, mtimeMs: s.mtimeMs } : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async realPath(file: string): Promise<string | undefined> {

@@ -145,13 +145,22 @@ async function checkDedupe(db: EngineSession, source: SourceTable, staged: strin
   if (unknown.length) throw new SourceError(`dedupe_on names ${unknown.map((n) => `'${n}'`).join(', ')}, not a column of the files of ${source.table} (${have.filter((n) => !n.startsWith('__')).join(', ')})`, source.location);
 }
 
+/**
+ * The query whose output columns a source without declared columns is loaded with: its files read as
+ * the load reads them (the editor describes it; nothing is loaded).
+ */
+export async function undeclaredColumnsQuery(db: EngineSession, source: SourceTable, files: string[]): Promise<string> {
+  const reader = await openReader(db, source, files, 'describe');
+  return `SELECT * EXCLUDE (__file) FROM ${reader.from}`;
+}
+
 /** The table remembering each source's last load, so an unchanged source is not read again. */
 export async function ensureLoadState(db: EngineSession): Promise<void> {
   await db.exec(`CREATE SCHEMA IF NOT EXISTS "_medallion"; CREATE TABLE IF NOT EXISTS ${STATE} (relation VARCHAR PRIMARY KEY, fingerprint VARCHAR, files BIGINT, "read" BIGINT, accepted BIGINT, rejected BIGINT, duplicates BIGINT); ALTER TABLE ${STATE} ADD COLUMN IF NOT EXISTS loaded_at TIMESTAMPTZ`);
 }
 
 /** Lake objects matching the source's path: a glob, a file, or a folder (everything under it). */
-async function matchingObjects(lake: Lake, pattern: string): Promise<LakeObject[]> {
+export async function matchingObjects(lake: Pick<Lake, 'list'>, pattern: string): Promise<LakeObject[]> {
   const clean = pattern.replace(/^\.?\//, '');
   const firstGlob = clean.search(/[*?[{]/);
   if (firstGlob < 0) {

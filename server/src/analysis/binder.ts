@@ -16,6 +16,7 @@ import { checkContract, refineUnknownColumn, sqlDiagnostic } from './templateRan
 import type { Column } from './snapshot.js';
 import { Lock } from './bindLock.js';
 import { compileKey } from './compiler.js';
+import { FileSchemas } from './fileSchema.js';
 
 export interface BindResult {
   /** Identity of the inputs: the template, its config and spec, compiled SQL and the stubs it was bound against. */
@@ -48,6 +49,8 @@ export class Binder {
   private readonly fresh = new Set<string>();
   /** Bumped whenever a result is bound anew. */
   generation = 0;
+  /** The columns of sources read from their files (a lake source declaring none, a dbt-duckdb external path). */
+  readonly files = new FileSchemas();
 
   constructor(private readonly ws: Workspace) {}
 
@@ -204,6 +207,7 @@ export class Binder {
     if (model?.kind !== 'model' || model.skip) return [];
     const revision = this.ws.revision;
     const compiled = await this.compiled(id);
+    if (compiled && rendered(compiled) && this.ws.trusted) await this.files.refreshInputs(this.ws, id, (fn) => this.lock.run(async () => fn(await this.open()), urgent));
     // Relinked while it rendered (on a worker): the result may be of the old project; a later pass binds it.
     if (!compiled || this.ws.snapshot() !== snap) return [];
     const bindable = rendered(compiled);
@@ -274,7 +278,7 @@ export class Binder {
         if (!this.inputStubs(parent, stubs)) return undefined;
         continue;
       }
-      const columns = relationColumns(snap, node, this.ws.catalog, node.kind === 'model' ? this.results.get(parent)?.columns : undefined);
+      const columns = relationColumns(snap, node, this.ws.catalog, node.kind === 'model' ? this.results.get(parent)?.columns : undefined, this.files.columns(parent));
       if (!columns?.length) return undefined;
       stubs.set(node.relation, { relation: node.relation, columns, signature: `${node.relation}(${columns.map((c) => `${c.name} ${c.type ?? '?'}`).join(',')})` });
     }
@@ -379,7 +383,6 @@ export class Binder {
     this.stubs.set(name, stub.signature);
     return typed;
   }
-
 }
 
 /** False for a model that did not render: it has nothing to bind, its template's own problem is the diagnostic. */

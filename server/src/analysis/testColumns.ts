@@ -37,7 +37,7 @@ function columnNames(ws: Workspace, id: string): Set<string> | undefined {
   const snap = ws.snapshot();
   const node = snap.node(id);
   if (!node) return undefined;
-  const columns = node.kind === 'model' ? ws.binder.columns(id) : relationColumns(snap, node, ws.catalog, undefined);
+  const columns = node.kind === 'model' ? ws.binder.columns(id) : relationColumns(snap, node, ws.catalog, undefined, ws.binder.files.columns(id));
   return columns?.length ? new Set(columns.map((c) => c.name.toLowerCase())) : undefined;
 }
 

@@ -30,7 +30,7 @@ function certainColumns(ws: Workspace, id: string): Column[] | undefined {
   const snap = ws.snapshot();
   const node = snap.node(id);
   if (!node) return undefined;
-  const columns = relationColumns(snap, node, ws.catalog, node.kind === 'model' ? ws.binder.columns(id) : undefined);
+  const columns = relationColumns(snap, node, ws.catalog, node.kind === 'model' ? ws.binder.columns(id) : undefined, ws.binder.files.columns(id));
   return columns?.length ? columns : undefined;
 }
 

@@ -220,7 +220,7 @@ export class Workspace {
     if (!node) return [];
     const declared = snap.declaredColumns(node);
     const bound = node.kind === 'model' ? this.binder.columns(id) : undefined;
-    const known = node.kind !== 'model' ? relationColumns(snap, node, this.catalog, undefined) : bound && boundColumns(node, this.catalog, bound);
+    const known = node.kind !== 'model' ? relationColumns(snap, node, this.catalog, undefined, this.binder.files.columns(id)) : bound && boundColumns(node, this.catalog, bound);
     if (!known) return declared;
     return known.map((k) => {
       const d = declared.find((c) => c.name.toLowerCase() === k.name.toLowerCase());

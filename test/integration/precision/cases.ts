@@ -89,6 +89,19 @@ export const CASES: Case[] = [
     build: /Referenced column "methd" not found/,
   },
   {
+    // A dbt-duckdb external source declaring no columns: typed from its file before any run (fileSchema.ts).
+    code: 'unknown-column',
+    shared: {
+      'data/refunds.csv': 'id,payment_id,amount\n1,1,2.5\n',
+      'models/files.yml': 'version: 2\nsources:\n  - name: files\n    meta:\n      external_location: "data/{name}.csv"\n    tables:\n      - name: refunds\n',
+    },
+    broken: { 'models/refunds.sql': "select id, payment_id, amout * 100 as cents from {{ source('files', 'refunds') }}\n" },
+    fixed: { 'models/refunds.sql': "select id, payment_id, amount * 100 as cents from {{ source('files', 'refunds') }}\n" },
+    file: 'models/refunds.sql',
+    at: 'amout',
+    build: /Referenced column "amout" not found/,
+  },
+  {
     code: 'contract-missing-column',
     broken: { [TOTALS]: totals('order_id, sum(amount) as sum_amount') },
     fixed: { [TOTALS]: totals('order_id, sum(amount) as total') },

@@ -1,6 +1,6 @@
 // The two judges of a project: the analysis layer (every file indexed, every model bound, as the
 // server does before anything runs) and the run (`medallion build` on a real DuckDB file in a temp dir).
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryFileSystem, NodeFileSystem } from '../../../runtime/project/fs.js';
@@ -13,11 +13,15 @@ import { boundDiagnostics, staticDiagnostics } from '../../../server/src/analysi
 
 export type Files = Record<string, string>;
 
-/** The project indexed in memory with every model bound, as the server has it once its background pass is done. */
+/**
+ * The project indexed with every model bound, as the server has it once its background pass is done:
+ * in memory, or from a temp folder when it has data files the analysis reads (a source's files).
+ */
 export async function openBound(files: Files): Promise<Workspace> {
-  const root = '/project';
-  const fs = new MemoryFileSystem();
-  for (const [file, text] of Object.entries(files)) fs.write(`${root}/${file}`, text);
+  const onDisk = Object.keys(files).some(isData);
+  const root = onDisk ? writeProject(files) : '/project';
+  const fs = onDisk ? new NodeFileSystem() : new MemoryFileSystem();
+  if (fs instanceof MemoryFileSystem) for (const [file, text] of Object.entries(files)) fs.write(`${root}/${file}`, text);
   const ws = await Workspace.open(fs, root);
   await ws.binder.bindAll(() => {});
   return ws;
@@ -33,7 +37,22 @@ export async function analyze(files: Files): Promise<Diagnostic[]> {
     return out.filter((d) => d.severity === 'error');
   } finally {
     await ws.binder.close();
+    if (ws.root !== '/project') rmSync(ws.root, { recursive: true, force: true });
   }
+}
+
+/** Data a source reads (JSON, CSV, Parquet), as opposed to the project's own files. */
+function isData(file: string): boolean {
+  return /\.(jsonl?|parquet)$/.test(file) || (/\.csv$/.test(file) && !file.startsWith('seeds/'));
+}
+
+function writeProject(files: Files): string {
+  const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'medallion-precision-'))).replace(/\\/g, '/');
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  }
+  return root;
 }
 
 export interface BuildOutcome {
@@ -47,13 +66,9 @@ export interface BuildOutcome {
  * source, model and test in DAG order. Files named `*.jsonl`/`*.json` under the lake are data.
  */
 export async function build(files: Files): Promise<BuildOutcome> {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'medallion-precision-'));
+  const root = writeProject(files);
   try {
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-      writeFileSync(path.join(root, file), text);
-    }
-    const project = await loadProject(new NodeFileSystem(), root.replace(/\\/g, '/'));
+    const project = await loadProject(new NodeFileSystem(), root);
     const graph = buildGraph(project);
     const loadErrors = [...project.diagnostics, ...graph.diagnostics].filter((d) => d.severity === 'error');
     if (loadErrors.length) return { ok: false, errors: loadErrors.map((d) => ({ file: d.file, message: d.message })) };

@@ -98,7 +98,7 @@ test("the last build's catalog types a source: its real columns are checked, its
   assert.deepEqual(renamed.of('models/stg_payments.sql'), ['column amout not found — did you mean amount']);
 });
 
-test('a source column of unknown type binds with anything; its output type stays unknown until built', async () => {
+test('an untyped pipeline.yml column is VARCHAR, as the load casts it: arithmetic on it is the error the run gives', async () => {
   const pipeline = `
 //- /pipeline.yml
 name: shop
@@ -111,36 +111,68 @@ sources:
       amount: {}
 //- /models/silver/events.sql
 select event_id, amount / 100.0 as dollars from {{ source('bronze', 'app_logs') }}
-//- /models/silver/days.sql
-select date_trunc('day', amount) as day from {{ source('bronze', 'app_logs') }}
-//- /models/gold/totals.sql
+//- /models/silver/cast.sql
+select event_id, amount::double / 100.0 as dollars from {{ source('bronze', 'app_logs') }}
+`;
+  const { of, ws } = await diagnostics(pipeline, ['models/silver/events.sql', 'models/silver/cast.sql']);
+  assert.deepEqual(ws.columns('source.bronze.app_logs').map((c) => `${c.name}:${c.type}`), ['event_id:varchar', 'amount:VARCHAR']);
+  assert.match(of('models/silver/events.sql')[0] ?? '', /No function matches the given name and argument types '\/\(VARCHAR, DECIMAL\(4,1\)\)'/);
+  assert.deepEqual(of('models/silver/cast.sql'), []);
+});
+
+/**
+ * A column of unknown type: an enforced contract naming a column without data_type, on a model that
+ * cannot bind (its dbt source was never built).
+ */
+const UNKNOWN_TYPED = `
+//- /dbt_project.yml
+name: shop
+//- /models/sources.yml
+version: 2
+sources:
+  - name: raw
+    tables:
+      - name: logs
+//- /models/app_logs.sql
+select * from {{ source('raw', 'logs') }}
+//- /models/app_logs.yml
+version: 2
+models:
+  - name: app_logs
+    config:
+      contract: { enforced: true }
+    columns:
+      - name: event_id
+        data_type: varchar
+      - name: amount
+      - name: ts
+`;
+
+test('a column of unknown type binds with anything; its output type stays unknown until built', async () => {
+  const project = `${UNKNOWN_TYPED}
+//- /models/events.sql
+select event_id, amount / 100.0 as dollars from {{ ref('app_logs') }}
+//- /models/days.sql
+select date_trunc('day', ts) as day from {{ ref('app_logs') }}
+//- /models/totals.sql
 select sum(dollars) as total from {{ ref('events') }}
-//- /models/gold/typo.sql
+//- /models/typo.sql
 select dolars from {{ ref('events') }}
 `;
-  const { of, ws } = await diagnostics(pipeline, ['models/silver/events.sql', 'models/silver/days.sql', 'models/gold/totals.sql', 'models/gold/typo.sql']);
-  assert.deepEqual(of('models/silver/events.sql'), []);
+  const { of, ws } = await diagnostics(project, ['models/events.sql', 'models/days.sql', 'models/totals.sql', 'models/typo.sql']);
+  assert.deepEqual(of('models/events.sql'), []);
   // DuckDB cannot choose a date_trunc for an untyped NULL: an error that only the unknown type causes.
-  assert.deepEqual(of('models/silver/days.sql'), []);
-  assert.deepEqual(of('models/gold/totals.sql'), []);
+  assert.deepEqual(of('models/days.sql'), []);
+  assert.deepEqual(of('models/totals.sql'), []);
   // Names stay certain: a typo of a column is still found.
-  assert.deepEqual(of('models/gold/typo.sql'), ['column dolars not found — did you mean dollars']);
+  assert.deepEqual(of('models/typo.sql'), ['column dolars not found — did you mean dollars']);
   assert.deepEqual(ws.columns('model.events').map((c) => c.type), [undefined, undefined]);
 });
 
 test('a model that binds only for some type of an unknown column: no diagnostic, but its column names reach downstream', async () => {
-  const untyped = `
-//- /pipeline.yml
-name: shop
-sources:
-  app_logs:
-    format: json
-    path: bronze/*.json
-    columns:
-      event_id: { type: varchar }
-      ts: {}
+  const untyped = `${UNKNOWN_TYPED}
 //- /models/daily.sql
-select event_id, date_trunc('day', ts) as day from {{ source('bronze', 'app_logs') }}
+select event_id, date_trunc('day', ts) as day from {{ ref('app_logs') }}
 //- /models/gold.sql
 select day, count(*) as n, max(evnt_id) as last_id from {{ ref('daily') }} group by day
 `;
