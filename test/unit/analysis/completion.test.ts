@@ -58,7 +58,7 @@ test('pipeline.yml: top-level keys from the JSON Schema, without the ones alread
 
 test('pipeline.yml: source keys, format values and column types', async () => {
   const keys = await labels(SHOP.replace('    format: json\n', '    format: json\n    $0\n'));
-  assert.deepEqual([...keys.keys()], ['dedupe_on', 'options', 'tests', 'data_tests']);
+  assert.deepEqual([...keys.keys()], ['dedupe_on', 'options', 'loaded_at_field', 'freshness', 'tests', 'data_tests']);
   const formats = await labels(SHOP.replace('format: json', 'format: $0'));
   assert.deepEqual([...formats.keys()], ['json', 'csv', 'parquet']);
   const types = await labels(SHOP.replace('      ts: { type: timestamptz }', '      ts:\n        type: $0'));
