@@ -43,7 +43,7 @@ export async function openTrino(connection: TrinoConnection): Promise<TrinoAdapt
   try {
     await adapter.query('SELECT 1');
   } catch (err) {
-    throw new Error(`Cannot run a query on the Trino coordinator ${serverUrl(connection)} (catalog ${connection.catalog}): ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`Cannot run a query on the Trino coordinator ${serverUrl(connection)} (catalog ${connection.catalog}): ${err instanceof Error ? err.message : String(err)}. Is it running? \`medallion engine up --target NAME\` starts a local one.`);
   }
   return adapter;
 }

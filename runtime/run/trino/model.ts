@@ -5,7 +5,8 @@ import { ident, splitRelation } from '../../engine/sql.js';
 import type { Lake } from '../../lake/lake.js';
 import type { CompiledNode, ModelConfig, ModelNode } from '../../project/types.js';
 import { compareContract, formatContractError } from '../contracts.js';
-import { bind, ModelError, stripTrailing, type MaterializeContext, type MaterializeResult } from '../materialize.js';
+import { ModelError, stripTrailing, type MaterializeContext, type MaterializeResult } from '../materialize.js';
+import { describeOnTrino } from './table.js';
 import { relationKind, replaceTable } from './table.js';
 
 export async function isIncrementalOnTrino(db: EngineSession, model: ModelNode, config: ModelConfig, fullRefresh: boolean): Promise<boolean> {
@@ -16,7 +17,7 @@ export async function materializeOnTrino(ctx: MaterializeContext, model: ModelNo
   const config = compiled.config ?? model.config;
   const { db } = ctx;
   const sql = stripTrailing(compiled.sql);
-  const columns = await bind(db, sql);
+  const columns = await describeOnTrino(db, sql);
   const contract = config.contractEnforced && model.spec ? model.spec.columns : undefined;
   if (contract) {
     const mismatches = compareContract(columns, contract);

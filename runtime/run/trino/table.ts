@@ -1,14 +1,33 @@
 // Tables on Trino's Hive catalog over the lake: each is an external Parquet table over a versioned
 // folder that the S3 lake publishes behind its pointer, so DuckDB reads what Trino wrote.
-import type { EngineSession } from '../../engine/adapter.js';
+import type { ColumnInfo, EngineSession } from '../../engine/adapter.js';
+import { TrinoError } from '../../engine/trino.js';
 import { ident, literal, relation as rel, splitRelation } from '../../engine/sql.js';
 import type { Lake } from '../../lake/lake.js';
 import { S3Lake } from '../../lake/s3.js';
+import { ModelError } from '../materialize.js';
 
 /** The S3 lake a Trino run writes to (a Trino target needs one; the project loader checks it). */
 export function s3LakeOf(lake: Lake): S3Lake {
   if (!(lake instanceof S3Lake)) throw new Error(`A Trino target reads and writes an S3 lake; this project's lake is ${lake.describe}`);
   return lake;
+}
+
+/**
+ * Output columns of a model's SQL, planned by the cluster. A statement Trino refuses (a DuckDB-only
+ * function, say) is a ModelError at the offset in `sql` that Trino's line and column point to.
+ */
+export async function describeOnTrino(db: EngineSession, sql: string): Promise<ColumnInfo[]> {
+  try {
+    return await db.describe(sql);
+  } catch (err) {
+    if (!(err instanceof TrinoError)) throw err;
+    // describe() wraps the SQL in "SELECT * FROM (\n" … "\n) LIMIT 0": its line 2 is the SQL's line 1.
+    const lines = sql.split('\n');
+    const line = (err.line ?? 0) - 2;
+    const offset = line >= 0 && line < lines.length ? lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0) + Math.min(Math.max((err.column ?? 1) - 1, 0), lines[line].length) : undefined;
+    throw new ModelError(`Trino: ${err.message.replace(/^line \d+:\d+: /, '')}`, 'sql', offset);
+  }
 }
 
 /** 'table' | 'view' for an existing relation in the session's catalog, undefined when there is none. */

@@ -202,6 +202,20 @@ describe('the pipeline on a Trino cluster over MinIO', { skip, timeout: 900_000 
     assert.deepEqual(await fingerprint('trino', 'silver/events', SILVER), await fingerprint('duckdb', 'silver/events', SILVER));
   });
 
+  it('a DuckDB-only function in a model is an error at its place in the model, reported by Trino before anything is written', async () => {
+    const file = path.join(dirs.trino, 'models', 'gold', 'duckdb_only.sql');
+    writeFileSync(file, "{{ config(materialized='table') }}\nselect event_date,\n  list_value(1, 2) as pair\nfrom {{ ref('events') }}\n");
+    try {
+      lines.length = 0;
+      const code = await runCommand('run', { project: dirs.trino, target: 'cluster', select: ['duckdb_only'] }, io(dirs.trino));
+      assert.equal(code, 1);
+      assert.match(lines.join('\n'), /models\/gold\/duckdb_only\.sql:3:3: error: Trino: Function 'list_value' not registered/);
+      assert.deepEqual(await lakes.trino.list('gold/duckdb_only/'), []);
+    } finally {
+      rmSync(file);
+    }
+  });
+
   it('an incremental second run merges only the new events, on both engines alike', async () => {
     await land([4]);
     const onTrino = await run('trino', 'run 2 on trino (incremental)');
