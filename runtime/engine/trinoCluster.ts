@@ -58,7 +58,7 @@ export async function writeClusterConfig(plan: ClusterPlan, target: TrinoTarget,
     const files: Record<string, string[]> = {
       'node.properties': [`node.environment=medallion`, `node.id=medallion-${node.role}`, `node.data-dir=${node.data}`, 'node.internal-address=127.0.0.1', 'node.bind-ip=127.0.0.1'],
       // 2 GiB heaps: two JVMs, other work and the OS stay well inside 24 GiB.
-      'jvm.config': ['-server', '-Xmx2G', '-XX:+UseG1GC', '-XX:+ExplicitGCInvokesConcurrent', '-XX:+ExitOnOutOfMemoryError', '-XX:-OmitStackTraceInFastThrow', '-XX:ReservedCodeCacheSize=256M', '-XX:PerMethodRecompilationCutoff=10000', '-XX:PerBytecodeRecompilationCutoff=10000', '-Djdk.attach.allowAttachSelf=true', '-Djdk.nio.maxCachedBufferSize=2000000', '-Dfile.encoding=UTF-8', '-XX:+EnableDynamicAgentLoading'],
+      'jvm.config': ['-server', '-Xmx2G', '-XX:+UseG1GC', '-XX:+ExplicitGCInvokesConcurrent', '-XX:+ExitOnOutOfMemoryError', '-XX:-OmitStackTraceInFastThrow', '-XX:ReservedCodeCacheSize=256M', '-XX:PerMethodRecompilationCutoff=10000', '-XX:PerBytecodeRecompilationCutoff=10000', '-Djdk.attach.allowAttachSelf=true', '-Djdk.nio.maxCachedBufferSize=2000000', '-Dfile.encoding=UTF-8', '-Duser.timezone=UTC', '-XX:+EnableDynamicAgentLoading'],
       'config.properties': [
         `coordinator=${node.role === 'coordinator'}`,
         ...(node.role === 'coordinator' ? ['node-scheduler.include-coordinator=false'] : []),

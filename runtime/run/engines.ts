@@ -1,16 +1,18 @@
 // The run steps that differ by engine, chosen by the warehouse's engine: DuckDB's (bronze.ts,
 // materialize.ts) or Trino's (trino/). A third engine is one more entry here and its own folder.
 import type { EngineSession } from '../engine/adapter.js';
-import type { SourceTable } from '../project/types.js';
+import type { Lake } from '../lake/lake.js';
+import type { Project, SourceTable } from '../project/types.js';
 import { ensureLoadState, loadSource, type SourceLoad } from './bronze.js';
 import { isIncrementalRun, materialize } from './materialize.js';
 import { isIncrementalOnTrino, materializeOnTrino } from './trino/model.js';
 import { loadSourceOnTrino } from './trino/source.js';
-import type { NodeContext } from './types.js';
+import { syncPublished } from './trino/sync.js';
+import type { NodeContext, RunGraph } from './types.js';
 
 export interface RunSteps {
-  /** Before any node runs: the state the runner keeps in the warehouse. */
-  prepare(db: EngineSession): Promise<void>;
+  /** Before any node runs: the state the runner keeps in the warehouse, the catalog in step with the lake. */
+  prepare(db: EngineSession, run: { lake: Lake; project: Project; graph: RunGraph }): Promise<void>;
   loadSource(ctx: NodeContext, source: SourceTable): Promise<SourceLoad>;
   isIncrementalRun: typeof isIncrementalRun;
   materialize: typeof materialize;
@@ -19,7 +21,7 @@ export interface RunSteps {
 }
 
 const duckdb: RunSteps = {
-  prepare: ensureLoadState,
+  prepare: (db) => ensureLoadState(db),
   loadSource: (ctx, source) => loadSource(ctx.db, ctx.lake, source, { runId: ctx.runId, tempDir: ctx.tempDir, force: ctx.fullRefresh }),
   isIncrementalRun,
   materialize,
@@ -27,7 +29,7 @@ const duckdb: RunSteps = {
 };
 
 const trino: RunSteps = {
-  prepare: async () => undefined,
+  prepare: (db, run) => syncPublished(db, run.lake, run.project, run.graph),
   loadSource: (ctx, source) => loadSourceOnTrino(ctx.db, ctx.lake, source, { lakeConfig: ctx.project.config.lake, tempDir: ctx.tempDir }),
   isIncrementalRun: isIncrementalOnTrino,
   materialize: materializeOnTrino,

@@ -140,7 +140,7 @@ async function runOpened(run: RunRecord, opened: OpenedRun, hooks: Partial<RunHo
     ({ project: runProject, deferred: run.deferred } = defer);
   }
   const steps = runSteps(warehouse.engine);
-  await prepareSchemas(warehouse, graph, order, steps);
+  await prepareSchemas(warehouse, graph, order, steps, { lake: opened.lake, project: runProject, graph });
   const threads = Math.max(1, Math.floor(options.threads ?? project.config.threads ?? 4));
   const sessions: EngineSession[] = [warehouse];
   for (let i = 1; i < Math.min(threads, order.length); i++) sessions.push(await warehouse.session());
@@ -174,14 +174,14 @@ function builtSchemas(graph: RunGraph, order: string[]): string[] {
 }
 
 /** Creates every schema the run writes to before nodes run in parallel (concurrent creates would conflict). */
-async function prepareSchemas(db: EngineSession, graph: RunGraph, order: string[], steps: RunSteps): Promise<void> {
+async function prepareSchemas(db: EngineSession, graph: RunGraph, order: string[], steps: RunSteps, run: Parameters<RunSteps['prepare']>[1]): Promise<void> {
   const schemas = new Set<string>();
   for (const id of order) {
     const node = graph.nodes.get(id);
     if (node && node.kind !== 'test' && !(node.kind === 'model' && node.skip)) schemas.add(splitRelation(node.relation).schema);
   }
   for (const schema of schemas) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
-  await steps.prepare(db);
+  await steps.prepare(db, run);
 }
 
 function newRunId(): string {

@@ -227,4 +227,23 @@ describe('the pipeline on a Trino cluster over MinIO', { skip, timeout: 900_000 
     assert.deepEqual(gold, await fingerprint('duckdb', 'gold/daily_active_users', GOLD));
     assert.deepEqual(await fingerprint('trino', 'silver/events', SILVER), await fingerprint('duckdb', 'silver/events', SILVER));
   });
+
+  // Last: the cluster's catalog then follows the DuckDB project's lake (one catalog serves one lake).
+  it('Trino reads what DuckDB wrote: gold built on Trino over the silver DuckDB published equals the DuckDB gold', async () => {
+    const before = await fingerprint('duckdb', 'gold/daily_active_users', GOLD);
+    lines.length = 0;
+    const code = await timed('gold on trino over duckdb silver', () => runCommand('run', { project: dirs.duckdb, target: 'cluster', select: ['daily_active_users'] }, io(dirs.duckdb)));
+    assert.equal(code, 0, lines.join('\n'));
+    assert.match(lines.join('\n'), /1 of 1 OK\s+model daily_active_users · 4 rows, table/);
+    // Trino's table now reads the version DuckDB published (it named the Trino project's own before).
+    const trino = await openTrino({ host: '127.0.0.1', port: trinoPort, user: 'medallion', catalog: 'lake', schema: 'main', httpScheme: 'http', sessionProperties: {} });
+    try {
+      const read = await trino.query('SELECT DISTINCT "$path" AS file FROM main.events');
+      assert.ok(read.rows.length > 0 && read.rows.every((r) => /\/acceptance-duckdb\/silver\/events\/_versions\/[^/]+\/data_0\.parquet$/.test(String(r.file))), JSON.stringify(read.rows));
+    } finally {
+      trino.close();
+    }
+    assert.equal(await trinoCount('main.events'), 1600);
+    assert.deepEqual(await fingerprint('duckdb', 'gold/daily_active_users', GOLD), before);
+  });
 });
