@@ -7,7 +7,7 @@ import { ident } from '../engine/sql.js';
 import { databaseName } from '../project/duckdbProfile.js';
 import type { ProjectConfig } from '../project/types.js';
 import { WholeFloat } from '../project/yamlDoc.js';
-import { pyJson } from './jinja/builtins.js';
+import { pyJson } from './jinja/filters.js';
 import { MacroReturn } from './jinja/interpreter.js';
 import { Callable, Float, isDict, newDict, tuple, Undefined } from './jinja/values.js';
 import { pythonModules, PyDateTime } from './modules.js';
@@ -101,10 +101,48 @@ export function dbtContext(config: ProjectConfig, host: ContextHost): (name: str
     ['run_started_at', new PyDateTime(started)],
     ['invocation_id', randomUUID()],
     ['builtins', builtins],
-    ['toyaml', fn('toyaml', (args) => toYaml(toPlain(args[0])))],
-    ['fromyaml', fn('fromyaml', (args) => fromPlain(parseYaml(String(args[0]))))],
-    ['local_md5', fn('local_md5', (args) => createHash('md5').update(String(args[0])).digest('hex'))],
-    ['set', fn('set', (args) => [...new Map((Array.isArray(args[0]) ? args[0] : []).map((v) => [JSON.stringify(toPlain(v)), v])).values()])],
+    ...nodeFunctions(config, host),
+    ...helperFunctions(),
+    ['target', fromPlain({ ...config.target, database: databaseName(config.warehouse), profile_name: config.profile ?? config.name })],
+    ['project_name', config.name],
+    ['adapter', newDict([
+      ...statements.adapter,
+      ['quote', fn('quote', (args) => ident(String(args[0])))],
+      ['dispatch', fn('dispatch', (args, kwargs) => {
+        const ns = args[1] ?? kwargs.macro_namespace;
+        return host.dispatch(String(args[0] ?? kwargs.macro_name), ns === undefined || ns === null ? undefined : String(ns));
+      })],
+    ])],
+  ]);
+  for (const name of ['ref', 'source', 'config']) builtins[name] = values.get(name);
+  return (name) => dynamicValue(host, graphs, name) ?? values.get(name);
+}
+
+/** The names whose value is the render's own: execute, flags, graph, this, model; undefined for others. */
+function dynamicValue(host: ContextHost, graphs: WeakMap<object, unknown>, name: string): unknown {
+  const { opts } = host.state();
+  switch (name) {
+    case 'execute':
+      return opts.query !== undefined;
+    case 'flags':
+      return newDict([['FULL_REFRESH', opts.fullRefresh === true], ['WHICH', opts.query ? 'run' : 'compile']]);
+    case 'graph': {
+      const plain = opts.graph?.() ?? EMPTY_GRAPH;
+      let graph = graphs.get(plain);
+      if (!graph) graphs.set(plain, (graph = fromPlain(plain)));
+      return graph;
+    }
+    case 'this':
+      return opts.self ?? new Undefined('this');
+    case 'model':
+      return opts.model ? fromPlain(opts.model) : new Undefined('model');
+  }
+  return undefined;
+}
+
+/** What renders the node itself: ref, source, config, var, env_var, is_incremental, dbt's naming defaults. */
+function nodeFunctions(config: ProjectConfig, host: ContextHost): Array<[string, unknown]> {
+  return [
     ['should_store_failures', fn('should_store_failures', () => {
       const config = host.state().opts.model?.config as Record<string, unknown> | undefined;
       return config?.store_failures === true || config?.storeFailures === true;
@@ -144,6 +182,12 @@ export function dbtContext(config: ProjectConfig, host: ContextHost): (name: str
     ['generate_schema_name_for_env', fn('generate_schema_name_for_env', ([custom]) => (config.target.name === 'prod' && isName(custom) ? String(custom).trim() : config.target.schema))],
     ['default__generate_alias_name', fn('default__generate_alias_name', ([custom, node]) => (isName(custom) ? String(custom).trim() : isDict(node) ? String(node.name) : ''))],
     ['is_incremental', fn('is_incremental', () => host.state().opts.isIncremental === true)],
+  ];
+}
+
+/** dbt's helpers: log, print, return, JSON and YAML, md5, set, zip, exceptions. */
+function helperFunctions(): Array<[string, unknown]> {
+  return [
     ['log', fn('log', () => '')],
     ['print', fn('print', () => '')],
     ['return', fn('return', (args) => {
@@ -156,39 +200,15 @@ export function dbtContext(config: ProjectConfig, host: ContextHost): (name: str
       const n = lists.length === 0 ? 0 : Math.min(...lists.map((l) => l.length));
       return Array.from({ length: n }, (_, i) => tuple(lists.map((l) => l[i])));
     })],
-    ['target', fromPlain({ ...config.target, database: databaseName(config.warehouse), profile_name: config.profile ?? config.name })],
-    ['project_name', config.name],
-
+    ['toyaml', fn('toyaml', (args) => toYaml(toPlain(args[0])))],
+    ['fromyaml', fn('fromyaml', (args) => fromPlain(parseYaml(String(args[0]))))],
+    ['local_md5', fn('local_md5', (args) => createHash('md5').update(String(args[0])).digest('hex'))],
+    ['set', fn('set', (args) => [...new Map((Array.isArray(args[0]) ? args[0] : []).map((v) => [JSON.stringify(toPlain(v)), v])).values()])],
     ['exceptions', newDict([
       ['raise_compiler_error', fn('raise_compiler_error', (args) => {
         throw new Error(String(args[0]));
       })],
       ['warn', fn('warn', () => '')],
     ])],
-    ['adapter', newDict([
-      ...statements.adapter,
-      ['quote', fn('quote', (args) => ident(String(args[0])))],
-      ['dispatch', fn('dispatch', (args, kwargs) => {
-        const ns = args[1] ?? kwargs.macro_namespace;
-        return host.dispatch(String(args[0] ?? kwargs.macro_name), ns === undefined || ns === null ? undefined : String(ns));
-      })],
-    ])],
-  ]);
-  for (const name of ['ref', 'source', 'config']) builtins[name] = values.get(name);
-  return (name) => {
-    if (name === 'execute') return host.state().opts.query !== undefined;
-    if (name === 'flags') return newDict([['FULL_REFRESH', host.state().opts.fullRefresh === true], ['WHICH', host.state().opts.query ? 'run' : 'compile']]);
-    if (name === 'graph') {
-      const plain = host.state().opts.graph?.() ?? EMPTY_GRAPH;
-      let graph = graphs.get(plain);
-      if (!graph) graphs.set(plain, (graph = fromPlain(plain)));
-      return graph;
-    }
-    if (name === 'this') return host.state().opts.self ?? new Undefined('this');
-    if (name === 'model') {
-      const model = host.state().opts.model;
-      return model ? fromPlain(model) : new Undefined('model');
-    }
-    return values.get(name);
-  };
+  ];
 }

@@ -3,7 +3,7 @@
 // running macro's package first, then the project; adapter.dispatch searches duckdb__ then default__.
 import type { ProjectConfig } from '../project/types.js';
 import { DBT_MACROS } from './dbtMacros.js';
-import type { Macro } from './jinja/interpreter.js';
+import type { Macro } from './jinja/frames.js';
 import { Callable, newDict } from './jinja/values.js';
 
 /** The root project's macros in `namespaces`. */

@@ -4,9 +4,11 @@
 // bounded by the output limit, so no template runs forever or fills memory.
 import type { Piece } from '../offsetMap.js';
 import type { CallArgs, Expr, MacroDef, Node, Target } from './ast.js';
-import { FILTERS, GLOBALS, Namespace, TESTS, type FilterHost } from './builtins.js';
+import { GLOBALS, Namespace, TESTS } from './builtins.js';
+import { FILTERS, type FilterHost } from './filters.js';
+import { Loop, Macro, Out, Scope, type Frame } from './frames.js';
 import { binary, compare, getAttr, getItem, slice } from './operators.js';
-import { Callable, ControlSignal, isDict, iterate, JinjaError, newDict, str, truthy, tuple, Undefined, UNDEFINED, type JinjaObject } from './values.js';
+import { Callable, ControlSignal, isDict, iterate, JinjaError, newDict, str, truthy, tuple, Undefined, UNDEFINED } from './values.js';
 
 export interface Limits {
   /** Evaluation steps a render may take. */
@@ -21,14 +23,6 @@ export const DEFAULT_LIMITS: Limits = { fuel: 200_000_000, timeoutMs: 10_000, ma
 
 const MAX_DEPTH = 250;
 
-/** The macros a macro file defines (its other top-level content is not rendered, as in dbt). */
-export function defineMacros(body: Node[], file: string, pkg: string | undefined, session: () => Session): Macro[] {
-  const closure = new Scope();
-  const macros = body.flatMap((n) => (n.type === 'macro' ? [new Macro(n.macro, file, pkg, closure, session)] : []));
-  for (const m of macros) closure.vars.set(m.name, m);
-  return macros;
-}
-
 /** Names the caller provides: dbt's context, macros and namespaces; undefined when unknown. */
 export type Lookup = (name: string, pkg: string | undefined) => unknown;
 
@@ -42,58 +36,6 @@ export class MacroReturn extends ControlSignal {
 class LoopSignal extends ControlSignal {
   constructor(readonly kind: 'break' | 'continue') {
     super();
-  }
-}
-
-class Scope {
-  readonly vars = new Map<string, unknown>();
-  constructor(readonly parent?: Scope) {}
-  get(name: string): unknown {
-    if (this.vars.has(name)) return this.vars.get(name);
-    return this.parent?.get(name);
-  }
-}
-
-/** A macro defined in a template, bound to the file and package it came from. */
-export class Macro extends Callable {
-  constructor(
-    readonly def: MacroDef,
-    readonly file: string,
-    readonly pkg: string | undefined,
-    private readonly closure: Scope | undefined,
-    /** The render running now: a macro defined once (in a macro file) runs in every render's budget. */
-    session: () => Session,
-  ) {
-    super(def.name, (args, kwargs, caller) => session().invoke(this, args, kwargs, caller));
-  }
-  scope(): Scope {
-    return new Scope(this.closure);
-  }
-}
-
-interface Frame {
-  scope: Scope;
-  file: string;
-  pkg: string | undefined;
-}
-
-/** Where output goes; the top level of the rendered file also records which node wrote what. */
-class Out {
-  readonly parts: string[] = [];
-  length = 0;
-  constructor(
-    private readonly maxOutput: number,
-    readonly pieces?: Piece[],
-  ) {}
-  write(s: string, at: { start: number; end: number } | undefined, exact: boolean): void {
-    if (s === '') return;
-    if (this.length + s.length > this.maxOutput) throw new JinjaError(`output exceeds the limit of ${this.maxOutput} characters`, 'budget');
-    if (this.pieces && at) this.pieces.push({ outStart: this.length, outEnd: this.length + s.length, tplStart: at.start, tplEnd: exact ? at.start + s.length : at.end, exact });
-    this.parts.push(s);
-    this.length += s.length;
-  }
-  text(): string {
-    return this.parts.join('');
   }
 }
 
@@ -452,46 +394,4 @@ function calleeName(e: Expr): string {
 function calleeParts(e: Expr): { name: string; object?: string } {
   if (e.type === 'attr' && e.object.type === 'name') return { object: e.object.name, name: e.name };
   return { name: calleeName(e) };
-}
-
-/** Jinja2's `loop` variable. */
-class Loop implements JinjaObject {
-  constructor(
-    private readonly items: unknown[],
-    private readonly i: number,
-    private readonly parent: unknown,
-  ) {}
-  jinjaAttr(name: string): unknown {
-    const { items, i } = this;
-    switch (name) {
-      case 'index':
-        return i + 1;
-      case 'index0':
-        return i;
-      case 'revindex':
-        return items.length - i;
-      case 'revindex0':
-        return items.length - i - 1;
-      case 'first':
-        return i === 0;
-      case 'last':
-        return i === items.length - 1;
-      case 'length':
-        return items.length;
-      case 'previtem':
-        return i > 0 ? items[i - 1] : UNDEFINED;
-      case 'nextitem':
-        return i < items.length - 1 ? items[i + 1] : UNDEFINED;
-      case 'depth':
-        return this.parent instanceof Loop ? (this.parent.jinjaAttr('depth') as number) + 1 : 1;
-      case 'depth0':
-        return this.parent instanceof Loop ? (this.parent.jinjaAttr('depth0') as number) + 1 : 0;
-      case 'cycle':
-        return new Callable('cycle', (args) => (args.length === 0 ? UNDEFINED : args[i % args.length]));
-    }
-    return new Undefined(name);
-  }
-  toString(): string {
-    return '<LoopContext>';
-  }
 }

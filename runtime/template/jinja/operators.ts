@@ -1,7 +1,8 @@
 // Python's operators on template values (arithmetic, comparison, attribute and item access,
 // slicing). Attribute access is the sandbox's gate: a dict's own keys, a JinjaObject's named
 // attributes and the Python methods of str/list/dict are all a template can reach.
-import { contains, FILTERS } from './builtins.js';
+import { contains } from './builtins.js';
+import { FILTERS } from './filters.js';
 import { compareValues, methodOf } from './methods.js';
 import { dictHas, equals, isDict, isFloat, isJinjaObject, makeNumber, num, str, Tuple, tuple, typeName, Undefined, UNDEFINED } from './values.js';
 
