@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { engineCommand } from '../../../runtime/cli/commands/engine.js';
@@ -18,7 +18,8 @@ import type { Lake } from '../../../runtime/lake/lake.js';
 import { openLake } from '../../../runtime/lake/open.js';
 import { NodeFileSystem } from '../../../runtime/project/fs.js';
 import { loadProject } from '../../../runtime/project/load.js';
-import { ACCESS_KEY_ENV, freePort, SECRET_KEY_ENV, startMinio, type Minio } from '../../support/minio.js';
+import { freePort, startMinio, type Minio } from '../../support/minio.js';
+import { writeTrinoProject as writeProject } from '../../support/trinoProject.js';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const java = findJava();
@@ -42,57 +43,6 @@ function bronzeFiles(days: number[]): Record<string, string> {
     files[`bronze/app_logs/year=2026/month=01/day=0${day}/part-${day}.json`] = lines.join('\n') + '\n';
   }
   return files;
-}
-
-function writeProject(dir: string, endpoint: string, prefix: string, trinoPort: number): void {
-  const files: Record<string, string> = {
-    'pipeline.yml': `name: trino_acceptance
-lake: { s3: { endpoint: '${endpoint}', bucket: lake, prefix: ${prefix}, access_key_env: ${ACCESS_KEY_ENV}, secret_key_env: ${SECRET_KEY_ENV} } }
-warehouse: ./warehouse.duckdb
-threads: 2
-sources:
-  app_logs:
-    format: json
-    path: bronze/app_logs/**/*.json
-    columns:
-      event_id: { type: varchar, required: true, tests: [unique] }
-      user_id: { type: integer, required: true }
-      action: { type: varchar }
-      device: { type: varchar }
-      ts: { type: timestamptz, required: true }
-    dedupe_on: [event_id]
-targets:
-  cluster:
-    engine: trino
-    port: ${trinoPort}
-    catalog: lake
-`,
-    'models/silver/events.sql': `{{ config(materialized='incremental', unique_key='event_id', incremental_strategy='merge') }}
-select event_id, user_id, lower(action) as action, coalesce(device, 'unknown') as device, ts as event_ts, cast(ts as date) as event_date
-from {{ source('bronze', 'app_logs') }}
-{% if is_incremental() %} where ts > (select max(event_ts) from {{ this }}) {% endif %}
-`,
-    'models/silver/_silver.yml': `version: 2
-models:
-  - name: events
-    columns:
-      - name: event_id
-        data_tests: [unique, not_null]
-      - name: device
-        data_tests:
-          - accepted_values: { values: [desktop, mobile, tablet, unknown] }
-`,
-    'models/gold/daily_active_users.sql': `{{ config(materialized='table') }}
-select event_date, count(distinct user_id) as active_users, count(distinct case when device = 'mobile' then user_id end) as mobile_users,
-  count(*) as events, count(case when action = 'purchase' then 1 end) as purchases
-from {{ ref('events') }}
-group by event_date
-`,
-  };
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  }
 }
 
 describe('the pipeline on a Trino cluster over MinIO', { skip, timeout: 900_000 }, () => {
