@@ -33,17 +33,30 @@ export async function loadSourceOnTrino(db: EngineSession, lake: Lake, source: S
   const root = lakeUrl(options.lakeConfig, '');
   const { schema, name } = splitRelation(source.relation);
   const raw = `"_medallion"."raw_${schema}_${name}"`;
+  const stage = `"_medallion"."stage_${schema}_${name}"`;
   await db.exec('CREATE SCHEMA IF NOT EXISTS "_medallion"');
-  await db.exec(`DROP TABLE IF EXISTS ${raw}`);
+  for (const table of [raw, stage]) await db.exec(`DROP TABLE IF EXISTS ${table}`);
   // One column per line: no JSON parsing happens in the reader, so a malformed line is a row too.
   await db.exec(`CREATE TABLE ${raw} (line varchar) WITH (format = 'TEXTFILE', external_location = ${literal(lakeUrl(options.lakeConfig, folder))})`);
   const matches = `regexp_like(substr("$path", ${root.length + 1}), ${literal(picomatch.makeRe(pattern).source)})`;
   const values = source.columns.map((c) => `try(CAST(json_extract(__j, ${literal(jsonPath(c.name))}) AS varchar)) AS ${ident(`r_${c.name}`)}`);
   const typed = source.columns.map((c) => `${typedExpr(c)} AS ${ident(c.name)}`);
   const reasons = source.columns.map(reasonExpr);
-  const staged = `(SELECT __file, __line, ${typed.join(', ')}, CASE WHEN __j IS NULL THEN 'malformed JSON' ELSE nullif(concat_ws('; ', ${reasons.join(', ')}), '') END AS __reason
-    FROM (SELECT *, ${values.join(', ')} FROM (SELECT "$path" AS __file, line AS __line, try(json_parse(line)) AS __j FROM ${raw} WHERE ${matches} AND trim(line) <> '') src) vals) staged`;
+  const checked = `SELECT __file, __line, ${typed.join(', ')}, CASE WHEN __j IS NULL THEN 'malformed JSON' ELSE nullif(concat_ws('; ', ${reasons.join(', ')}), '') END AS __reason
+    FROM (SELECT *, ${values.join(', ')} FROM (SELECT "$path" AS __file, line AS __line, try(json_parse(line)) AS __j FROM ${raw} WHERE ${matches} AND trim(line) <> '') src) vals`;
+  // One pass over the files (parsing JSON is the cost): typed rows with their reason, the original line
+  // kept only for rejected records. Counts, dedupe and dead letters then read this table.
+  await db.exec(`CREATE TABLE ${stage} AS SELECT __file, ${source.columns.map((c) => ident(c.name)).join(', ')}, __reason, CASE WHEN __reason IS NOT NULL THEN __line END AS __line FROM (${checked})`);
+  try {
+    return await finishLoad(db, lake, source, stage, root, options.tempDir);
+  } finally {
+    for (const table of [raw, stage]) await db.exec(`DROP TABLE IF EXISTS ${table}`);
+  }
+}
 
+/** From the staged rows: the source's table (deduplicated), its dead letters and what the load counted. */
+async function finishLoad(db: EngineSession, lake: Lake, source: SourceTable, staged: string, root: string, tempDir: string): Promise<SourceLoad> {
+  const { schema, name } = splitRelation(source.relation);
   const counts = (await db.query(`SELECT count(DISTINCT __file) AS files, count(*) FILTER (WHERE __reason IS NULL) AS ok, count(*) FILTER (WHERE __reason IS NOT NULL) AS bad FROM ${staged}`)).rows[0];
   const [files, ok, rejected] = [Number(counts.files), Number(counts.ok), Number(counts.bad)];
   const keys = source.dedupeOn.map(ident).join(', ');
@@ -52,8 +65,7 @@ export async function loadSourceOnTrino(db: EngineSession, lake: Lake, source: S
     ? `SELECT ${keep} FROM (SELECT *, row_number() OVER (PARTITION BY ${keys} ORDER BY __file) AS __n FROM ${staged} WHERE __reason IS NULL) WHERE __n = 1`
     : `SELECT ${keep} FROM ${staged} WHERE __reason IS NULL`;
   const stored = await replaceTable(db, lake, source.relation, `_trino/tables/${schema}/${name}`, accepted);
-  const rejectedKeys = rejected > 0 ? await deadLetters(db, lake, source, staged, root, options.tempDir) : [];
-  await db.exec(`DROP TABLE ${raw}`);
+  const rejectedKeys = rejected > 0 ? await deadLetters(db, lake, source, staged, root, tempDir) : [];
   const warnings = files === 0 ? [`no files in the lake match ${source.path}`] : [];
   return { relation: source.relation, files, read: ok + rejected, accepted: stored, rejected, duplicates: ok - stored, rejectedKeys, unchanged: false, warnings };
 }
