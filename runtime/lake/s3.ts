@@ -102,11 +102,11 @@ export class S3Lake implements Lake {
   }
 
   /**
-   * Publishes what an engine writes into the lake itself (Trino): `write` gets the s3:// URL of a fresh
-   * version folder of `prefix`. Its files then get a .parquet name (readers look for one) and the
-   * pointer switches to it; a failing `write` leaves the previous version current and throws its error.
+   * Publishes what an engine writes into the lake itself (Trino): `write` gets the s3:// URL of a new version
+   * folder of `prefix`, its files get a .parquet name, the pointer switches, `switched` runs (the engine's
+   * catalog follows) and older versions are retired; a failing `write` leaves the previous one current.
    */
-  async publishWritten(prefix: string, write: (url: string) => Promise<void>): Promise<void> {
+  async publishWritten(prefix: string, write: (url: string) => Promise<void>, switched: () => Promise<void>): Promise<void> {
     const adopt = async (versionKey: string): Promise<string[]> => {
       await write(`s3://${this.options.bucket}/${this.physical(versionKey)}`);
       const files: string[] = [];
@@ -121,14 +121,14 @@ export class S3Lake implements Lake {
       });
       return files.sort();
     };
-    await this.publishVersion(prefix, adopt, (err) => err);
+    await this.publishVersion(prefix, adopt, (err) => err, switched);
   }
 
   /**
    * Fills a new version folder of `prefix`, then switches the pointer to it and retires every older
    * version (best effort: readers only follow the pointer, and the next publish retries the clean-up).
    */
-  private async publishVersion(prefix: string, fill: (versionKey: string) => Promise<string[]>, failure: (err: unknown, published: string) => unknown): Promise<void> {
+  private async publishVersion(prefix: string, fill: (versionKey: string) => Promise<string[]>, failure: (err: unknown, published: string) => unknown, switched?: () => Promise<void>): Promise<void> {
     const published = prefix.replace(/^\/+|\/+$/g, '');
     const version = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const versionKey = `${published}/${VERSIONS}/${version}/`;
@@ -140,6 +140,7 @@ export class S3Lake implements Lake {
       await this.deletePrefix(versionKey).catch(() => undefined);
       throw failure(err, published);
     }
+    await switched?.();
     const stale = (await this.rawList(`${published}/`).catch(() => []))
       .map((o) => o.key)
       .filter((key) => key !== `${published}/${POINTER}` && !key.startsWith(versionKey));

@@ -48,14 +48,18 @@ export async function replaceTable(db: EngineSession, lake: Lake, relation: stri
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
   await db.exec(`DROP TABLE IF EXISTS ${stage}`);
   let rows = 0;
-  await s3LakeOf(lake).publishWritten(prefix, async (url) => {
+  const write = async (url: string): Promise<void> => {
     rows = await db.exec(`CREATE TABLE ${stage} WITH (format = 'PARQUET', external_location = ${literal(url)}) AS ${select}`);
-  });
-  // The file metastore on S3 cannot rename a table, so the relation is created anew over the new
-  // version (metadata only) and the stage entry dropped; dropping an external table keeps its files.
-  const existing = await relationKind(db, relation);
-  if (existing) await db.exec(`DROP ${existing === 'view' ? 'VIEW' : 'TABLE'} ${relation}`);
-  await db.exec(`CREATE TABLE ${relation} (LIKE ${stage} INCLUDING PROPERTIES)`);
-  await db.exec(`DROP TABLE ${stage}`);
+  };
+  // Once the lake's pointer names the new version, and before the old one's files are retired: the
+  // file metastore on S3 cannot rename a table, so the relation is created anew over the new version
+  // (metadata only) and the stage entry dropped; dropping an external table keeps its files.
+  const switched = async (): Promise<void> => {
+    const existing = await relationKind(db, relation);
+    if (existing) await db.exec(`DROP ${existing === 'view' ? 'VIEW' : 'TABLE'} ${relation}`);
+    await db.exec(`CREATE TABLE ${relation} (LIKE ${stage} INCLUDING PROPERTIES)`);
+    await db.exec(`DROP TABLE ${stage}`);
+  };
+  await s3LakeOf(lake).publishWritten(prefix, write, switched);
   return rows;
 }
