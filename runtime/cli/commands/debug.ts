@@ -1,11 +1,12 @@
 // `medallion debug`: what `dbt debug` checks — the project loads, the dbt profile and its target are
-// found and are DuckDB, the warehouse opens (read-only, never created) and the lake is reachable.
+// found, the warehouse opens (read-only, never created) or a Trino target's coordinator answers, and the lake is reachable.
 // One line per check, ok / warn / failed; exit 1 when any failed. Nothing is written.
 import { promises as fsp, constants as fsConstants } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { openWarehouse } from '../../engine/duckdb.js';
+import { connectionOf, openTrino, serverUrl } from '../../engine/trino.js';
 import { openLake } from '../../lake/open.js';
 import { readDbtProfile } from '../../project/profiles.js';
 import { action, colorsOf, displayPath, openProject, overridesOf, plural, projectOption, stdio, UserError, type Io, type OpenedProject, type ProjectOptions } from '../context.js';
@@ -61,11 +62,13 @@ async function profileCheck(opened: OpenedProject, options: ProjectOptions, io: 
   const problem = read.diagnostics[0];
   if (problem) return { name: 'profile', status: problem.severity === 'error' ? 'failed' : 'warn', detail: problem.message };
   if (!read.file) return { name: 'profile', status: 'warn', detail: `no profiles.yml in the project, $DBT_PROFILES_DIR or ~/.dbt; the warehouse is ${config.warehouse}` };
-  return { name: 'profile', status: 'ok', detail: `${displayPath(io.cwd, read.file)}: profile ${config.profile}, target ${config.target.name} (duckdb)` };
+  return { name: 'profile', status: 'ok', detail: `${displayPath(io.cwd, read.file)}: profile ${config.profile}, target ${config.target.name} (${config.target.type})` };
 }
 
 /** Opens an existing warehouse read-only (a lock held elsewhere names its holder); a missing one needs a writable folder. */
 async function warehouseCheck(opened: OpenedProject, io: Io): Promise<Check> {
+  const trino = opened.project.config.trino;
+  if (trino) return trinoCheck(trino);
   const file = path.resolve(opened.project.root, opened.project.config.warehouse);
   const shown = displayPath(io.cwd, file);
   if (!(await fsp.stat(file).then(() => true, () => false))) {
@@ -80,6 +83,22 @@ async function warehouseCheck(opened: OpenedProject, io: Io): Promise<Check> {
       warehouse.close();
     }
     return { name: 'warehouse', status: 'ok', detail: `${shown} opens` };
+  } catch (err) {
+    return { name: 'warehouse', status: 'failed', detail: (err as Error).message.split('\n')[0] };
+  }
+}
+
+/** A Trino target: the coordinator runs a query on the target's catalog and has active workers. */
+async function trinoCheck(target: NonNullable<OpenedProject['project']['config']['trino']>): Promise<Check> {
+  try {
+    const trino = await openTrino(connectionOf(target));
+    try {
+      const workers = Number((await trino.query("SELECT count(*) AS n FROM system.runtime.nodes WHERE NOT coordinator AND state = 'active'")).rows[0].n);
+      const detail = `Trino at ${serverUrl(target)} (catalog ${target.catalog}): ${plural(workers, 'active worker')}`;
+      return { name: 'warehouse', status: workers > 0 ? 'ok' : 'failed', detail };
+    } finally {
+      trino.close();
+    }
   } catch (err) {
     return { name: 'warehouse', status: 'failed', detail: (err as Error).message.split('\n')[0] };
   }

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { debug } from '../../../runtime/cli/commands/debug.js';
 import { engineCommand } from '../../../runtime/cli/commands/engine.js';
 import { runCommand } from '../../../runtime/cli/commands/run.js';
 import type { Io } from '../../../runtime/cli/context.js';
@@ -131,10 +132,13 @@ describe('the pipeline on a Trino cluster over MinIO', { skip, timeout: 900_000 
     }
   }
 
-  it('has a coordinator and one worker', async () => {
+  it('has a coordinator and one worker, which engine status and debug report', async () => {
     lines.length = 0;
     assert.equal(await engineCommand('status', { project: dirs.trino, target: 'cluster' }, io(dirs.trino)), 0);
     assert.match(lines.join('\n'), /with 1 worker/);
+    lines.length = 0;
+    assert.equal(await debug({ project: dirs.trino, target: 'cluster' }, io(dirs.trino)), 0, lines.join('\n'));
+    assert.match(lines.join('\n'), /warehouse\s+\S*ok\S*\s+Trino at http:\/\/127\.0\.0\.1:\d+ \(catalog lake\): 1 active worker/);
   });
 
   it('builds on Trino and on DuckDB to the same gold table, each readable by DuckDB from the lake', async () => {
