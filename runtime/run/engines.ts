@@ -30,7 +30,7 @@ const duckdb: RunSteps = {
 
 const trino: RunSteps = {
   prepare: (db, run) => syncPublished(db, run.lake, run.project, run.graph),
-  loadSource: (ctx, source) => loadSourceOnTrino(ctx.db, ctx.lake, source, { lakeConfig: ctx.project.config.lake, tempDir: ctx.tempDir }),
+  loadSource: (ctx, source) => loadSourceOnTrino(ctx.db, ctx.lake, source, { lakeConfig: ctx.project.config.lake, tempDir: ctx.tempDir, force: ctx.fullRefresh }),
   isIncrementalRun: isIncrementalOnTrino,
   materialize: materializeOnTrino,
   catalog: false,

@@ -1,6 +1,7 @@
 // Loads a pipeline.yml JSON-lines source on Trino: the bronze files are read in place as lines of an
 // external text table, typed through the raw contract, and records that fail go to _rejected/ with a
 // reason, as on DuckDB (read = accepted + rejected + duplicates).
+import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
@@ -9,13 +10,21 @@ import { ident, literal, splitRelation } from '../../engine/sql.js';
 import type { Lake } from '../../lake/lake.js';
 import type { ColumnSpec, LakeConfig, SourceTable } from '../../project/types.js';
 import type { SourceLoad } from '../bronze.js';
-import { SourceError } from '../bronze.js';
+import { matchingObjects, SourceError } from '../bronze.js';
 import { writeDeadLetters } from '../deadLetters.js';
-import { replaceTable } from './table.js';
+import { relationKind, replaceTable } from './table.js';
 
 export interface TrinoLoadOptions {
   lakeConfig: LakeConfig;
   tempDir: string;
+  /** Reload even when nothing changed (--full-refresh). */
+  force?: boolean;
+}
+
+/** What a load remembers in the lake, so an unchanged source (same files, same contract) is not read again. */
+interface LoadState {
+  fingerprint: string;
+  load: SourceLoad;
 }
 
 /** The s3:// URL Trino reads a lake key at. */
@@ -32,6 +41,14 @@ export async function loadSourceOnTrino(db: EngineSession, lake: Lake, source: S
   const folder = pattern.slice(0, pattern.search(/[*?[{]/) < 0 ? pattern.length : pattern.search(/[*?[{]/)).replace(/[^/]*$/, '');
   const root = lakeUrl(options.lakeConfig, '');
   const { schema, name } = splitRelation(source.relation);
+  const objects = await matchingObjects(lake, pattern);
+  const fingerprint = createHash('sha256').update(JSON.stringify([source.format, source.columns.map((c) => [c.name, c.dataType, c.required]), source.dedupeOn, source.options, objects.map((o) => [o.key, o.etag])])).digest('hex');
+  const stateKey = `_trino/loads/${schema}.${name}.json`;
+  const previous = options.force ? undefined : await lake.get(stateKey);
+  if (previous && (await relationKind(db, source.relation)) === 'table') {
+    const state = JSON.parse(previous.toString('utf8')) as LoadState;
+    if (state.fingerprint === fingerprint) return { ...state.load, rejectedKeys: [], unchanged: true, warnings: [] };
+  }
   const raw = `"_medallion"."raw_${schema}_${name}"`;
   const stage = `"_medallion"."stage_${schema}_${name}"`;
   await db.exec('CREATE SCHEMA IF NOT EXISTS "_medallion"');
@@ -48,7 +65,9 @@ export async function loadSourceOnTrino(db: EngineSession, lake: Lake, source: S
   // kept only for rejected records. Counts, dedupe and dead letters then read this table.
   await db.exec(`CREATE TABLE ${stage} AS SELECT __file, ${source.columns.map((c) => ident(c.name)).join(', ')}, __reason, CASE WHEN __reason IS NOT NULL THEN __line END AS __line FROM (${checked})`);
   try {
-    return await finishLoad(db, lake, source, stage, root, options.tempDir);
+    const load = await finishLoad(db, lake, source, stage, root, options.tempDir);
+    await lake.put(stateKey, JSON.stringify({ fingerprint, load } satisfies LoadState));
+    return load;
   } finally {
     for (const table of [raw, stage]) await db.exec(`DROP TABLE IF EXISTS ${table}`);
   }

@@ -175,6 +175,11 @@ describe('the pipeline on a Trino cluster over MinIO', { skip, timeout: 900_000 
     const onTrino = await run('trino', 'run 2 on trino (incremental)');
     assert.match(onTrino, /model events · 400 rows, incremental \(merge\)/);
     assert.equal(await trinoCount('main.events'), 1600);
+    // Nothing new: the source is not read again, and the merge brings no rows.
+    const again = await run('trino', 'run 3 on trino (nothing new)');
+    assert.match(again, /source bronze\.app_logs · unchanged since the last load/);
+    assert.match(again, /model events · 0 rows, incremental \(merge\)/);
+    assert.equal(await trinoCount('main.events'), 1600);
     await run('duckdb', 'run 2 on duckdb (incremental)');
     const gold = await fingerprint('trino', 'gold/daily_active_users', GOLD);
     assert.equal(gold.rows, 4);
