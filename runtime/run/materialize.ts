@@ -58,15 +58,7 @@ export async function materialize(ctx: MaterializeContext, model: ModelNode, com
   // Binding first: SQL errors point into the compiled SQL as written, and the contract is checked
   // before anything runs.
   const columns = await bind(db, sql);
-  const contract = config.contractEnforced && model.spec ? model.spec.columns : undefined;
-  if (contract) {
-    const mismatches = compareContract(columns, contract);
-    if (mismatches.length) throw new ModelError(formatContractError(model.name, mismatches), 'contract');
-  }
-  // With a contract the columns come out in the contract's order and with its declared names.
-  const select = contract
-    ? `SELECT ${contract.map((c) => `${ident(columns.find((x) => x.name.toLowerCase() === c.name.toLowerCase())!.name)} AS ${ident(c.name)}`).join(', ')} FROM (\n${sql}\n)`
-    : `SELECT * FROM (\n${sql}\n)`;
+  const select = selectUnderContract(model, config, columns, sql);
   const { schema, name } = splitRelation(model.relation);
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
   const existing = await relationKind(db, model.relation);
@@ -239,4 +231,16 @@ export function errorOffset(sql: string, message: string): number | undefined {
   let offset = 0;
   for (let i = 0; i < lineIndex; i++) offset += lines[i].length + 1;
   return offset + Math.min(column, lines[lineIndex].length);
+}
+
+/**
+ * The model's rows as they are written: checked against an enforced contract first (a mismatch is a
+ * ModelError), then in the contract's order and with its declared names.
+ */
+export function selectUnderContract(model: ModelNode, config: ModelConfig, columns: ColumnInfo[], sql: string): string {
+  const contract = config.contractEnforced && model.spec ? model.spec.columns : undefined;
+  if (!contract) return `SELECT * FROM (\n${sql}\n)`;
+  const mismatches = compareContract(columns, contract);
+  if (mismatches.length) throw new ModelError(formatContractError(model.name, mismatches), 'contract');
+  return `SELECT ${contract.map((c) => `${ident(columns.find((x) => x.name.toLowerCase() === c.name.toLowerCase())!.name)} AS ${ident(c.name)}`).join(', ')} FROM (\n${sql}\n)`;
 }

@@ -4,8 +4,7 @@ import type { EngineSession } from '../../engine/adapter.js';
 import { ident, splitRelation } from '../../engine/sql.js';
 import type { Lake } from '../../lake/lake.js';
 import type { CompiledNode, ModelConfig, ModelNode } from '../../project/types.js';
-import { compareContract, formatContractError } from '../contracts.js';
-import { ModelError, stripTrailing, type MaterializeContext, type MaterializeResult } from '../materialize.js';
+import { ModelError, selectUnderContract, stripTrailing, type MaterializeContext, type MaterializeResult } from '../materialize.js';
 import { describeOnTrino } from './table.js';
 import { relationKind, replaceTable } from './table.js';
 
@@ -18,14 +17,7 @@ export async function materializeOnTrino(ctx: MaterializeContext, model: ModelNo
   const { db } = ctx;
   const sql = stripTrailing(compiled.sql);
   const columns = await describeOnTrino(db, sql);
-  const contract = config.contractEnforced && model.spec ? model.spec.columns : undefined;
-  if (contract) {
-    const mismatches = compareContract(columns, contract);
-    if (mismatches.length) throw new ModelError(formatContractError(model.name, mismatches), 'contract');
-  }
-  const select = contract
-    ? `SELECT ${contract.map((c) => `${ident(columns.find((x) => x.name.toLowerCase() === c.name.toLowerCase())!.name)} AS ${ident(c.name)}`).join(', ')} FROM (\n${sql}\n)`
-    : `SELECT * FROM (\n${sql}\n)`;
+  const select = selectUnderContract(model, config, columns, sql);
   const { schema, name } = splitRelation(model.relation);
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
 
