@@ -53,6 +53,9 @@ const EVENTS = "select event_id, user_id, amount from {{ source('bronze', 'app_l
 const REVENUE_BROKEN = 'contract: column revenue is DOUBLE in the SQL but declared as varchar';
 const SESSIONS_BROKEN = 'contract: sessions produces column n (BIGINT) which is not declared';
 
+/** A bound on waiting, not a timing: CI runs this beside the Trino and e2e suites on 2 cores. */
+const SLOW_MS = 180_000;
+
 function logged(c: Client, pattern: RegExp): boolean {
   return c.notifications.some((n) => n.method === 'window/logMessage' && pattern.test((n.params as { message: string }).message));
 }
@@ -65,9 +68,9 @@ test('a restart shows cached bound results for unchanged models before binding, 
   const first = await Client.start(PROJECT);
   const root = first.root;
   try {
-    await first.diagnosticsOf('models/gold/revenue.sql', (l) => l.some((d) => d.message === REVENUE_BROKEN), 'the contract check of revenue');
-    await first.diagnosticsOf('models/silver/sessions.sql', (l) => l.some((d) => d.message === SESSIONS_BROKEN), 'the contract check of sessions');
-    await first.waitFor(() => logged(first, /^index cache: 4 bound models saved$/), 'the bound results saved');
+    await first.diagnosticsOf('models/gold/revenue.sql', (l) => l.some((d) => d.message === REVENUE_BROKEN), 'the contract check of revenue', SLOW_MS);
+    await first.diagnosticsOf('models/silver/sessions.sql', (l) => l.some((d) => d.message === SESSIONS_BROKEN), 'the contract check of sessions', SLOW_MS);
+    await first.waitFor(() => logged(first, /^index cache: 4 bound models saved$/), 'the bound results saved', SLOW_MS);
   } finally {
     await first.stop(false);
   }
@@ -95,11 +98,11 @@ test('a restart shows cached bound results for unchanged models before binding, 
       const found = l.some((d) => d.message === REVENUE_BROKEN);
       if (found) backgroundDoneAtDiagnostic ??= logged(second, /^background binding done/);
       return found;
-    }, 'the cached contract check of revenue');
+    }, 'the cached contract check of revenue', SLOW_MS);
     assert.equal(backgroundDoneAtDiagnostic, false, 'the cached diagnostic came before the background pass ended');
 
     // The background pass binds everything again: the changed model never showed its old diagnostic.
-    await second.waitFor(() => logged(second, /^background binding done/), 'the background pass');
+    await second.waitFor(() => logged(second, /^background binding done/), 'the background pass', SLOW_MS);
     assert.deepEqual(messages(second, 'models/silver/sessions.sql').filter((m) => m.includes(SESSIONS_BROKEN)), []);
     assert.deepEqual(second.diagnostics.get(second.uri('models/silver/sessions.sql')) ?? [], []);
     assert.deepEqual(second.diagnostics.get(second.uri('models/gold/revenue.sql'))?.map((d) => d.message), [REVENUE_BROKEN]);
