@@ -14,8 +14,8 @@ import { fixture } from '../support/fixture.js';
 import type { InitializationOptions } from '../../server/src/lsp/protocol.js';
 
 const SERVER = path.resolve(__dirname, '../../dist/server.js');
-/** Upper bound on waiting for a notification: a broken server fails the test instead of hanging it. */
-const WAIT_MS = 30_000;
+/** Upper bound on waiting for a notification: a broken server fails the test instead of hanging it (generous: CI runs suites side by side on 2 cores). */
+const WAIT_MS = 120_000;
 
 export interface LaunchOptions {
   /** Node arguments that start the server; default: dist/server.js --stdio. */
