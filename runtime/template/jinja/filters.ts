@@ -1,6 +1,6 @@
 // Jinja2's built-in filters (and dbt's as_bool, as_number, as_text, as_native), with Python's rules:
 // `x|f(args)` calls FILTERS.f(x, args, kwargs, host); the host gives attribute lookup and the tests.
-import { sortValues } from './methods.js';
+import { methodOf, sortValues } from './methods.js';
 import { equals, Float, isDict, isFloat, iterate, makeNumber, num, repr, str, truthy, tuple, Undefined, UNDEFINED } from './values.js';
 
 /** What filters need from the interpreter: attribute lookup and the other filters and tests. */
@@ -102,6 +102,11 @@ export function pyJson(v: unknown, indent?: number, depth = 0): string {
   return pyJson(String(v));
 }
 
+/** A filter that is the Python str method of the same meaning (`x|title` is `str(x).title()`). */
+function strMethod(name: string, args: (given: unknown[]) => unknown[] = (given) => given): Filter {
+  return (v, given, kwargs) => methodOf(str(v), name)!.call(args(given), kwargs);
+}
+
 export const FILTERS: Record<string, Filter> = {
   abs: (v) => makeNumber(Math.abs(num(v) ?? 0), isFloat(v)),
   attr: (v, [name], _kw, host) => host.getattr(v, String(name)),
@@ -114,15 +119,8 @@ export const FILTERS: Record<string, Filter> = {
     if (fill !== undefined && last) while (last.length < n) last.push(fill);
     return out;
   },
-  capitalize: (v) => {
-    const s = str(v);
-    return s.length === 0 ? s : s[0].toUpperCase() + s.slice(1).toLowerCase();
-  },
-  center: (v, [width]) => {
-    const s = str(v);
-    const total = Math.max(0, Number(width ?? 80) - s.length);
-    return ' '.repeat(Math.floor(total / 2)) + s + ' '.repeat(total - Math.floor(total / 2));
-  },
+  capitalize: strMethod('capitalize'),
+  center: strMethod('center', ([width]) => [width ?? 80]),
   default: (v, args, kw) => {
     const a = bind(args, kw, ['default_value', 'boolean']);
     const fallback = a.default_value ?? '';
@@ -215,11 +213,7 @@ export const FILTERS: Record<string, Filter> = {
   pprint: (v) => repr(v),
   reject: selectOrReject(false, false),
   rejectattr: selectOrReject(false, true),
-  replace: (v, [oldValue, newValue, count]) => {
-    const parts = str(v).split(str(oldValue));
-    const n = typeof count === 'number' ? count : parts.length;
-    return parts.slice(0, n + 1).join(str(newValue)) + (parts.length > n + 1 ? str(oldValue) + parts.slice(n + 1).join(str(oldValue)) : '');
-  },
+  replace: strMethod('replace'),
   reverse: (v) => (typeof v === 'string' ? [...v].reverse().join('') : [...list(v)].reverse()),
   round: (v, args, kw) => {
     const a = bind(args, kw, ['precision', 'method']);
@@ -266,21 +260,12 @@ export const FILTERS: Record<string, Filter> = {
     }, num(a.start) ?? 0);
     return makeNumber(total, float);
   },
-  title: (v) => str(v).replace(/\w\S*/g, (w) => w[0].toUpperCase() + w.slice(1).toLowerCase()),
+  title: strMethod('title'),
   tojson: (v, args, kw) => {
     const indent = bind(args, kw, ['indent']).indent;
     return pyJson(v, typeof indent === 'number' ? indent : undefined);
   },
-  trim: (v, [chars]) => {
-    const s = str(v);
-    if (chars === undefined || chars === null) return s.trim();
-    const set = str(chars);
-    let a = 0;
-    let b = s.length;
-    while (a < b && set.includes(s[a])) a++;
-    while (b > a && set.includes(s[b - 1])) b--;
-    return s.slice(a, b);
-  },
+  trim: strMethod('strip'),
   truncate: (v, args, kw) => {
     const a = bind(args, kw, ['length', 'killwords', 'end', 'leeway']);
     const s = str(v);
