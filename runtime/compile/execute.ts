@@ -5,7 +5,7 @@
 // render at the call that made it.
 import type { EngineSession } from '../engine/adapter.js';
 import type { CompiledNode } from '../project/types.js';
-import type { Fetched } from '../template/agate.js';
+import { isNumberType, type Fetched } from '../template/agate.js';
 import { QueryNeeded, type Query, type QueryFailure } from '../template/statements.js';
 import type { CompileOptions } from './compile.js';
 
@@ -38,7 +38,7 @@ export function fetchOn(db: EngineSession): RunQuery {
     }
     const result = await db.query(sql);
     // Whole numbers that arrive as text (BIGINT, HUGEINT) are numbers to a template, as in dbt's agate tables.
-    const numeric = result.columns.map((c) => /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|DECIMAL|DOUBLE|FLOAT|REAL)/i.test(c.type));
+    const numeric = result.columns.map((c) => isNumberType(c.type));
     const value = (v: unknown, i: number): unknown => (numeric[i] && typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : (v ?? null));
     return { columns: result.columns, rows: result.rows.map((row) => result.columns.map((c, i) => value(row[c.name], i))) };
   };

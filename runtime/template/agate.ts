@@ -92,6 +92,11 @@ const INTEGER = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLIN
 const FLOAT = /^(FLOAT|DOUBLE|REAL)/i;
 const NUMERIC = /^(DECIMAL|NUMERIC)/i;
 
+/** Whether an engine type is a number (integer, float or decimal). */
+export function isNumberType(type: string): boolean {
+  return INTEGER.test(type) || FLOAT.test(type) || NUMERIC.test(type);
+}
+
 /** dbt's Column: `column.name`, `column.quoted`, `column.dtype`, `column.is_number()`, ... */
 export class Column implements JinjaObject {
   constructor(
@@ -118,7 +123,7 @@ export class Column implements JinjaObject {
       case 'is_numeric':
         return is(attr, () => NUMERIC.test(this.dtype));
       case 'is_number':
-        return is(attr, () => INTEGER.test(this.dtype) || FLOAT.test(this.dtype) || NUMERIC.test(this.dtype));
+        return is(attr, () => isNumberType(this.dtype));
       case 'string_size':
         return new Callable(attr, () => Number(/\((\d+)\)/.exec(this.dtype)?.[1] ?? 256));
     }

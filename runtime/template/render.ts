@@ -79,7 +79,7 @@ export class Renderer {
     } catch (err) {
       if (err instanceof QueryNeeded) throw err;
       const spans = template?.spans ?? [];
-      const diagnostics = errorDiagnostics(err, { file, text, spans, textOf: (f) => this.macroTexts.get(f), hasNamespace: (p) => this.macros.has(p) });
+      const diagnostics = this.diagnose(err, file, text, spans);
       return { sql: '', map: new SegmentMap([], spans, text.length, 0), configs: [], diagnostics };
     }
   }
@@ -120,7 +120,7 @@ export class Renderer {
     try {
       return { value: toPlain(this.renderArg(file, text.trim().slice(2, -2), state, true)) };
     } catch (err) {
-      const diagnostics = errorDiagnostics(err, { file, text, spans: [], textOf: (f) => this.macroTexts.get(f), hasNamespace: (p) => this.macros.has(p) });
+      const diagnostics = this.diagnose(err, file, text, []);
       return { diagnostics: diagnostics.map((d) => ({ ...d, range: { start: 0, end: text.length } })) };
     }
   }
@@ -154,6 +154,11 @@ export class Renderer {
     } finally {
       [this.session, this.state] = outer;
     }
+  }
+
+  /** A render's error as diagnostics, with the macro files' texts for their positions. */
+  private diagnose(err: unknown, file: string, text: string, spans: Template['spans']): Diagnostic[] {
+    return errorDiagnostics(err, { file, text, spans, textOf: (f) => this.macroTexts.get(f), hasNamespace: (p) => this.macros.has(p) });
   }
 
   private lookup(name: string, pkg: string | undefined): unknown {
