@@ -165,6 +165,17 @@ export function action<A extends unknown[]>(body: (...args: A) => Promise<number
   };
 }
 
+/** The subcommands of a local service (`lake`, `engine`): start it, stop it, ask after it. */
+export type ServiceSubcommand = 'up' | 'down' | 'status';
+
+/** Registers `<name> up | down | status`, each with the project options, run by `run`. */
+export function serviceCommands(program: Command, name: string, description: string, subcommands: Record<ServiceSubcommand, string>, run: (subcommand: ServiceSubcommand, options: ProjectOptions) => Promise<number>): void {
+  const group = program.command(name).description(description);
+  for (const [subcommand, text] of Object.entries(subcommands) as Array<[ServiceSubcommand, string]>) {
+    projectOption(group.command(subcommand).description(text)).action(action((options: ProjectOptions) => run(subcommand, options)));
+  }
+}
+
 /** The absolute project root: `dir` must hold a config file; without `dir`, search upwards from cwd. */
 export async function findProjectRoot(fs: FileSystem, dir: string | undefined, cwd: string): Promise<string> {
   const has = async (d: string): Promise<boolean> => {

@@ -5,18 +5,9 @@ import type { TrinoTarget } from '../project/types.js';
 import type { ColumnInfo, EngineAdapter, EngineSession, JsonValue, Param, QueryResult, StreamChunk, StreamOptions } from './adapter.js';
 import { literal } from './sql.js';
 
-/** Where and as whom to connect: dbt-trino's profile fields. */
-export interface TrinoConnection {
-  host: string;
-  port: number;
-  user: string;
-  catalog: string;
-  schema: string;
-  httpScheme: 'http' | 'https';
-  /** Read from the environment variable a target names, never from the project's files. */
-  password?: string;
-  sessionProperties: Record<string, string>;
-}
+/** Where and as whom to connect: the target's fields, with the password read from the environment variable
+ * the target names (never from the project's files). */
+export type TrinoConnection = Omit<TrinoTarget, 'passwordEnv'> & { password?: string };
 
 /** A failed statement, with Trino's error name and, when Trino gives one, the line and column in the SQL. */
 export class TrinoError extends Error {

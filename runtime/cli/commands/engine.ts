@@ -10,14 +10,12 @@ import { clusterPlan, clusterState, findJava, findTrino, launcherArgs, TRINO_VER
 import { ensureIgnoredDir } from '../../lake/cache.js';
 import { credentialSource } from '../../lake/credentials.js';
 import type { Project, TrinoTarget } from '../../project/types.js';
-import { action, openProject, projectOption, stdio, UserError, type Io, type ProjectOptions } from '../context.js';
+import { openProject, serviceCommands, stdio, UserError, type Io, type ProjectOptions, type ServiceSubcommand } from '../context.js';
 
 const run = promisify(execFile);
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 /** A cold start of two JVMs on 2 busy cores takes tens of seconds; past this something is wrong. */
 const START_TIMEOUT_MS = 240_000;
-
-type Subcommand = 'up' | 'down' | 'status';
 
 interface Context {
   io: Io;
@@ -28,18 +26,14 @@ interface Context {
 }
 
 export function register(program: Command): void {
-  const engine = program.command('engine').description('manage a local Trino cluster (coordinator + worker) for a Trino target of the project');
-  const descriptions: Record<Subcommand, string> = {
+  serviceCommands(program, 'engine', 'manage a local Trino cluster (coordinator + worker) for a Trino target of the project', {
     up: "start a Trino coordinator and one worker on the target's port, with a Hive catalog over the project's S3 lake",
     down: 'stop the cluster started by `engine up`',
     status: 'show whether the cluster answers and how many workers it has (exit code 1 when not up)',
-  };
-  for (const [name, description] of Object.entries(descriptions) as Array<[Subcommand, string]>) {
-    projectOption(engine.command(name).description(description)).action(action((options: ProjectOptions) => engineCommand(name, options)));
-  }
+  }, engineCommand);
 }
 
-export async function engineCommand(name: Subcommand, options: ProjectOptions, io: Io = stdio): Promise<number> {
+export async function engineCommand(name: ServiceSubcommand, options: ProjectOptions, io: Io = stdio): Promise<number> {
   const { project } = await openProject(options, io, { allowErrors: name !== 'up' });
   const target = project.config.trino;
   if (!target) throw new UserError(`the target '${project.config.target.name}' runs on ${project.config.target.type}; name a Trino target with --target (targets: in ${project.config.file}, docs/scale-out.md)`);

@@ -10,7 +10,7 @@ import { ensureIgnoredDir } from '../../lake/cache.js';
 import { credentialSource, type AwsCredentialIdentity } from '../../lake/credentials.js';
 import { LakeError } from '../../lake/lake.js';
 import { openLake } from '../../lake/open.js';
-import { action, openProject, projectOption, stdio, UserError, type Io, type ProjectOptions } from '../context.js';
+import { openProject, serviceCommands, stdio, UserError, type Io, type ProjectOptions, type ServiceSubcommand } from '../context.js';
 import type { LakeConfig, Project } from '../../project/types.js';
 
 /** The MinIO release the project is tested with (scripts/install-minio.sh builds the same). */
@@ -28,22 +28,16 @@ interface Context {
   pidFile: string;
 }
 
-type Subcommand = 'up' | 'down' | 'status';
-
 export function register(program: Command): void {
-  const lake = program.command('lake').description("manage a local MinIO serving the project's S3 lake (for development)");
-  const descriptions: Record<Subcommand, string> = {
+  serviceCommands(program, 'lake', "manage a local MinIO serving the project's S3 lake (for development)", {
     up: 'start MinIO for the lake endpoint in pipeline.yml and create the bucket',
     down: 'stop the MinIO started by `lake up`',
     status: 'show whether MinIO runs and the lake is reachable (exit code 1 when not)',
-  };
-  for (const [name, description] of Object.entries(descriptions) as Array<[Subcommand, string]>) {
-    projectOption(lake.command(name).description(description)).action(action((options: ProjectOptions) => lakeCommand(name, options)));
-  }
+  }, lakeCommand);
 }
 
 /** Runs one subcommand; returns the exit code (a UserError for problems the user can fix). */
-export async function lakeCommand(name: Subcommand, options: ProjectOptions, io: Io = stdio): Promise<number> {
+export async function lakeCommand(name: ServiceSubcommand, options: ProjectOptions, io: Io = stdio): Promise<number> {
   const context = await contextFor(options, io);
   return { up, down, status }[name](context);
 }

@@ -5,8 +5,7 @@ import { ident, splitRelation } from '../../engine/sql.js';
 import type { Lake } from '../../lake/lake.js';
 import type { CompiledNode, ModelConfig, ModelNode } from '../../project/types.js';
 import { ModelError, selectUnderContract, stripTrailing, type MaterializeContext, type MaterializeResult } from '../materialize.js';
-import { describeOnTrino } from './table.js';
-import { relationKind, replaceTable } from './table.js';
+import { describeOnTrino, relationKind, replaceTable } from './table.js';
 
 export async function isIncrementalOnTrino(db: EngineSession, model: ModelNode, config: ModelConfig, fullRefresh: boolean): Promise<boolean> {
   return config.materialized === 'incremental' && !fullRefresh && (await relationKind(db, model.relation)) === 'table';
