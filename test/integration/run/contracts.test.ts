@@ -2,11 +2,9 @@
 // table before the model runs, and constraints checked on the staged rows before the swap.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
-import { openWarehouse } from '../../../runtime/engine/duckdb.js';
 import { compareContract, formatContractError, normalizeType, typesMatch } from '../../../runtime/run/contracts.js';
 import type { ColumnSpec } from '../../../runtime/project/types.js';
-import { tempProject, type TempProject } from './project.js';
+import { tempProject } from './project.js';
 
 const col = (name: string, dataType?: string): ColumnSpec => ({ name, dataType, constraints: [], tests: [], location: { file: 'models/schema.yml', range: { start: 0, end: 0 } } });
 
@@ -62,15 +60,6 @@ models:
 ${columns}
 `;
 
-async function query(p: TempProject, sql: string): Promise<unknown[]> {
-  const db = await openWarehouse(path.join(p.root, 'warehouse.duckdb'), { readOnly: true });
-  try {
-    return (await db.query(sql)).rows;
-  } finally {
-    db.close();
-  }
-}
-
 const COLUMNS = `      - name: id
         data_type: int
         constraints: [{ type: not_null }, { type: unique }]
@@ -85,7 +74,7 @@ test('a model matching its contract runs, with columns in the contract order', a
   t.after(() => p.dispose());
   const run = await p.run();
   assert.equal(run.success, true, JSON.stringify(run.results));
-  assert.deepEqual(await query(p, 'SELECT * FROM orders'), [{ id: 1, amount: '1.50', label: 'a' }]);
+  assert.deepEqual(await p.query('SELECT * FROM orders'), [{ id: 1, amount: '1.50', label: 'a' }]);
 });
 
 test('a contract mismatch fails before the model runs, with the table, on the YAML', async (t) => {
@@ -104,7 +93,7 @@ test('a contract mismatch fails before the model runs, with the table, on the YA
     '| label  |              | text          | missing in definition |',
     '| other  | INTEGER      |               | missing in contract   |',
   ].join('\n'));
-  assert.deepEqual(await query(p, "SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_name LIKE '%orders%'"), [{ n: 0 }]);
+  assert.deepEqual(await p.query("SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_name LIKE '%orders%'"), [{ n: 0 }]);
 });
 
 test('constraints are checked on the staged rows; a violation keeps the previous table', async (t) => {
@@ -122,6 +111,6 @@ test('constraints are checked on the staged rows; a violation keeps the previous
     const model = run.results.find((r) => r.id === 'model.orders')!;
     assert.equal(model.status, 'error');
     assert.match(model.error!.message, expected);
-    assert.deepEqual(await query(p, 'SELECT id, label FROM orders'), [{ id: 1, label: 'ok' }]);
+    assert.deepEqual(await p.query('SELECT id, label FROM orders'), [{ id: 1, label: 'ok' }]);
   }
 });

@@ -21,15 +21,6 @@ sources:
       ts: { type: timestamp }
 `;
 
-async function rows(p: TempProject, sql: string): Promise<unknown[]> {
-  const db = await openWarehouse(path.join(p.root, 'warehouse.duckdb'), { readOnly: true });
-  try {
-    return (await db.query(sql)).rows;
-  } finally {
-    db.close();
-  }
-}
-
 async function parquet(p: TempProject, prefix: string, sql = 'SELECT * FROM t ORDER BY ALL'): Promise<unknown[]> {
   const db = await openMemory();
   try {
@@ -67,9 +58,9 @@ select * from {{ ref('orders') }} where amount > 10
     ['model.big_orders', undefined, 'view'],
     ['model.by_region', 2, 'table'],
   ].sort((a, b) => run.results.findIndex((r) => r.id === a[0]) - run.results.findIndex((r) => r.id === b[0])));
-  assert.deepEqual(await rows(p, 'SELECT * FROM by_region ORDER BY region'), [{ region: 'eu', total: '35' }, { region: 'us', total: '20' }]);
-  assert.deepEqual(await rows(p, 'SELECT id FROM big_orders ORDER BY id'), [{ id: 2 }, { id: 3 }]);
-  assert.deepEqual(await rows(p, "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1"), [
+  assert.deepEqual(await p.query('SELECT * FROM by_region ORDER BY region'), [{ region: 'eu', total: '35' }, { region: 'us', total: '20' }]);
+  assert.deepEqual(await p.query('SELECT id FROM big_orders ORDER BY id'), [{ id: 2 }, { id: 3 }]);
+  assert.deepEqual(await p.query("SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1"), [
     { table_name: 'big_orders', table_type: 'VIEW' },
     { table_name: 'by_region', table_type: 'BASE TABLE' },
     { table_name: 'orders', table_type: 'BASE TABLE' },
@@ -102,18 +93,18 @@ test('incremental merge on one key: first run builds, second run merges only new
   run = await p.run();
   ok(run);
   assert.deepEqual([run.results[1].message, run.results[1].rows], ['incremental (merge)', 2]);
-  assert.deepEqual(await rows(p, 'SELECT id, amount FROM orders_inc ORDER BY id'), [{ id: 1, amount: 5 }, { id: 2, amount: 25 }, { id: 3, amount: 30 }]);
+  assert.deepEqual(await p.query('SELECT id, amount FROM orders_inc ORDER BY id'), [{ id: 1, amount: 5 }, { id: 2, amount: 25 }, { id: 3, amount: 30 }]);
   assert.deepEqual(await parquet(p, 'silver/orders_inc', 'SELECT id, amount FROM t ORDER BY id'), [{ id: 1, amount: 5 }, { id: 2, amount: 25 }, { id: 3, amount: 30 }]);
   // Rows removed from the table behind the model's back stay gone incrementally, and come back with --full-refresh.
   const db = await openWarehouse(path.join(p.root, 'warehouse.duckdb'));
   await db.exec('DELETE FROM orders_inc WHERE id = 1');
   db.close();
   ok(await p.run());
-  assert.deepEqual(await rows(p, 'SELECT count(*)::INT AS n FROM orders_inc'), [{ n: 2 }]);
+  assert.deepEqual(await p.query('SELECT count(*)::INT AS n FROM orders_inc'), [{ n: 2 }]);
   run = await p.run({ fullRefresh: true });
   ok(run);
   assert.equal(run.results[1].message, 'incremental (full build)');
-  assert.deepEqual(await rows(p, 'SELECT id, amount FROM orders_inc ORDER BY id'), [{ id: 1, amount: 5 }, { id: 2, amount: 20 }, { id: 2, amount: 25 }, { id: 3, amount: 30 }]);
+  assert.deepEqual(await p.query('SELECT id, amount FROM orders_inc ORDER BY id'), [{ id: 1, amount: 5 }, { id: 2, amount: 20 }, { id: 2, amount: 25 }, { id: 3, amount: 30 }]);
 });
 
 test('incremental append adds the new rows as they are', async (t) => {
@@ -125,7 +116,7 @@ test('incremental append adds the new rows as they are', async (t) => {
   const run = await p.run();
   ok(run);
   assert.deepEqual([run.results[1].message, run.results[1].rows], ['incremental (append)', 2]);
-  assert.deepEqual(await rows(p, 'SELECT id, amount FROM orders_inc ORDER BY amount'), [{ id: 1, amount: 5 }, { id: 1, amount: 6 }, { id: 2, amount: 7 }]);
+  assert.deepEqual(await p.query('SELECT id, amount FROM orders_inc ORDER BY amount'), [{ id: 1, amount: 5 }, { id: 1, amount: 6 }, { id: 2, amount: 7 }]);
 });
 
 test('incremental delete+insert and merge on a two-column key replace matching rows', async (t) => {
@@ -146,7 +137,7 @@ group by all
     const run = await p.run();
     ok(run);
     assert.equal(run.results[1].message, `incremental (${strategy})`);
-    assert.deepEqual(await rows(p, 'SELECT region, day::VARCHAR AS day, total FROM daily ORDER BY day, region'), [
+    assert.deepEqual(await p.query('SELECT region, day::VARCHAR AS day, total FROM daily ORDER BY day, region'), [
       { region: 'eu', day: '2026-01-01', total: 5 },
       { region: 'us', day: '2026-01-01', total: 20 },
       { region: 'eu', day: '2026-01-02', total: 11 },
@@ -165,10 +156,10 @@ select 1 as x
   ok(await p.run());
   p.write('models/m.sql', "{{ config(materialized='table') }}\nselect 2 as x\n");
   ok(await p.run());
-  assert.deepEqual(await rows(p, "SELECT table_type FROM information_schema.tables WHERE table_name = 'm'"), [{ table_type: 'BASE TABLE' }]);
+  assert.deepEqual(await p.query("SELECT table_type FROM information_schema.tables WHERE table_name = 'm'"), [{ table_type: 'BASE TABLE' }]);
   p.write('models/m.sql', "{{ config(materialized='view') }}\nselect 3 as x\n");
   ok(await p.run());
-  assert.deepEqual(await rows(p, 'SELECT x FROM m'), [{ x: 3 }]);
+  assert.deepEqual(await p.query('SELECT x FROM m'), [{ x: 3 }]);
 });
 
 test('an ephemeral model is inlined into the models that read it and never created', async (t) => {
@@ -185,6 +176,6 @@ select sum(amount)::INT as total from {{ ref('recent') }}
   const run = await p.run();
   ok(run);
   assert.deepEqual(run.results.map((r) => r.id), ['source.bronze.orders', 'model.recent_total']);
-  assert.deepEqual(await rows(p, 'SELECT total FROM recent_total'), [{ total: 50 }]);
-  assert.deepEqual(await rows(p, "SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_name = 'recent'"), [{ n: 0 }]);
+  assert.deepEqual(await p.query('SELECT total FROM recent_total'), [{ total: 50 }]);
+  assert.deepEqual(await p.query("SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_name = 'recent'"), [{ n: 0 }]);
 });

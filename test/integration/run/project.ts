@@ -3,6 +3,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { openWarehouse } from '../../../runtime/engine/duckdb.js';
 import { buildGraph } from '../../../runtime/graph/dag.js';
 import { loadProject } from '../../../runtime/project/load.js';
 import { NodeFileSystem } from '../../../runtime/project/fs.js';
@@ -16,6 +17,8 @@ export interface TempProject {
   write(file: string, text: string): void;
   load(): Promise<{ project: Project; graph: RunGraph }>;
   run(options?: RunOptions): Promise<RunResults>;
+  /** The rows of `sql` on the project's warehouse, opened read-only for the query. */
+  query(sql: string): Promise<unknown[]>;
   dispose(): void;
 }
 
@@ -41,6 +44,14 @@ export function tempProject(text: string): TempProject {
     async run(options: RunOptions = {}) {
       const { project, graph } = await load();
       return runPipeline(project, graph, { threads: 2, ...options });
+    },
+    async query(sql: string) {
+      const db = await openWarehouse(path.join(root, 'warehouse.duckdb'), { readOnly: true });
+      try {
+        return (await db.query(sql)).rows;
+      } finally {
+        db.close();
+      }
     },
     dispose: () => rmSync(root, { recursive: true, force: true }),
   };

@@ -5,9 +5,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { openWarehouse } from '../../../runtime/engine/duckdb.js';
 import { DBT_VENV, ensureDbt } from '../../support/dbtVenv.js';
-import { tempProject, type TempProject } from './project.js';
+import { tempProject } from './project.js';
 
 const PROJECT = `
 //- /pipeline.yml
@@ -53,15 +52,6 @@ before(() => {
 });
 after(() => (saved === undefined ? delete process.env.MEDALLION_PYTHON : (process.env.MEDALLION_PYTHON = saved)));
 
-async function query(p: TempProject, sql: string): Promise<unknown[]> {
-  const db = await openWarehouse(path.join(p.root, 'warehouse.duckdb'), { readOnly: true });
-  try {
-    return (await db.query(sql)).rows;
-  } finally {
-    db.close();
-  }
-}
-
 const statuses = (r: { results: Array<{ id: string; status: string }> }): Record<string, string> => Object.fromEntries(r.results.map((x) => [x.id, x.status]));
 
 test('table and incremental Python models build, rebuild incrementally, and one that raises fails at its line leaving its table', async (t) => {
@@ -75,16 +65,16 @@ test('table and incremental Python models build, rebuild incrementally, and one 
   t.after(() => p.dispose());
   const first = await p.run({ command: 'build' });
   assert.deepEqual(statuses(first), { 'seed.orders': 'success', 'model.big_orders': 'success', 'model.big_count': 'success', 'model.order_log': 'success', 'model.fragile': 'success' });
-  assert.deepEqual(await query(p, 'select id, doubled from big_orders order by id'), [{ id: 2, doubled: 40 }, { id: 3, doubled: 80 }]);
-  assert.deepEqual(await query(p, 'select n from big_count'), [{ n: '2' }]);
-  assert.deepEqual(await query(p, 'select id, loaded_by from order_log order by id'), [{ id: 1, loaded_by: 'full' }, { id: 2, loaded_by: 'full' }, { id: 3, loaded_by: 'full' }]);
+  assert.deepEqual(await p.query('select id, doubled from big_orders order by id'), [{ id: 2, doubled: 40 }, { id: 3, doubled: 80 }]);
+  assert.deepEqual(await p.query('select n from big_count'), [{ n: '2' }]);
+  assert.deepEqual(await p.query('select id, loaded_by from order_log order by id'), [{ id: 1, loaded_by: 'full' }, { id: 2, loaded_by: 'full' }, { id: 3, loaded_by: 'full' }]);
   assert.equal(first.results.find((r) => r.id === 'model.big_orders')!.rows, 2);
 
   p.write('seeds/orders.csv', 'id,amount\n1,5\n2,20\n3,40\n4,50\n');
   p.write('models/fragile.py', RAISES);
   const second = await p.run({ command: 'build' });
   assert.deepEqual(statuses(second), { 'seed.orders': 'success', 'model.big_orders': 'success', 'model.big_count': 'success', 'model.order_log': 'success', 'model.fragile': 'error' });
-  assert.deepEqual(await query(p, 'select id, loaded_by from order_log order by id'), [{ id: 1, loaded_by: 'full' }, { id: 2, loaded_by: 'full' }, { id: 3, loaded_by: 'full' }, { id: 4, loaded_by: 'incremental' }]);
+  assert.deepEqual(await p.query('select id, loaded_by from order_log order by id'), [{ id: 1, loaded_by: 'full' }, { id: 2, loaded_by: 'full' }, { id: 3, loaded_by: 'full' }, { id: 4, loaded_by: 'incremental' }]);
   assert.match(second.results.find((r) => r.id === 'model.order_log')!.message ?? '', /incremental \(delete\+insert\)/);
   const failed = second.results.find((r) => r.id === 'model.fragile')!;
   assert.equal(failed.message, 'Python model failed: ZeroDivisionError: division by zero (models/fragile.py:3)');
@@ -92,7 +82,7 @@ test('table and incremental Python models build, rebuild incrementally, and one 
   assert.equal(text.slice(failed.error!.range!.start, failed.error!.range!.end), 'return len(rows) / 0');
   assert.match(failed.error!.message, /Traceback[\s\S]*fragile\.py", line 3/);
   // The raising model left the previous table.
-  assert.deepEqual(await query(p, 'select count(*) as n from fragile'), [{ n: '3' }]);
+  assert.deepEqual(await p.query('select count(*) as n from fragile'), [{ n: '3' }]);
 });
 
 test('without a Python that has duckdb, a Python model is skipped with the reason and its downstream skipped', async (t) => {

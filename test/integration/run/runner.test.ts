@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { openMemory, openWarehouse } from '../../../runtime/engine/duckdb.js';
+import { openMemory } from '../../../runtime/engine/duckdb.js';
 import type { RunEvent } from '../../../runtime/run/types.js';
-import { jsonl, tempProject, type TempProject } from './project.js';
+import { jsonl, tempProject } from './project.js';
 
 const PIPELINE = `
 //- /pipeline.yml
@@ -20,15 +20,6 @@ sources:
       id: { type: integer, required: true }
       qty: { type: varchar }
 `;
-
-async function query(p: TempProject, sql: string): Promise<unknown[]> {
-  const db = await openWarehouse(path.join(p.root, 'warehouse.duckdb'), { readOnly: true });
-  try {
-    return (await db.query(sql)).rows;
-  } finally {
-    db.close();
-  }
-}
 
 test('a model failing half-way (a cast failing in the last rows) leaves the old table and the old Parquet', async (t) => {
   const p = tempProject(`${PIPELINE}
@@ -47,8 +38,8 @@ select id, cast(qty as integer) as qty from {{ source('bronze', 'items') }} orde
   assert.equal(model.status, 'error');
   assert.match(model.error!.message, /Could not convert string 'many'/);
   assert.equal(model.error!.file, 'models/silver/items_clean.sql');
-  assert.deepEqual(await query(p, 'SELECT count(*)::INT AS n, max(id) AS top FROM items_clean'), [{ n: 3000, top: 2999 }]);
-  assert.deepEqual(await query(p, "SELECT table_name FROM information_schema.tables WHERE table_name LIKE '%items_clean%'"), [{ table_name: 'items_clean' }]);
+  assert.deepEqual(await p.query('SELECT count(*)::INT AS n, max(id) AS top FROM items_clean'), [{ n: 3000, top: 2999 }]);
+  assert.deepEqual(await p.query("SELECT table_name FROM information_schema.tables WHERE table_name LIKE '%items_clean%'"), [{ table_name: 'items_clean' }]);
   assert.deepEqual(readdirSync(path.join(p.root, 'lake', 'silver', 'items_clean')), parquetBefore);
   assert.deepEqual(readdirSync(path.join(p.root, 'lake', 'silver')), ['items_clean']);
   const db = await openMemory();
@@ -133,7 +124,7 @@ select * from {{ ref('slow') }}
   });
   assert.deepEqual(run.results.map((r) => [r.name, r.status]), [['slow', 'cancelled'], ['after', 'cancelled']]);
   assert.equal(run.success, false);
-  assert.deepEqual(await query(p, 'SELECT n FROM slow'), [{ n: 1 }]);
+  assert.deepEqual(await p.query('SELECT n FROM slow'), [{ n: 1 }]);
 });
 
 test('a warehouse held by another process fails the run at once, naming the PID', async (t) => {

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadProject } from '../../../runtime/project/load.js';
 import { NodeFileSystem } from '../../../runtime/project/fs.js';
-import { openWarehouse } from '../../../runtime/engine/duckdb.js';
 import { runPipeline } from '../../../runtime/run/runner.js';
 import { tempProject, type TempProject } from './project.js';
 
@@ -20,15 +19,6 @@ id,tier,updated_at
 2,silver,2024-03-01 10:00:00
 3,bronze,2024-03-02 11:00:00
 `;
-
-async function query(p: TempProject, sql: string): Promise<unknown[]> {
-  const db = await openWarehouse(path.join(p.root, 'warehouse.duckdb'), { readOnly: true });
-  try {
-    return (await db.query(sql)).rows;
-  } finally {
-    db.close();
-  }
-}
 
 /** `snippet` when the range of `file` covers it, else what the range covers. */
 const text = (file: string, snippet: string, p: TempProject, range?: { start: number; end: number }): string => {
@@ -54,15 +44,15 @@ select id, tier from {{ ref('customers_history') }} where dbt_valid_to is null
   assert.deepEqual(first.results.map((r) => `${r.id}:${r.status}`), ['seed.customers:success', 'snapshot.customers_history:success', 'model.current:success']);
   p.write('seeds/customers.csv', 'id,tier,updated_at\n1,platinum,2024-03-05 09:00:00\n2,silver,2024-03-01 10:00:00\n');
   assert.equal((await p.run({ command: 'build' })).success, true);
-  const rows = await query(p, `select id, tier, dbt_valid_from::varchar as "from", dbt_valid_to is null as open, md5(id::varchar || '|' || updated_at::varchar) = dbt_scd_id as scd from customers_history order by id, dbt_valid_from`);
+  const rows = await p.query(`select id, tier, dbt_valid_from::varchar as "from", dbt_valid_to is null as open, md5(id::varchar || '|' || updated_at::varchar) = dbt_scd_id as scd from customers_history order by id, dbt_valid_from`);
   assert.deepEqual(rows, [
     { id: 1, tier: 'gold', from: '2024-03-01 09:00:00', open: false, scd: true },
     { id: 1, tier: 'platinum', from: '2024-03-05 09:00:00', open: true, scd: true },
     { id: 2, tier: 'silver', from: '2024-03-01 10:00:00', open: true, scd: true },
     { id: 3, tier: 'bronze', from: '2024-03-02 11:00:00', open: false, scd: true },
   ]);
-  assert.deepEqual(await query(p, 'select id, tier from current order by id'), [{ id: 1, tier: 'platinum' }, { id: 2, tier: 'silver' }]);
-  assert.deepEqual(await query(p, "select dbt_valid_to::varchar as closed from customers_history where id = 1 and tier = 'gold'"), [{ closed: '2024-03-05 09:00:00' }]);
+  assert.deepEqual(await p.query('select id, tier from current order by id'), [{ id: 1, tier: 'platinum' }, { id: 2, tier: 'silver' }]);
+  assert.deepEqual(await p.query("select dbt_valid_to::varchar as closed from customers_history where id = 1 and tier = 'gold'"), [{ closed: '2024-03-05 09:00:00' }]);
   // `snapshot` builds only snapshots; `run` never builds them.
   assert.deepEqual((await p.run({ command: 'snapshot' })).results.map((r) => r.id), ['snapshot.customers_history']);
   assert.deepEqual((await p.run({ command: 'run' })).results.map((r) => r.id), ['model.current']);
@@ -89,7 +79,7 @@ snapshots:
   assert.equal((await p.run({ command: 'build' })).success, true);
   p.write('seeds/lines.csv', 'store,line,qty\n1,1,6\n1,2,7\n2,1,1\n');
   assert.equal((await p.run({ command: 'build' })).success, true);
-  const rows = await query(p, 'select store, line, qty, dbt_is_deleted as deleted, dbt_valid_to is null as open from line_history order by store, line, dbt_valid_from, dbt_is_deleted');
+  const rows = await p.query('select store, line, qty, dbt_is_deleted as deleted, dbt_valid_to is null as open from line_history order by store, line, dbt_valid_from, dbt_is_deleted');
   assert.deepEqual(rows, [
     { store: 1, line: 1, qty: 5, deleted: 'False', open: false },
     { store: 1, line: 1, qty: 6, deleted: 'False', open: true },
@@ -132,7 +122,7 @@ select * from {{ ref('customers') }}
   assert.match(r.error!.message, /check_cols names 'teir', not a column/);
   assert.equal(r.error!.file, 'snapshots/tiers.sql');
   assert.equal(text('snapshots/tiers.sql', "'teir'", p, r.error!.range), "'teir'");
-  assert.deepEqual(await query(p, "select count(*)::int as n from information_schema.tables where table_name like '%tiers%'"), [{ n: 0 }]);
+  assert.deepEqual(await p.query("select count(*)::int as n from information_schema.tables where table_name like '%tiers%'"), [{ n: 0 }]);
 });
 
 test('hooks run in order around their node; a failing post-hook fails the node at the hook and rolls the snapshot back', async (t) => {
@@ -161,7 +151,7 @@ select * from {{ ref('plans') }}
   assert.deepEqual(first.errors, []);
   assert.equal(first.success, true, JSON.stringify(first.results.filter((r) => r.status !== 'success')));
   assert.deepEqual(first.results.map((r) => r.id), ['operation.audit-on-run-start-0', 'operation.audit-on-run-start-1', 'seed.plans', 'model.fees', 'snapshot.plan_history', 'operation.audit-on-run-end-0']);
-  assert.deepEqual((await query(p, 'select step from log')).map((r) => (r as { step: string }).step), ['start', 'pre fees', 'post', 'plans=success', 'fees=success', 'plan_history=success']);
+  assert.deepEqual((await p.query('select step from log')).map((r) => (r as { step: string }).step), ['start', 'pre fees', 'post', 'plans=success', 'fees=success', 'plan_history=success']);
   p.write('seeds/plans.csv', 'id,fee,changed\n1,12,2024-02-01\n');
   const { project, graph } = await p.load();
   project.config.vars = { post: 'insert into missing_table values (1)' };
@@ -170,7 +160,7 @@ select * from {{ ref('plans') }}
   assert.equal(snap.status, 'error');
   assert.match(snap.error!.message, /post-hook 1 of plan_history failed: .*missing_table/);
   assert.equal(text('snapshots/plan_history.sql', 'var(', p, snap.error!.range), 'var(');
-  assert.deepEqual(await query(p, 'select count(*)::int as n, max(fee) as fee from plan_history'), [{ n: 1, fee: 9 }]);
+  assert.deepEqual(await p.query('select count(*)::int as n, max(fee) as fee from plan_history'), [{ n: 1, fee: 9 }]);
 });
 
 test('a table whose post-hook fails is rolled back, as dbt rolls it back; a transaction: false hook runs after the commit', async (t) => {
@@ -184,11 +174,11 @@ select {{ var('fee', 1) }} as fee
   t.after(() => p.dispose());
   const { project, graph } = await p.load();
   assert.equal((await runPipeline(project, graph, {})).success, true);
-  assert.deepEqual(await query(p, 'select fee, (select n from after_commit) as n from fees'), [{ fee: 1, n: 1 }]);
+  assert.deepEqual(await p.query('select fee, (select n from after_commit) as n from fees'), [{ fee: 1, n: 1 }]);
   project.config.vars = { fee: 2, post: 'insert into nowhere values (1)' };
   const failed = (await runPipeline(project, graph, {})).results[0];
   assert.equal(failed.status, 'error');
   assert.match(failed.error!.message, /post-hook 1 of fees failed/);
   assert.equal(text('models/fees.sql', 'var(', p, failed.error!.range), 'var(');
-  assert.deepEqual(await query(p, 'select fee from fees'), [{ fee: 1 }]);
+  assert.deepEqual(await p.query('select fee from fees'), [{ fee: 1 }]);
 });
