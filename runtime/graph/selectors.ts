@@ -35,95 +35,119 @@ export async function loadSelectors(fs: FileSystem, root: string): Promise<Resul
 
 export function parseSelectors(file: string, text: string): Result<Map<string, SelectorDef>> {
   const { root, diagnostics } = parseYaml(file, text);
-  const error = (range: Range, message: string): void => void diagnostics.push({ file, range, severity: 'error', message, code: 'bad-selector' });
-  const raw = new Map<string, { node: YamlNode; def: Omit<SelectorDef, 'definition'> }>();
-  const list = get(root, 'selectors');
-  if (root && list?.kind !== 'seq') error(rangeOf(list ?? root), `${file} must have a list 'selectors:' of {name, definition}`);
-  for (const item of itemsOf(list)) {
-    const name = str(get(item, 'name'));
-    if (name === undefined) {
-      error(rangeOf(item), 'A selector needs a name');
-      continue;
-    }
-    if (raw.has(name)) error(rangeOf(get(item, 'name')), `Selector '${name}' is defined twice`);
-    if (!getPair(item, 'definition')) error(rangeOf(get(item, 'name')), `Selector '${name}' has no definition`);
-    const description = str(get(item, 'description'));
-    raw.set(name, { node: get(item, 'definition'), def: { name, description, default: get(item, 'default')?.value === true, range: rangeOf(get(item, 'name')) } });
+  const parser = new SelectorParser(file, diagnostics);
+  parser.readEntries(root);
+  return { value: parser.resolveAll(), diagnostics };
+}
+
+type RawSelector = { node: YamlNode; def: Omit<SelectorDef, 'definition'> };
+
+/** One selectors.yml: its entries as written, then each definition resolved (`selector:` references followed). */
+class SelectorParser {
+  private readonly raw = new Map<string, RawSelector>();
+  private readonly done = new Map<string, SelectorDef>();
+
+  constructor(private readonly file: string, private readonly diagnostics: Diagnostic[]) {}
+
+  private error(range: Range, message: string): SelectorExpr {
+    this.diagnostics.push({ file: this.file, range, severity: 'error', message, code: 'bad-selector' });
+    return NOTHING;
   }
-  const defaults = [...raw.values()].filter((r) => r.def.default);
-  for (const extra of defaults.slice(1)) error(extra.def.range, `Only one selector may be the default; '${defaults[0].def.name}' already is`);
 
-  const done = new Map<string, SelectorDef>();
-  const resolve = (name: string, stack: string[]): SelectorExpr => {
-    const found = done.get(name);
+  /** The `selectors:` list: names, descriptions and defaults, definitions not parsed yet. */
+  readEntries(root: YamlNode): void {
+    const list = get(root, 'selectors');
+    if (root && list?.kind !== 'seq') this.error(rangeOf(list ?? root), `${this.file} must have a list 'selectors:' of {name, definition}`);
+    for (const item of itemsOf(list)) {
+      const name = str(get(item, 'name'));
+      if (name === undefined) {
+        this.error(rangeOf(item), 'A selector needs a name');
+        continue;
+      }
+      if (this.raw.has(name)) this.error(rangeOf(get(item, 'name')), `Selector '${name}' is defined twice`);
+      if (!getPair(item, 'definition')) this.error(rangeOf(get(item, 'name')), `Selector '${name}' has no definition`);
+      const description = str(get(item, 'description'));
+      this.raw.set(name, { node: get(item, 'definition'), def: { name, description, default: get(item, 'default')?.value === true, range: rangeOf(get(item, 'name')) } });
+    }
+    const defaults = [...this.raw.values()].filter((r) => r.def.default);
+    for (const extra of defaults.slice(1)) this.error(extra.def.range, `Only one selector may be the default; '${defaults[0].def.name}' already is`);
+  }
+
+  resolveAll(): Map<string, SelectorDef> {
+    for (const name of this.raw.keys()) this.resolve(name, []);
+    return this.done;
+  }
+
+  private resolve(name: string, stack: string[]): SelectorExpr {
+    const found = this.done.get(name);
     if (found) return found.definition;
-    const entry = raw.get(name)!;
-    const definition = parseExpr(entry.node, [...stack, name]);
-    done.set(name, { ...entry.def, definition });
+    const entry = this.raw.get(name)!;
+    const definition = this.parseExpr(entry.node, [...stack, name]);
+    this.done.set(name, { ...entry.def, definition });
     return definition;
-  };
+  }
 
-  function parseExpr(node: YamlNode, stack: string[]): SelectorExpr {
+  private parseExpr(node: YamlNode, stack: string[]): SelectorExpr {
     if (node?.kind === 'scalar') {
       const text = str(node);
-      if (text === undefined || text.trim() === '') return (error(rangeOf(node), 'An empty selector definition'), NOTHING);
+      if (text === undefined || text.trim() === '') return this.error(rangeOf(node), 'An empty selector definition');
       return { kind: 'spec', text };
     }
-    if (node?.kind !== 'map') return (error(rangeOf(node), 'A selector definition is a string, a {method, value} map, or union/intersection'), NOTHING);
+    if (node?.kind !== 'map') return this.error(rangeOf(node), 'A selector definition is a string, a {method, value} map, or union/intersection');
     const keys = pairsOf(node).map((p) => p.key);
-    for (const set of ['union', 'intersection'] as const) {
-      if (!keys.includes(set)) continue;
-      const extra = pairsOf(node).find((p) => p.key !== set);
-      if (extra) error(extra.keyRange, `'${extra.key}' cannot stand beside '${set}'`);
-      const items = get(node, set);
-      if (items?.kind !== 'seq') return (error(rangeOf(items ?? node), `'${set}' takes a list`), NOTHING);
-      const out: SelectorExpr = { kind: set, items: [], exclude: [] };
-      for (const item of items.items) {
-        const exclude = item.kind === 'map' && item.pairs.length === 1 && item.pairs[0].key === 'exclude' ? item.pairs[0].value : undefined;
-        if (exclude === undefined) out.items.push(parseExpr(item, stack));
-        else if (exclude?.kind === 'seq') out.exclude.push(...exclude.items.map((e) => parseExpr(e, stack)));
-        else out.exclude.push(parseExpr(exclude, stack));
-      }
-      return out;
-    }
+    const set = (['union', 'intersection'] as const).find((k) => keys.includes(k));
+    if (set) return this.setExpr(node, set, stack);
     if (!keys.includes('method')) {
       // The key-value shorthand: `tag: nightly`.
-      if (pairsOf(node).length !== 1) return (error(rangeOf(node), "A selector map needs 'method' and 'value', 'union', 'intersection', or one 'method: value' pair"), NOTHING);
+      if (pairsOf(node).length !== 1) return this.error(rangeOf(node), "A selector map needs 'method' and 'value', 'union', 'intersection', or one 'method: value' pair");
       const [pair] = pairsOf(node);
-      return methodExpr(pair.key, pair.keyRange, pair.value, undefined, stack);
+      return this.methodExpr(pair.key, pair.keyRange, pair.value, undefined, stack);
     }
     for (const p of pairsOf(node)) {
-      if (!METHOD_KEYS.includes(p.key)) error(p.keyRange, `Unknown key '${p.key}' in a selector method${didYouMean(suggest(p.key, METHOD_KEYS))}`);
+      if (!METHOD_KEYS.includes(p.key)) this.error(p.keyRange, `Unknown key '${p.key}' in a selector method${didYouMean(suggest(p.key, METHOD_KEYS))}`);
     }
     const method = getPair(node, 'method')!;
-    return methodExpr(str(method.value) ?? '', rangeOf(method.value), get(node, 'value'), node, stack);
+    return this.methodExpr(str(method.value) ?? '', rangeOf(method.value), get(node, 'value'), node, stack);
   }
 
-  function methodExpr(method: string, methodRange: Range, valueNode: YamlNode, options: YamlNode, stack: string[]): SelectorExpr {
-    const value = str(valueNode);
-    if (value === undefined) return (error(valueNode ? rangeOf(valueNode) : methodRange, `Selector method '${method}' needs a value`), NOTHING);
-    if (method === 'selector') {
-      if (!raw.has(value)) return (error(rangeOf(valueNode), `No selector named '${value}'${didYouMean(suggest(value, raw.keys()))}`), NOTHING);
-      if (stack.includes(value)) return (error(rangeOf(valueNode), `Selectors refer to each other in a cycle: ${[...stack, value].join(' → ')}`), NOTHING);
-      return resolve(value, stack);
+  /** `union:` or `intersection:` lists; their `exclude:` items are taken away. */
+  private setExpr(node: YamlNode & object, set: 'union' | 'intersection', stack: string[]): SelectorExpr {
+    const extra = pairsOf(node).find((p) => p.key !== set);
+    if (extra) this.error(extra.keyRange, `'${extra.key}' cannot stand beside '${set}'`);
+    const items = get(node, set);
+    if (items?.kind !== 'seq') return this.error(rangeOf(items ?? node), `'${set}' takes a list`);
+    const out: SelectorExpr = { kind: set, items: [], exclude: [] };
+    for (const item of items.items) {
+      const exclude = item.kind === 'map' && item.pairs.length === 1 && item.pairs[0].key === 'exclude' ? item.pairs[0].value : undefined;
+      if (exclude === undefined) out.items.push(this.parseExpr(item, stack));
+      else if (exclude?.kind === 'seq') out.exclude.push(...exclude.items.map((e) => this.parseExpr(e, stack)));
+      else out.exclude.push(this.parseExpr(exclude, stack));
     }
-    if (!METHODS.includes(method)) return (error(methodRange, `Unknown selector method '${method}'${didYouMean(suggest(method, [...METHODS, 'selector']))}`), NOTHING);
+    return out;
+  }
+
+  private methodExpr(method: string, methodRange: Range, valueNode: YamlNode, options: YamlNode, stack: string[]): SelectorExpr {
+    const value = str(valueNode);
+    if (value === undefined) return this.error(valueNode ? rangeOf(valueNode) : methodRange, `Selector method '${method}' needs a value`);
+    if (method === 'selector') {
+      if (!this.raw.has(value)) return this.error(rangeOf(valueNode), `No selector named '${value}'${didYouMean(suggest(value, this.raw.keys()))}`);
+      if (stack.includes(value)) return this.error(rangeOf(valueNode), `Selectors refer to each other in a cycle: ${[...stack, value].join(' → ')}`);
+      return this.resolve(value, stack);
+    }
+    if (!METHODS.includes(method)) return this.error(methodRange, `Unknown selector method '${method}'${didYouMean(suggest(method, [...METHODS, 'selector']))}`);
     const flag = (key: string): boolean => {
       const v = get(options, key);
-      if (v !== undefined && typeof v.value !== 'boolean') error(rangeOf(v), `'${key}' is true or false`);
+      if (v !== undefined && typeof v.value !== 'boolean') this.error(rangeOf(v), `'${key}' is true or false`);
       return v?.value === true;
     };
     const depth = (key: string, on: boolean): number => {
       const v = get(options, key);
       if (v === undefined) return on ? Infinity : 0;
-      if (typeof v.value !== 'number' || !Number.isInteger(v.value) || v.value < 0) return (error(rangeOf(v), `'${key}' is a whole number of levels`), 0);
+      if (typeof v.value !== 'number' || !Number.isInteger(v.value) || v.value < 0) return (this.error(rangeOf(v), `'${key}' is a whole number of levels`), 0);
       return v.value;
     };
     return { kind: 'method', method, value, parents: depth('parents_depth', flag('parents')), children: depth('children_depth', flag('children')), childrensParents: flag('childrens_parents') };
   }
-
-  for (const name of raw.keys()) resolve(name, []);
-  return { value: done, diagnostics };
 }
 
 /** The selector --selector names, or the one marked `default: true` when none is named. */

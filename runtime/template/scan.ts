@@ -40,108 +40,129 @@ export function scanTemplate(text: string): TemplateScan {
   return scan;
 }
 
+/** What the scan of one template carries from span to span. */
+interface ScanState {
+  text: string;
+  scan: TemplateScan;
+  stack: OpenBlock[];
+  /** Names set or bound in the template: a call of one is not a macro call. */
+  locals: Set<string>;
+  macroCalls: Array<{ name: string; range: Range }>;
+  packageCalls: TemplateScan['packageCalls'];
+}
+
 function scanInto(text: string, scan: TemplateScan): void {
-  const { spans } = lexTemplate(text);
-  const stack: OpenBlock[] = [];
-  const locals = new Set<string>();
-  const candidateMacroCalls: Array<{ name: string; range: Range }> = [];
-  const candidatePackageCalls: TemplateScan['packageCalls'] = [];
-  for (const span of spans) {
+  const state: ScanState = { text, scan, stack: [], locals: new Set(), macroCalls: [], packageCalls: [] };
+  for (const span of lexTemplate(text).spans) {
     if (!span.closed) {
       const open = text.slice(span.start, span.start + 2);
       const close = span.kind === 'expr' ? '}}' : span.kind === 'stmt' ? '%}' : '#}';
       scan.diagnostics.push(diag({ start: span.start, end: span.start + 2 }, `Unclosed '${open}': expected '${close}'`, 'jinja-syntax'));
     }
     if (span.kind === 'comment') continue;
-    const toks = span.tokens;
-    let firstCall = 0;
-    if (span.kind === 'stmt' && toks.length > 0) {
-      firstCall = 1;
-      const tag = toks[0].value;
-      collectLocals(tag, toks, locals);
-      if (tag === 'macro' || tag === 'test' || tag === 'materialization') firstCall = 2;
-      if (tag === 'endraw') continue; // the lexer pairs raw blocks itself
-      if (tag.startsWith('end')) closeBlock(tag.slice(3), span, text, stack, scan);
-      else if (MIDDLES[tag]) checkMiddle(tag, span, stack, scan);
-      else if (BLOCKS.has(tag) && !(tag === 'set' && toks.some((t) => t.kind === 'op' && t.value === '='))) {
-        const open: OpenBlock = { tag, span };
-        // A generic test `{% test name(...) %}` is the macro `test_name`, as dbt registers it.
-        if ((tag === 'macro' || tag === 'test') && toks[1]?.kind === 'name') {
-          open.macro = {
-            name: tag === 'test' ? `test_${toks[1].value}` : toks[1].value,
-            params: macroParams(toks),
-            file: '',
-            range: { start: span.start, end: span.end },
-            nameRange: { start: toks[1].start, end: toks[1].end },
-          };
-          scan.macroDefs.push(open.macro);
-        }
-        stack.push(open);
-      }
-    }
-    for (let k = firstCall; k < toks.length - 1; k++) {
-      const t = toks[k];
-      const prev = toks[k - 1];
-      const afterDotOrFilter = prev && ((prev.kind === 'op' && (prev.value === '.' || prev.value === '|')) || (prev.kind === 'name' && prev.value === 'is'));
-      // `pkg.name(...)`: a package's macro, unless `pkg` is a builtin or a local (`cols.append(x)`).
-      if (t.kind === 'name' && toks[k + 1].value === '.' && toks[k + 2]?.kind === 'name' && toks[k + 3]?.value === '(' && !afterDotOrFilter && !BUILTINS.has(t.value) && !IMPLICIT.has(t.value)) {
-        const call = parseCall(toks, k + 3);
-        const name = toks[k + 2];
-        candidatePackageCalls.push({ package: t.value, name: name.value, range: { start: t.start, end: call.end }, packageRange: { start: t.start, end: t.end }, nameRange: { start: name.start, end: name.end } });
-        continue;
-      }
-      if (t.kind !== 'name' || toks[k + 1].value !== '(') continue;
-      if (afterDotOrFilter) continue;
-      const call = parseCall(toks, k + 1);
-      const range = { start: t.start, end: call.end };
-      switch (t.value) {
-        case 'ref': {
-          const strs = call.positional.filter((a) => typeof a.value === 'string' && a.literal);
-          if (strs.length === call.positional.length && (strs.length === 1 || strs.length === 2)) {
-            const nameArg = strs[strs.length - 1];
-            scan.refs.push({ name: nameArg.value as string, package: strs.length === 2 ? (strs[0].value as string) : undefined, range, nameRange: inner(text, nameArg.range) });
-          } else (scan.dynamicRefs ??= []).push(range);
-          break;
-        }
-        case 'source': {
-          const [s, tbl] = call.positional;
-          if (call.positional.length === 2 && s.literal && tbl.literal && typeof s.value === 'string' && typeof tbl.value === 'string') {
-            scan.sources.push({ source: s.value, table: tbl.value, range, sourceRange: inner(text, s.range), tableRange: inner(text, tbl.range) });
-          }
-          break;
-        }
-        case 'config': {
-          const args: Record<string, unknown> = {};
-          const argRanges: Record<string, Range> = {};
-          for (const [name, a] of call.kwargs) {
-            argRanges[name] = a.range;
-            if (a.literal) args[name] = a.value;
-          }
-          scan.configs.push({ args, argRanges, range });
-          break;
-        }
-        case 'var': {
-          const first = call.positional[0];
-          if (first && first.literal && typeof first.value === 'string') {
-            scan.vars.push({ name: first.value, hasDefault: call.positional.length > 1 || call.kwargs.has('default'), range, nameRange: inner(text, first.range) });
-          }
-          break;
-        }
-        case 'is_incremental':
-          scan.isIncremental.push(range);
-          break;
-        default:
-          if (!BUILTINS.has(t.value)) candidateMacroCalls.push({ name: t.value, range });
-      }
-    }
+    const firstCall = span.kind === 'stmt' && span.tokens.length > 0 ? statement(state, span) : 0;
+    if (firstCall >= 0) scanCalls(state, span.tokens, firstCall);
   }
-  for (const open of stack) {
+  for (const open of state.stack) {
     const tagText = text.slice(open.span.start, open.span.end);
     scan.diagnostics.push(diag({ start: open.span.start, end: open.span.end }, `Unclosed '${tagText}': expected '{% end${open.tag} %}'`, 'jinja-syntax'));
   }
   const defined = new Set(scan.macroDefs.map((m) => m.name));
-  for (const c of candidateMacroCalls) if (!locals.has(c.name) || defined.has(c.name)) scan.macroCalls.push(c);
-  for (const c of candidatePackageCalls) if (!locals.has(c.package)) scan.packageCalls.push(c);
+  for (const c of state.macroCalls) if (!state.locals.has(c.name) || defined.has(c.name)) scan.macroCalls.push(c);
+  for (const c of state.packageCalls) if (!state.locals.has(c.package)) scan.packageCalls.push(c);
+}
+
+/**
+ * A statement's tag: opens, continues or closes a block (a macro or test block defines a macro).
+ * Returns the index of the first token that may be a call, or -1 when the statement has none to scan.
+ */
+function statement(state: ScanState, span: Span): number {
+  const { scan, stack, text } = state;
+  const toks = span.tokens;
+  const tag = toks[0].value;
+  collectLocals(tag, toks, state.locals);
+  if (tag === 'endraw') return -1; // the lexer pairs raw blocks itself
+  if (tag.startsWith('end')) closeBlock(tag.slice(3), span, text, stack, scan);
+  else if (MIDDLES[tag]) checkMiddle(tag, span, stack, scan);
+  else if (BLOCKS.has(tag) && !(tag === 'set' && toks.some((t) => t.kind === 'op' && t.value === '='))) {
+    const open: OpenBlock = { tag, span };
+    // A generic test `{% test name(...) %}` is the macro `test_name`, as dbt registers it.
+    if ((tag === 'macro' || tag === 'test') && toks[1]?.kind === 'name') {
+      open.macro = {
+        name: tag === 'test' ? `test_${toks[1].value}` : toks[1].value,
+        params: macroParams(toks),
+        file: '',
+        range: { start: span.start, end: span.end },
+        nameRange: { start: toks[1].start, end: toks[1].end },
+      };
+      scan.macroDefs.push(open.macro);
+    }
+    stack.push(open);
+  }
+  return tag === 'macro' || tag === 'test' || tag === 'materialization' ? 2 : 1;
+}
+
+/** The calls among a span's tokens from `first` on: dbt's own functions, macros and packages' macros. */
+function scanCalls(state: ScanState, toks: Token[], first: number): void {
+  for (let k = first; k < toks.length - 1; k++) {
+    const t = toks[k];
+    const prev = toks[k - 1];
+    const afterDotOrFilter = prev && ((prev.kind === 'op' && (prev.value === '.' || prev.value === '|')) || (prev.kind === 'name' && prev.value === 'is'));
+    // `pkg.name(...)`: a package's macro, unless `pkg` is a builtin or a local (`cols.append(x)`).
+    if (t.kind === 'name' && toks[k + 1].value === '.' && toks[k + 2]?.kind === 'name' && toks[k + 3]?.value === '(' && !afterDotOrFilter && !BUILTINS.has(t.value) && !IMPLICIT.has(t.value)) {
+      const call = parseCall(toks, k + 3);
+      const name = toks[k + 2];
+      state.packageCalls.push({ package: t.value, name: name.value, range: { start: t.start, end: call.end }, packageRange: { start: t.start, end: t.end }, nameRange: { start: name.start, end: name.end } });
+      continue;
+    }
+    if (t.kind !== 'name' || toks[k + 1].value !== '(' || afterDotOrFilter) continue;
+    const call = parseCall(toks, k + 1);
+    recordCall(state, t.value, call, { start: t.start, end: call.end });
+  }
+}
+
+/** One call `name(...)`: a ref, source, config, var or is_incremental, else a candidate macro call. */
+function recordCall(state: ScanState, name: string, call: Call, range: Range): void {
+  const { scan, text } = state;
+  switch (name) {
+    case 'ref': {
+      const strs = call.positional.filter((a) => typeof a.value === 'string' && a.literal);
+      if (strs.length === call.positional.length && (strs.length === 1 || strs.length === 2)) {
+        const nameArg = strs[strs.length - 1];
+        scan.refs.push({ name: nameArg.value as string, package: strs.length === 2 ? (strs[0].value as string) : undefined, range, nameRange: inner(text, nameArg.range) });
+      } else (scan.dynamicRefs ??= []).push(range);
+      return;
+    }
+    case 'source': {
+      const [s, tbl] = call.positional;
+      if (call.positional.length === 2 && s.literal && tbl.literal && typeof s.value === 'string' && typeof tbl.value === 'string') {
+        scan.sources.push({ source: s.value, table: tbl.value, range, sourceRange: inner(text, s.range), tableRange: inner(text, tbl.range) });
+      }
+      return;
+    }
+    case 'config': {
+      const args: Record<string, unknown> = {};
+      const argRanges: Record<string, Range> = {};
+      for (const [key, a] of call.kwargs) {
+        argRanges[key] = a.range;
+        if (a.literal) args[key] = a.value;
+      }
+      scan.configs.push({ args, argRanges, range });
+      return;
+    }
+    case 'var': {
+      const first = call.positional[0];
+      if (first && first.literal && typeof first.value === 'string') {
+        scan.vars.push({ name: first.value, hasDefault: call.positional.length > 1 || call.kwargs.has('default'), range, nameRange: inner(text, first.range) });
+      }
+      return;
+    }
+    case 'is_incremental':
+      scan.isIncremental.push(range);
+      return;
+    default:
+      if (!BUILTINS.has(name)) state.macroCalls.push({ name, range });
+  }
 }
 
 function closeBlock(tag: string, span: Span, text: string, stack: OpenBlock[], scan: TemplateScan): void {
