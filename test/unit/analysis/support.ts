@@ -1,20 +1,6 @@
-// Opens an inline fixture as an indexed workspace, for the analysis tests.
-import { fixture, type Fixture } from '../../support/fixture.js';
-import { Workspace } from '../../../server/src/analysis/workspace.js';
-
-export interface Opened {
-  ws: Workspace;
-  f: Fixture;
-  /** The `$0` marker: file and offset. */
-  file: string;
-  offset: number;
-}
-
-export async function open(text: string): Promise<Opened> {
-  const f = fixture(text);
-  const ws = await Workspace.open(f.fs, f.root);
-  return { ws, f, file: f.cursor?.file ?? '', offset: f.cursor?.offset ?? 0 };
-}
+// The shared fixture of the analysis tests, and how to vary one of its files. Opening a fixture as a
+// workspace (open) lives with the feature checks in test/support/check.ts.
+export { open, type Opened } from '../../support/check.js';
 
 /** A small medallion project: a bronze source, a silver model, a gold model with an enforced contract. */
 export const SHOP = `

@@ -3,22 +3,14 @@ import assert from 'node:assert/strict';
 import { loadProject } from '../../../runtime/project/load.js';
 import type { Diagnostic, Project } from '../../../runtime/project/types.js';
 import { fixture, type Fixture } from '../../support/fixture.js';
+import { describeAll } from '../../support/render.js';
+
+export { describe, describeAll } from '../../support/render.js';
 
 export async function load(text: string): Promise<{ f: Fixture; project: Project }> {
   const f = fixture(text);
   const project = await loadProject(f.fs, f.root);
   return { f, project };
-}
-
-/** A diagnostic as `file: "covered text": message`, so expectations read like the fixture. */
-export function describe(f: Fixture, d: Diagnostic): string {
-  const text = f.files[d.file];
-  const covered = text === undefined ? `${d.range.start}-${d.range.end}` : JSON.stringify(text.slice(d.range.start, d.range.end));
-  return `${d.file}: ${covered}: ${d.message}`;
-}
-
-export function describeAll(f: Fixture, diagnostics: Diagnostic[]): string[] {
-  return diagnostics.map((d) => describe(f, d));
 }
 
 /** Asserts the diagnostics with `code` are exactly `expected` (in order). */

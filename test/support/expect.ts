@@ -1,0 +1,107 @@
+// Inline text snapshots: a test states the text it expects as the last template literal argument of
+// a `check…(…)` call. With UPDATE_EXPECT=1 a mismatch does not fail: the literal is rewritten in the
+// test source, in place, when the test process exits (as rust-analyzer's expect-test does).
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+interface Update {
+  line: number;
+  column: number;
+  text: string;
+}
+
+const updates = new Map<string, Update[]>();
+
+/**
+ * Asserts `actual` is the `expected` snapshot. Both are compared after removing their common
+ * indentation, blank first and last lines and spaces at line ends, so a snapshot can be indented
+ * with the code around it.
+ */
+export function expectText(actual: string, expected: string): void {
+  const got = normalize(actual);
+  if (got === normalize(expected)) return;
+  if (process.env.UPDATE_EXPECT !== '1') {
+    assert.equal(got, normalize(expected), 'snapshot differs (run with UPDATE_EXPECT=1 to rewrite it)');
+    return;
+  }
+  const at = callerInTestFile();
+  if (!at) assert.fail('UPDATE_EXPECT=1: no *.test.ts frame on the stack to rewrite');
+  if (updates.size === 0) process.once('exit', writeUpdates);
+  const list = updates.get(at.file) ?? [];
+  list.push({ line: at.line, column: at.column, text: got });
+  updates.set(at.file, list);
+}
+
+export function normalize(text: string): string {
+  const lines = text.split('\n').map((l) => l.trimEnd());
+  while (lines.length > 0 && lines[0] === '') lines.shift();
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const indent = Math.min(...lines.filter((l) => l !== '').map((l) => l.length - l.trimStart().length));
+  return lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n');
+}
+
+/** The first stack frame in a test file: where the `check…` call with the snapshot is. */
+function callerInTestFile(): { file: string; line: number; column: number } | undefined {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 100;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  for (const frame of stack.split('\n')) {
+    const m = /\(?((?:file:\/\/)?[^\s()]+\.test\.ts):(\d+):(\d+)\)?$/.exec(frame.trim());
+    if (m) return { file: m[1].startsWith('file:') ? fileURLToPath(m[1]) : m[1], line: Number(m[2]), column: Number(m[3]) };
+  }
+  return undefined;
+}
+
+function writeUpdates(): void {
+  for (const [file, list] of updates) {
+    const source = readFileSync(file, 'utf8');
+    const tree = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
+    const edits = new Map<number, { end: number; text: string }>();
+    for (const u of list) {
+      const literal = snapshotLiteral(tree, u.line - 1, u.column - 1);
+      if (!literal) {
+        console.error(`UPDATE_EXPECT: no check call with a template literal at ${file}:${u.line}:${u.column}`);
+        continue;
+      }
+      edits.set(literal.getStart(), { end: literal.end, text: render(u.text, lineIndent(source, literal.getStart())) });
+    }
+    let out = source;
+    for (const [start, e] of [...edits].sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + e.text + out.slice(e.end);
+    writeFileSync(file, out);
+    console.error(`UPDATE_EXPECT: rewrote ${edits.size} snapshot(s) in ${file}`);
+  }
+}
+
+/** The last template literal argument of the call starting on `line` nearest `column`. */
+function snapshotLiteral(tree: ts.SourceFile, line: number, column: number): ts.Node | undefined {
+  let best: { node: ts.Node; distance: number } | undefined;
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const last = node.arguments.filter((a) => ts.isTemplateLiteral(a)).pop();
+      const start = tree.getLineAndCharacterOfPosition(node.getStart());
+      if (last && start.line === line) {
+        const distance = Math.abs(start.character - column);
+        if (!best || distance < best.distance) best = { node: last, distance };
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(tree);
+  return best?.node;
+}
+
+function lineIndent(source: string, offset: number): string {
+  const lineStart = source.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(source.slice(lineStart))![0];
+}
+
+/** The snapshot as a template literal: one line inline, more lines indented one step past the call. */
+function render(text: string, indent: string): string {
+  const escaped = text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+  if (!escaped.includes('\n')) return `\`${escaped}\``;
+  const body = escaped.split('\n').map((l) => (l === '' ? '' : `${indent}  ${l}`)).join('\n');
+  return `\`\n${body}\n${indent}\``;
+}
