@@ -21,7 +21,8 @@ test('normalize: common indentation, blank edge lines and line-end spaces do not
 
 function runNode(file: string, update: boolean): { status: number | null; output: string } {
   // Without the parent runner's context, so the child reports its own failures in its exit code.
-  const { NODE_TEST_CONTEXT: _, ...env } = { ...process.env, UPDATE_EXPECT: update ? '1' : '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, UPDATE_EXPECT: update ? '1' : '' };
+  delete env.NODE_TEST_CONTEXT;
   const r = spawnSync(process.execPath, ['--import', 'tsx', file], { env, encoding: 'utf8' });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
@@ -30,7 +31,7 @@ test('UPDATE_EXPECT=1 rewrites each wrong snapshot in place, indented with its c
   const dir = mkdtempSync(join(tmpdir(), 'expect-'));
   try {
     const file = join(dir, 'sample.test.ts');
-    const expect = pathToFileURL(join(import.meta.dirname, '../../support/expect.ts')).href;
+    const expect = pathToFileURL(join(__dirname, '../../support/expect.ts')).href;
     writeFileSync(join(dir, 'check.ts'), [
       `import { expectText } from '${expect}';`,
       'export function check(actual: string, expected: string, _options = {}): void { expectText(actual, expected); }',
