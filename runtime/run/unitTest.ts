@@ -8,7 +8,7 @@ import { compileExecuting, fetchOn } from '../compile/execute.js';
 import { comparisonSql, compileUnitTest, staticColumns, type InputColumns, type TypedColumn } from '../compile/unitTest.js';
 import type { Graph } from '../graph/dag.js';
 import { inputTarget } from '../project/unitTests.js';
-import type { Project, Range, TestNode } from '../project/types.js';
+import type { CompiledNode, Project, Range, TestNode } from '../project/types.js';
 import { uniqueId } from './dbtNodes.js';
 import { relationExists } from './preview.js';
 import { targetFolder } from './results.js';
@@ -23,23 +23,10 @@ export async function runUnitTestNode(ctx: NodeContext, test: TestNode): Promise
   const fail = (range: Range, message: string): void => {
     problems.push({ range, message });
   };
-  const error = (message: string, range: Range = spec.location.range, sql?: string): NodeOutcome => ({
-    status: 'error',
-    message: message.split('\n')[0],
-    error: { file: spec.location.file, range, message },
-    ...(sql ? { details: { sql } } : {}),
-  });
-  const columns = await inputColumns(ctx, test);
-  const fixtures = await readFixtures(ctx.project, test);
-  const readFixture = (name: string, format: 'csv' | 'sql'): string | undefined => fixtures.get(`${name}.${format}`);
-  let compiled;
-  try {
-    compiled = await compileExecuting((o) => compileUnitTest(ctx.project, ctx.graph as Graph, test, { ...o, columns: (id) => columns.get(id), readFixture }).compiled, fetchOn(ctx.db), { fullRefresh: ctx.fullRefresh });
-  } catch (err) {
-    return error(err instanceof Error ? err.message : String(err));
-  }
-  const problem = compiled.diagnostics.find((d) => d.severity === 'error');
-  if (problem) return { status: 'error', message: problem.message.split('\n')[0], error: { file: problem.file, range: problem.range, message: problem.message } };
+  const error = (message: string, range: Range = spec.location.range, sql?: string): NodeOutcome => errorOutcome(spec.location.file, range, message, sql);
+  const query = await unitTestQuery(ctx, test);
+  if ('status' in query) return query;
+  const { compiled, readFixture } = query;
   let actual: TypedColumn[];
   try {
     actual = (await ctx.db.describe(compiled.sql)).map((c) => ({ name: c.name, type: c.type }));
@@ -62,8 +49,32 @@ export async function runUnitTestNode(ctx: NodeContext, test: TestNode): Promise
   }
 }
 
+/** What unitTestQuery reads: the warehouse session (for the inputs' types and the execute phase) and the project. */
+export type UnitTestContext = Pick<NodeContext, 'db' | 'project' | 'graph' | 'fullRefresh'>;
+
+/** A unit test's model query over its given rows, each cast as the runner types it; or the error outcome. */
+export async function unitTestQuery(ctx: UnitTestContext, test: TestNode): Promise<{ compiled: CompiledNode; readFixture: (name: string, format: 'csv' | 'sql') => string | undefined } | NodeOutcome> {
+  const spec = test.unit!;
+  const columns = await inputColumns(ctx, test);
+  const fixtures = await readFixtures(ctx.project, test);
+  const readFixture = (name: string, format: 'csv' | 'sql'): string | undefined => fixtures.get(`${name}.${format}`);
+  let compiled;
+  try {
+    compiled = await compileExecuting((o) => compileUnitTest(ctx.project, ctx.graph as Graph, test, { ...o, columns: (id) => columns.get(id), readFixture }).compiled, fetchOn(ctx.db), { fullRefresh: ctx.fullRefresh });
+  } catch (err) {
+    return errorOutcome(spec.location.file, spec.location.range, err instanceof Error ? err.message : String(err));
+  }
+  const problem = compiled.diagnostics.find((d) => d.severity === 'error');
+  if (problem) return errorOutcome(problem.file, problem.range, problem.message);
+  return { compiled, readFixture };
+}
+
+function errorOutcome(file: string, range: Range, message: string, sql?: string): NodeOutcome {
+  return { status: 'error', message: message.split('\n')[0], error: { file, range, message }, ...(sql ? { details: { sql } } : {}) };
+}
+
 /** The columns of each given input: names and types from the first source that knows them. */
-async function inputColumns(ctx: NodeContext, test: TestNode): Promise<Map<string, InputColumns>> {
+async function inputColumns(ctx: UnitTestContext, test: TestNode): Promise<Map<string, InputColumns>> {
   const out = new Map<string, InputColumns>();
   const catalog = await readCatalog(ctx.project);
   for (const g of test.unit!.given) {

@@ -123,6 +123,36 @@ export interface PreviewResult {
 }
 
 // ---------------------------------------------------------------------------
+// medallion/saveUnitTest: "Save as unit test" on a model's preview. Samples the model's direct inputs
+// (refs and sources, trimmed to the columns its SQL names), computes its output over those rows as a
+// unit test would, and returns the edit adding the test to the model's schema YAML (created beside the
+// model when it has none). The client applies the edit (so it can be undone); nothing is written here.
+
+export const SaveUnitTestRequestMethod = 'medallion/saveUnitTest';
+
+export interface SaveUnitTestParams extends ModelTarget {
+  /** Rows sampled from each input; default 10, at most 200. */
+  rows?: number;
+}
+
+export interface SaveUnitTestResult {
+  /** The new unit test's name, e.g. 'daily_active_users_from_preview'. */
+  name?: string;
+  /** The YAML file, project-relative and as a URI; `create` when it does not exist yet. */
+  file?: string;
+  uri?: string;
+  create?: boolean;
+  /** The text replacing `range` of the file (0-based lines and UTF-16 characters; empty at 0:0 for a new file). */
+  range?: { start: { line: number; character: number }; end: { line: number; character: number } };
+  newText?: string;
+  /** Rows given per input and rows expected. */
+  inputs?: Array<{ input: string; rows: number }>;
+  expectedRows?: number;
+  /** Why no unit test could be saved (the inputs are not built, the YAML does not parse…). */
+  error?: string;
+}
+
+// ---------------------------------------------------------------------------
 // medallion/compiled: the compiled SQL of a model (Jinja rendered, refs resolved).
 
 export const CompiledRequestMethod = 'medallion/compiled';

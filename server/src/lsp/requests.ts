@@ -14,6 +14,7 @@ import { selectNodes } from '../../../runtime/graph/select.js';
 import type { Warehouse } from '../../../runtime/engine/duckdb.js';
 import type { Workspace } from '../analysis/workspace.js';
 import { lineageGraph } from '../analysis/lineageGraph.js';
+import { saveUnitTest } from './saveUnitTest.js';
 import type { Paths } from './toLsp.js';
 import * as P from './protocol.js';
 
@@ -125,6 +126,8 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
       db.close();
     }
   }, true);
+
+  handle<P.SaveUnitTestParams, P.SaveUnitTestResult>(P.SaveUnitTestRequestMethod, (error) => ({ error }), (ws, paths, params) => saveUnitTest(ws, paths, targetId(ws, paths, params), params), true);
 
   handle<P.CompiledParams, P.CompiledResult>(P.CompiledRequestMethod, (error) => ({ id: '', sql: '', errors: [error] }), async (ws, paths, params) => {
     const id = targetId(ws, paths, params);
