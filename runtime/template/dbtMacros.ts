@@ -3,9 +3,14 @@
 // Plain functions of their arguments (positional or keyword, by dbt's parameter names).
 import { Callable, str } from './jinja/values.js';
 
-const s = (v: unknown): string => (v === undefined ? '' : str(v));
+/** An argument as SQL text ('' when not given). */
+export const s = (v: unknown): string => (v === undefined ? '' : str(v));
 
-function macro(names: string[], body: (a: Record<string, unknown>) => string): (name: string) => Callable {
+/** Whether an optional argument was left out (not given, or None). */
+export const omitted = (v: unknown): boolean => v === undefined || v === null;
+
+/** A cross-database macro: `names` are dbt's parameter names, bound from positional or keyword arguments. */
+export function macro(names: string[], body: (a: Record<string, unknown>) => string): (name: string) => Callable {
   return (name) =>
     new Callable(name, (args, kwargs) => {
       const bound: Record<string, unknown> = {};
@@ -14,7 +19,10 @@ function macro(names: string[], body: (a: Record<string, unknown>) => string): (
     });
 }
 
-const DEFINITIONS: Record<string, (name: string) => Callable> = {
+/** Each macro's definition by name: a factory given the name it is called by. */
+export type Definitions = Record<string, (name: string) => Callable>;
+
+const DEFINITIONS: Definitions = {
   concat: macro(['fields'], (a) => `concat(${(Array.isArray(a.fields) ? a.fields : [a.fields]).map((f) => s(f)).join(', ')})`),
   hash: macro(['field'], (a) => `md5(cast(${s(a.field)} as varchar))`),
   safe_cast: macro(['field', 'type'], (a) => `try_cast(${s(a.field)} as ${s(a.type)})`),
@@ -48,9 +56,9 @@ const DEFINITIONS: Record<string, (name: string) => Callable> = {
     return `cast(date_trunc('${part}', ${s(a.date)}) + ${step} - interval 1 day as date)`;
   }),
   listagg: macro(['measure', 'delimiter_text', 'order_by_clause', 'limit_num'], (a) => {
-    const delimiter = a.delimiter_text === undefined || a.delimiter_text === null ? "','" : s(a.delimiter_text);
-    const order = a.order_by_clause === undefined || a.order_by_clause === null ? '' : ` ${s(a.order_by_clause)}`;
-    if (a.limit_num === undefined || a.limit_num === null) return `string_agg(${s(a.measure)}, ${delimiter}${order})`;
+    const delimiter = omitted(a.delimiter_text) ? "','" : s(a.delimiter_text);
+    const order = omitted(a.order_by_clause) ? '' : ` ${s(a.order_by_clause)}`;
+    if (omitted(a.limit_num)) return `string_agg(${s(a.measure)}, ${delimiter}${order})`;
     return `array_to_string(list_slice(list(${s(a.measure)}${order}), 1, ${s(a.limit_num)}), ${delimiter})`;
   }),
   cast: macro(['field', 'type'], (a) => `cast(${s(a.field)} as ${s(a.type)})`),
@@ -61,5 +69,10 @@ const DEFINITIONS: Record<string, (name: string) => Callable> = {
   array_concat: macro(['array_1', 'array_2'], (a) => `list_concat(${s(a.array_1)}, ${s(a.array_2)})`),
 };
 
-/** The `dbt` namespace: each cross-database macro by name. */
-export const DBT_MACROS: ReadonlyMap<string, Callable> = new Map(Object.entries(DEFINITIONS).map(([name, make]) => [name, make(name)]));
+/** Definitions as callables by name. */
+export function callables(definitions: Definitions): ReadonlyMap<string, Callable> {
+  return new Map(Object.entries(definitions).map(([name, make]) => [name, make(name)]));
+}
+
+/** The `dbt` namespace: each cross-database macro by name, in DuckDB's SQL (the embedded engine's). */
+export const DBT_MACROS: ReadonlyMap<string, Callable> = callables(DEFINITIONS);
