@@ -2,9 +2,8 @@
 // format), its thresholds when it was never checked, and a rewritten sources.json replaces the old one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hover } from '../../../server/src/analysis/hover.js';
 import { readSourcesJson } from '../../../server/src/analysis/sourceFreshness.js';
-import { open } from './support.js';
+import { checkHover, open } from '../../support/check.js';
 
 const PROJECT = `
 //- /dbt_project.yml
@@ -35,22 +34,42 @@ function sourcesJson(status: string, age: number): string {
 }
 
 test('hover on a source: the last freshness check, replaced when sources.json is rewritten', async () => {
-  const { ws, f, file, offset } = await open(`${PROJECT}//- /target/sources.json\n${sourcesJson('warn', 50400)}\n`);
-  const h = await hover(ws, file, offset);
-  assert.match(h?.markdown ?? '', /\*\*Freshness:\*\* warn · newest 14h 0m old \(warn after 12 hours, error after 1 day\) · checked 2026-11-20T10:00:00\+00:00/);
+  const opened = await open(`${PROJECT}//- /target/sources.json\n${sourcesJson('warn', 50400)}\n`);
+  await checkHover(opened, `
+    hover "raw', 'orders"
+    **raw.orders** — source
+
+    **Downstream:** \`stg_orders\`
+    **Freshness:** warn · newest 14h 0m old (warn after 12 hours, error after 1 day) · checked 2026-11-20T10:00:00+00:00
+  `);
 
   // What the server does when its watcher reports the file changed.
-  f.fs.write(`${f.root}/target/sources.json`, sourcesJson('pass', 600));
-  await ws.reload('target/sources.json');
-  assert.match((await hover(ws, file, offset))?.markdown ?? '', /\*\*Freshness:\*\* pass · newest 10m old/);
-  const customers = await hover(ws, file, ws.text(file)!.indexOf('customers') + 2);
-  assert.match(customers?.markdown ?? '', /\*\*Freshness:\*\* runtime error · 2026-11-20T10:00:01Z — Binder Error: column "loaded_at" not found/);
+  opened.f.fs.write(`${opened.f.root}/target/sources.json`, sourcesJson('pass', 600));
+  await opened.ws.reload('target/sources.json');
+  await checkHover(opened, `
+    hover "raw', 'orders"
+    **raw.orders** — source
+
+    **Downstream:** \`stg_orders\`
+    **Freshness:** pass · newest 10m old (warn after 12 hours, error after 1 day) · checked 2026-11-20T10:00:00+00:00
+  `);
+  await checkHover({ ...opened, offset: opened.ws.text(opened.file)!.indexOf('customers') + 2 }, `
+    hover "raw', 'customers"
+    **raw.customers** — source
+
+    **Downstream:** \`stg_orders\`
+    **Freshness:** runtime error · 2026-11-20T10:00:01Z — Binder Error: column "loaded_at" not found
+  `);
 });
 
 test('hover on a source never checked shows its thresholds', async () => {
-  const { ws, file, offset } = await open(PROJECT);
-  const h = await hover(ws, file, offset);
-  assert.match(h?.markdown ?? '', /\*\*Freshness:\*\* warn after 12 hours, error after 1 day; not checked yet/);
+  await checkHover(PROJECT, `
+    hover "raw', 'orders"
+    **raw.orders** — source
+
+    **Downstream:** \`stg_orders\`
+    **Freshness:** warn after 12 hours, error after 1 day; not checked yet (\`medallion source freshness\`)
+  `);
 });
 
 test('a broken or foreign sources.json reads as no results', () => {

@@ -2,49 +2,100 @@
 // definition and references of `pkg.macro`, and a YAML package test leading to its {% test %} block.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { complete } from '../../../server/src/analysis/completion.js';
-import { definition, references } from '../../../server/src/analysis/navigation.js';
-import { hover } from '../../../server/src/analysis/hover.js';
-import { rangeOf } from '../../support/fixture.js';
+import { checkCompletion, checkDefinition, checkHover, checkReferences, open } from '../../support/check.js';
 import { MINI_UTILS } from '../../support/miniUtils.js';
-import { open, SHOP, withFile } from './support.js';
+import { SHOP, withFile } from './support.js';
 
 const WITH_PACKAGE = SHOP + MINI_UTILS;
 
 test("completion after `pkg.` offers the package's macros, after `dbt.` the cross-database ones", async () => {
-  const labels = async (body: string): Promise<string[]> => {
-    const { ws, file, offset } = await open(withFile(WITH_PACKAGE, 'models/gold/x.sql', body));
-    return complete(ws, file, offset).items.map((c) => c.label);
-  };
-  assert.deepEqual(await labels('select {{ mini_utils.$0 }}'), ['joined', 'greet', 'label', 'prefix', 'broken', 'surrogate']);
-  assert.ok((await labels('select {{ dbt.$0 }}')).includes('safe_cast'));
-  const top = await labels('select {{ $0 }}');
-  assert.ok(top.includes('mini_utils') && top.includes('cents') && !top.includes('surrogate'), top.join(', '));
+  const at = (body: string): string => withFile(WITH_PACKAGE, 'models/gold/x.sql', body);
+  await checkCompletion(at('select {{ mini_utils.$0 }}'), `
+    joined  macro · macro(parts)
+    greet  macro · macro(name)
+    label  macro · macro()
+    prefix  macro · macro()
+    broken  macro · macro()
+    surrogate  macro · macro(fields)
+  `);
+  await checkCompletion(at('select {{ dbt.$0 }}'), `
+    concat  macro · dbt cross-database macro
+    hash  macro · dbt cross-database macro
+    safe_cast  macro · dbt cross-database macro
+    cast_bool_to_text  macro · dbt cross-database macro
+    any_value  macro · dbt cross-database macro
+    bool_or  macro · dbt cross-database macro
+    date_trunc  macro · dbt cross-database macro
+    dateadd  macro · dbt cross-database macro
+    datediff  macro · dbt cross-database macro
+    current_timestamp  macro · dbt cross-database macro
+    escape_single_quotes  macro · dbt cross-database macro
+    string_literal  macro · dbt cross-database macro
+    split_part  macro · dbt cross-database macro
+    replace  macro · dbt cross-database macro
+    length  macro · dbt cross-database macro
+    position  macro · dbt cross-database macro
+    right  macro · dbt cross-database macro
+    except  macro · dbt cross-database macro
+    intersect  macro · dbt cross-database macro
+    type_string  macro · dbt cross-database macro
+    type_int  macro · dbt cross-database macro
+    type_bigint  macro · dbt cross-database macro
+    type_float  macro · dbt cross-database macro
+    type_numeric  macro · dbt cross-database macro
+    type_boolean  macro · dbt cross-database macro
+    type_timestamp  macro · dbt cross-database macro
+    last_day  macro · dbt cross-database macro
+    listagg  macro · dbt cross-database macro
+    cast  macro · dbt cross-database macro
+    date  macro · dbt cross-database macro
+    equals  macro · dbt cross-database macro
+    array_construct  macro · dbt cross-database macro
+    array_append  macro · dbt cross-database macro
+    array_concat  macro · dbt cross-database macro
+  `);
+  await checkCompletion(at('select {{ $0 }}'), `
+    ref  function · a model or seed
+    source  function · a bronze source table
+    config  function · model configuration
+    var  function · a project variable
+    env_var  function · an environment variable
+    is_incremental  function · true on an incremental run of an existing table
+    this  keyword · the relation of the current model
+    target  keyword · target name, type, schema, threads
+    cents  macro · macro(x)
+    mini_utils  variable · installed package
+  `);
 });
 
 test('definition and references of pkg.macro; a package test in YAML leads to its block', async () => {
-  const body = "select {{ mini_utils.surrogate(['a']) }}, {{ mini_utils.surrogate(['b']) }}";
   const yaml = 'version: 2\nmodels:\n  - name: events\n    columns:\n      - name: amount\n        data_tests:\n          - mini_utils.accepted_range: { min_value: 0 }\n';
-  const { ws, f } = await open(withFile(withFile(WITH_PACKAGE, 'models/gold/x.sql', body), 'models/silver/schema.yml', yaml));
-  const macros = 'dbt_packages/mini_utils/macros/surrogate.sql';
-  const at = body.indexOf('surrogate') + 2;
-  assert.deepEqual(definition(ws, 'models/gold/x.sql', at), [{ file: macros, range: rangeOf(f, macros, 'surrogate') }]);
-  assert.deepEqual(definition(ws, 'models/gold/x.sql', body.indexOf('mini_utils')), [{ file: macros, range: rangeOf(f, macros, 'surrogate') }]);
-  const refs = references(ws, 'models/gold/x.sql', at, false).map((r) => f.files[r.file].slice(r.range.start, r.range.end));
-  assert.deepEqual(refs, ['surrogate', 'surrogate']);
-  const tests = 'dbt_packages/mini_utils/macros/tests.sql';
-  assert.deepEqual(definition(ws, 'models/silver/schema.yml', yaml.indexOf('accepted_range')), [{ file: tests, range: rangeOf(f, tests, 'accepted_range') }]);
+  const at = (body: string, schema = yaml): string => withFile(withFile(WITH_PACKAGE, 'models/gold/x.sql', body), 'models/silver/schema.yml', schema);
+  await checkDefinition(at("select {{ mini_utils.su$0rrogate(['a']) }}, {{ mini_utils.surrogate(['b']) }}"), `dbt_packages/mini_utils/macros/surrogate.sql: "surrogate"`);
+  await checkDefinition(at("select {{ $0mini_utils.surrogate(['a']) }}, {{ mini_utils.surrogate(['b']) }}"), `dbt_packages/mini_utils/macros/surrogate.sql: "surrogate"`);
+  await checkReferences(at("select {{ mini_utils.su$0rrogate(['a']) }}, {{ mini_utils.surrogate(['b']) }}"), `
+    models/gold/x.sql: "surrogate"
+    models/gold/x.sql: "surrogate"
+  `);
+  await checkDefinition(at("select {{ mini_utils.surrogate(['a']) }}", yaml.replace('accepted_range', '$0accepted_range')), `dbt_packages/mini_utils/macros/tests.sql: "accepted_range"`);
 });
 
 test("hover on pkg.macro shows its signature; schema YAML test names offer packages' tests", async () => {
-  const body = "select {{ mini_utils.surrogate(['a']) }}";
-  const { ws } = await open(withFile(WITH_PACKAGE, 'models/gold/x.sql', body));
-  const shown = await hover(ws, 'models/gold/x.sql', body.indexOf('surrogate'));
-  assert.match(shown?.markdown ?? '', /\{% macro mini_utils\.surrogate\(fields\) %\}[\s\S]*dbt_packages\/mini_utils\/macros\/surrogate\.sql/);
+  await checkHover(withFile(WITH_PACKAGE, 'models/gold/x.sql', "select {{ mini_utils.$0surrogate(['a']) }}"), `
+    hover "mini_utils.surrogate(['a'])"
+    \`\`\`jinja
+    {% macro mini_utils.surrogate(fields) %}
+    \`\`\`
+    *dbt_packages/mini_utils/macros/surrogate.sql*
+  `);
   const yaml = 'version: 2\nmodels:\n  - name: events\n    columns:\n      - name: amount\n        data_tests:\n          - $0\n';
-  const opened = await open(withFile(WITH_PACKAGE, 'models/silver/schema.yml', yaml));
-  const labels = complete(opened.ws, opened.file, opened.offset).items.map((c) => c.label);
-  assert.ok(labels.includes('mini_utils.accepted_range') && labels.includes('not_null'), labels.join(', '));
+  await checkCompletion(withFile(WITH_PACKAGE, 'models/silver/schema.yml', yaml), `
+    unique  test
+    not_null  test
+    accepted_values  test
+    relationships  test
+    mini_utils.accepted_range  test · test(model, column_name, min_value, max_value) · dbt_packages/mini_utils/macros/tests.sql
+  `);
 });
 
 test('a package installed while the editor is open is found when its dbt_project.yml appears', async () => {

@@ -2,11 +2,8 @@
 // diagnostics in snapshot files and YAML snapshots at their position, YAML completion, a Run lens that snapshots.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { complete } from '../../../server/src/analysis/completion.js';
-import { staticDiagnostics } from '../../../server/src/analysis/diagnostics.js';
-import { codeLenses } from '../../../server/src/analysis/lenses.js';
-import { completeYaml } from '../../../server/src/analysis/yamlCompletion.js';
-import { open } from './support.js';
+import { checkCompletion, checkDiagnostics, open } from '../../support/check.js';
+import { checkLenses } from '../../support/checkOutline.js';
 
 const PROJECT = `
 //- /dbt_project.yml
@@ -44,38 +41,49 @@ test('a snapshot is a node: id snapshot.<name>, read by ref(), with the lineage 
 });
 
 test('diagnostics: a YAML snapshot relation naming no model is an error on the name; a missing unique_key on the entry', async () => {
-  const { ws } = await open(PROJECT);
-  const yaml = staticDiagnostics(ws).get('snapshots/plans.yml') ?? [];
-  const text = PROJECT.slice(PROJECT.indexOf('version: 2\nsnapshots'));
-  const at = (d: { range: { start: number; end: number } }): string => text.slice(d.range.start, d.range.end);
-  const unknown = yaml.find((d) => d.code === 'unknown-ref');
-  assert.ok(unknown, JSON.stringify(yaml));
-  assert.equal(at(unknown), 'plnas');
-  const key = yaml.find((d) => d.code === 'bad-snapshot-config');
-  assert.ok(key);
-  assert.match(key.message, /unique_key/);
-  assert.equal(at(key), 'tier_history');
-  assert.deepEqual(staticDiagnostics(ws).get('snapshots/customers_history.sql') ?? [], []);
+  await checkDiagnostics(PROJECT, `
+    snapshots/plans.yml: "tier_history": A snapshot needs a 'unique_key' config: the column (or list of columns) identifying a record [error bad-snapshot-config]
+    snapshots/plans.yml: "plnas": Unknown model 'plnas' in ref() [error unknown-ref]
+  `);
 });
 
 test('completion of ref() names offers snapshots', async () => {
-  const { ws, file, offset } = await open(PROJECT.replace("ref('customers_history') }} where", "ref('cust$0') }} where"));
-  assert.ok(complete(ws, file, offset).items.some((i) => i.label === 'customers_history'));
+  await checkCompletion(PROJECT.replace("ref('customers_history') }} where", "ref('cust$0') }} where"), `customers_history  model · table`);
 });
 
 test('the Run lens of a snapshot file snapshots it; a model file runs', async () => {
-  const { ws } = await open(PROJECT);
-  assert.deepEqual(codeLenses(ws, 'snapshots/customers_history.sql').map((l) => `${l.action}:${l.model}:${l.command}`), ['run:customers_history:snapshot', 'preview:customers_history:snapshot', 'lineage:customers_history:snapshot']);
-  assert.equal(codeLenses(ws, 'models/current.sql')[0].command, 'run');
+  await checkLenses(PROJECT, 'snapshots/customers_history.sql', `
+    run customers_history (snapshot) at 0-0
+    preview customers_history (snapshot) at 0-0
+    lineage customers_history (snapshot) at 0-0
+  `);
+  await checkLenses(PROJECT, 'models/current.sql', `
+    run current (run) at 0-0
+    preview current (run) at 0-0
+    lineage current (run) at 0-0
+  `);
 });
 
 test('YAML completion: snapshots entries, their config keys and values, and relation: refs and sources', async () => {
-  const { ws } = await open(PROJECT);
-  const at = (text: string): string[] => {
-    const offset = text.indexOf('$0');
-    return completeYaml(ws, 'snapshots/new.yml', text.replace('$0', ''), offset).map((c) => c.label);
-  };
-  assert.ok(at('version: 2\nsnapshots:\n  - name: x\n    $0').includes('relation'));
-  assert.ok(at('version: 2\nsnapshots:\n  - name: x\n    relation: $0').includes("source('app', 'customers')"));
-  assert.deepEqual(at('version: 2\nsnapshots:\n  - name: x\n    config:\n      hard_deletes: $0'), ['ignore', 'invalidate', 'new_record']);
+  const at = (yaml: string): string => `${PROJECT}//- /snapshots/new.yml\n${yaml}\n`;
+  await checkCompletion(at('version: 2\nsnapshots:\n  - name: x\n    $0'), `
+    description  property
+    relation  property
+    columns  property
+    config  property
+    data_tests  property
+    tests  property
+  `);
+  await checkCompletion(at('version: 2\nsnapshots:\n  - name: x\n    relation: $0'), `
+    ref('current')  model
+    ref('customers_history')  model
+    ref('plan_history')  model
+    ref('tier_history')  model
+    source('app', 'customers')  model
+  `);
+  await checkCompletion(at('version: 2\nsnapshots:\n  - name: x\n    config:\n      hard_deletes: $0'), `
+    ignore  value
+    invalidate  value
+    new_record  value
+  `);
 });
