@@ -1,12 +1,13 @@
 // The workspace index: incremental updates, open buffers over the disk, broken input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { staticDiagnostics } from '../../../server/src/analysis/diagnostics.js';
 import type { CachedSummaries } from '../../../server/src/analysis/workspace.js';
-import { open, SHOP } from './support.js';
+import { checkDiagnostics, open } from '../../support/check.js';
+import { SHOP } from './support.js';
 
 test('editing a model patches the linked project in place: body, refs and their diagnostics', async () => {
-  const { ws } = await open(SHOP);
+  const opened = await open(SHOP);
+  const { ws } = opened;
   const before = ws.snapshot();
   const other = before.model('events');
   ws.setText('models/gold/revenue.sql', "select e.user_id, sum(e.amount) * 2 as revenue from {{ ref('events') }} e group by 1");
@@ -17,7 +18,7 @@ test('editing a model patches the linked project in place: body, refs and their 
   assert.equal(ws.snapshot(), before, 'no relink for new calls either');
   assert.deepEqual([...before.graph.parents.get('model.revenue')!], ['source.bronze.app_logs']);
   assert.equal(before.graph.children.get('model.events')!.has('model.revenue'), false);
-  assert.match(staticDiagnostics(ws).get('models/gold/revenue.sql')![0].message, /did you mean 'events'/);
+  await checkDiagnostics(opened, `models/gold/revenue.sql: "evnts": Unknown model 'evnts' in ref(); did you mean 'events'? [error unknown-ref]`);
 });
 
 test('an edit that closes a cycle or changes config() relinks the whole project', async () => {
@@ -54,11 +55,11 @@ test('new files and deleted files on disk are picked up; open buffers win over t
 });
 
 test('a Jinja error in one model is its own diagnostic; the other models still link', async () => {
-  const { ws } = await open(SHOP);
-  ws.setText('models/gold/revenue.sql', "select {{ ref('events' }} ");
-  const list = staticDiagnostics(ws).get('models/gold/revenue.sql') ?? [];
+  const opened = await open(SHOP);
+  opened.ws.setText('models/gold/revenue.sql', "select {{ ref('events' }} ");
+  const list = await checkDiagnostics(opened, `models/gold/revenue.sql: "{{": Unclosed '{{': expected '}}' [error jinja-syntax]`, { files: ['models/gold/revenue.sql'] });
   assert.ok(list.length > 0);
-  assert.ok(ws.snapshot().model('events'));
+  assert.ok(opened.ws.snapshot().model('events'));
 });
 
 test('no project file: the workspace still opens and reports it', async () => {
