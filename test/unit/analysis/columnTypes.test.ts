@@ -2,10 +2,9 @@
 // VARCHAR: a diagnostic that depends on an unknown type or on a model that did not bind is never given.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boundDiagnostics } from '../../../server/src/analysis/diagnostics.js';
-import { hover } from '../../../server/src/analysis/hover.js';
 import { splitRelation } from '../../../runtime/engine/sql.js';
-import { open, withFile } from './support.js';
+import { checkDiagnostics, checkHover, open, type Opened } from '../../support/check.js';
+import { withFile } from './support.js';
 
 /** A dbt-duckdb project as users write it: a seed without column_types, a macro doing arithmetic on it. */
 const SHOP = `
@@ -29,30 +28,28 @@ models:
       - name: id
 `;
 
-async function diagnostics(fixtureText: string, files: string[], catalog?: string) {
+/** The fixture opened, with `catalog` as the last build's target/catalog.json when given. */
+async function withCatalog(fixtureText: string, catalog?: string): Promise<Opened> {
   const opened = await open(fixtureText);
   if (catalog !== undefined) {
     opened.f.fs.files.set(`${opened.f.root}/target/catalog.json`, catalog);
     await opened.ws.reload('target/catalog.json');
   }
-  await opened.ws.binder.bindFiles(files);
-  return { ...opened, of: (file: string) => boundDiagnostics(opened.ws, file).map((d) => d.message) };
+  return opened;
 }
 
 test('arithmetic on an untyped seed column: the seed is typed as dbt types it, so no diagnostic', async () => {
-  const { of, ws } = await diagnostics(SHOP, ['models/stg_payments.sql', 'models/orders.sql']);
-  assert.deepEqual(of('models/stg_payments.sql'), []);
-  assert.deepEqual(of('models/orders.sql'), []);
-  assert.deepEqual(ws.columns('seed.payments').map((c) => c.type), ['INTEGER', 'INTEGER', 'INTEGER']);
+  const files = ['models/stg_payments.sql', 'models/orders.sql'];
+  const opened = await open(SHOP);
+  await checkDiagnostics(opened, `no diagnostics`, { files, bind: files });
+  assert.deepEqual(opened.ws.columns('seed.payments').map((c) => c.type), ['INTEGER', 'INTEGER', 'INTEGER']);
 });
 
 test('with column_types {amount: varchar} the same model shows the real error, and nothing cascades downstream', async () => {
   const typed = withFile(SHOP, 'seeds/schema.yml', 'version: 2\nseeds:\n  - name: payments\n    config:\n      column_types: {amount: varchar}\n');
-  const { of } = await diagnostics(typed, ['models/stg_payments.sql', 'models/orders.sql']);
-  assert.equal(of('models/stg_payments.sql').length, 1);
-  assert.match(of('models/stg_payments.sql')[0], /No function matches the given name and argument types '\/\(VARCHAR, DECIMAL\(4,1\)\)'/);
-  // stg_payments does not bind; its schema YAML documents only `id`, which must not make `amount` "not found".
-  assert.deepEqual(of('models/orders.sql'), []);
+  const files = ['models/stg_payments.sql', 'models/orders.sql'];
+  // stg_payments does not bind; its schema YAML documents only `id`, which must not make `amount` "not found" in orders.
+  await checkDiagnostics(typed, `models/stg_payments.sql: "{{ to_dollars('amount') }}": Binder: No function matches the given name and argument types '/(VARCHAR, DECIMAL(4,1))'. You might need to add explicit type casts. [error sql-error]`, { files, bind: files });
 });
 
 const SOURCED = `
@@ -79,23 +76,30 @@ function catalogOf(relation: string, columns: Record<string, string>): string {
 }
 
 test('a dbt source never built: its columns are unknown, so its models say nothing and hover says so', async () => {
-  const { of, ws } = await diagnostics(SOURCED, ['models/stg_payments.sql', 'models/orders.sql']);
-  assert.deepEqual(of('models/stg_payments.sql'), []);
-  assert.deepEqual(of('models/orders.sql'), []);
-  const text = 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: payments\n        columns:\n          - name: amount\n';
-  const h = await hover(ws, 'models/sources.yml', text.indexOf('payments') + 1);
-  assert.match(h?.markdown ?? '', /\| amount \| \*type unknown until built\* \|/);
+  const files = ['models/stg_payments.sql', 'models/orders.sql'];
+  const opened = await open(SOURCED);
+  await checkDiagnostics(opened, `no diagnostics`, { files, bind: files });
+  await checkHover({ ...opened, file: 'models/sources.yml', offset: opened.f.files['models/sources.yml'].indexOf('payments') + 1 }, `
+    hover "payments"
+    **raw.payments** — source
+
+    | column | type | |
+    |---|---|---|
+    | amount | *type unknown until built* |  |
+
+    **Downstream:** \`stg_payments\`
+  `);
 });
 
 test("the last build's catalog types a source: its real columns are checked, its types used", async () => {
   const relation = (await open(SOURCED)).ws.snapshot().project.sources.get('raw.payments')!.relation;
-  const good = await diagnostics(SOURCED, ['models/stg_payments.sql', 'models/orders.sql'], catalogOf(relation, { id: 'INTEGER', amount: 'BIGINT' }));
-  assert.deepEqual(good.of('models/stg_payments.sql'), []);
+  const stg = { files: ['models/stg_payments.sql'], bind: ['models/stg_payments.sql'] };
+  const good = await withCatalog(SOURCED, catalogOf(relation, { id: 'INTEGER', amount: 'BIGINT' }));
+  await checkDiagnostics(good, `no diagnostics`, { files: ['models/stg_payments.sql'], bind: ['models/stg_payments.sql', 'models/orders.sql'] });
   assert.deepEqual(good.ws.columns('model.stg_payments').map((c) => [c.name, c.type]), [['id', 'INTEGER'], ['amount', 'DOUBLE']]);
-  const varchar = await diagnostics(SOURCED, ['models/stg_payments.sql'], catalogOf(relation, { id: 'INTEGER', amount: 'VARCHAR' }));
-  assert.match(varchar.of('models/stg_payments.sql')[0] ?? '', /No function matches/);
-  const renamed = await diagnostics(withFile(SOURCED, 'models/stg_payments.sql', "select id, amout from {{ source('raw', 'payments') }}"), ['models/stg_payments.sql'], catalogOf(relation, { id: 'INTEGER', amount: 'BIGINT' }));
-  assert.deepEqual(renamed.of('models/stg_payments.sql'), ['column amout not found — did you mean amount']);
+  await checkDiagnostics(await withCatalog(SOURCED, catalogOf(relation, { id: 'INTEGER', amount: 'VARCHAR' })), `models/stg_payments.sql: "/": Binder: No function matches the given name and argument types '/(VARCHAR, DECIMAL(4,1))'. You might need to add explicit type casts. [error sql-error]`, stg);
+  const renamed = withFile(SOURCED, 'models/stg_payments.sql', "select id, amout from {{ source('raw', 'payments') }}");
+  await checkDiagnostics(await withCatalog(renamed, catalogOf(relation, { id: 'INTEGER', amount: 'BIGINT' })), `models/stg_payments.sql: "amout": column amout not found — did you mean amount [error unknown-column]`, stg);
 });
 
 test('an untyped pipeline.yml column is VARCHAR, as the load casts it: arithmetic on it is the error the run gives', async () => {
@@ -114,10 +118,10 @@ select event_id, amount / 100.0 as dollars from {{ source('bronze', 'app_logs') 
 //- /models/silver/cast.sql
 select event_id, amount::double / 100.0 as dollars from {{ source('bronze', 'app_logs') }}
 `;
-  const { of, ws } = await diagnostics(pipeline, ['models/silver/events.sql', 'models/silver/cast.sql']);
-  assert.deepEqual(ws.columns('source.bronze.app_logs').map((c) => `${c.name}:${c.type}`), ['event_id:varchar', 'amount:VARCHAR']);
-  assert.match(of('models/silver/events.sql')[0] ?? '', /No function matches the given name and argument types '\/\(VARCHAR, DECIMAL\(4,1\)\)'/);
-  assert.deepEqual(of('models/silver/cast.sql'), []);
+  const files = ['models/silver/events.sql', 'models/silver/cast.sql'];
+  const opened = await open(pipeline);
+  await checkDiagnostics(opened, `models/silver/events.sql: "/": Binder: No function matches the given name and argument types '/(VARCHAR, DECIMAL(4,1))'. You might need to add explicit type casts. [error sql-error]`, { files, bind: files });
+  assert.deepEqual(opened.ws.columns('source.bronze.app_logs').map((c) => `${c.name}:${c.type}`), ['event_id:varchar', 'amount:VARCHAR']);
 });
 
 /**
@@ -159,14 +163,12 @@ select sum(dollars) as total from {{ ref('events') }}
 //- /models/typo.sql
 select dolars from {{ ref('events') }}
 `;
-  const { of, ws } = await diagnostics(project, ['models/events.sql', 'models/days.sql', 'models/totals.sql', 'models/typo.sql']);
-  assert.deepEqual(of('models/events.sql'), []);
-  // DuckDB cannot choose a date_trunc for an untyped NULL: an error that only the unknown type causes.
-  assert.deepEqual(of('models/days.sql'), []);
-  assert.deepEqual(of('models/totals.sql'), []);
+  const files = ['models/events.sql', 'models/days.sql', 'models/totals.sql', 'models/typo.sql'];
+  const opened = await open(project);
+  // None in days.sql: DuckDB cannot choose a date_trunc for an untyped NULL, an error only the unknown type causes.
   // Names stay certain: a typo of a column is still found.
-  assert.deepEqual(of('models/typo.sql'), ['column dolars not found — did you mean dollars']);
-  assert.deepEqual(ws.columns('model.events').map((c) => c.type), [undefined, undefined]);
+  await checkDiagnostics(opened, `models/typo.sql: "dolars": column dolars not found — did you mean dollars [error unknown-column]`, { files, bind: files });
+  assert.deepEqual(opened.ws.columns('model.events').map((c) => c.type), [undefined, undefined]);
 });
 
 test('a model that binds only for some type of an unknown column: no diagnostic, but its column names reach downstream', async () => {
@@ -176,8 +178,7 @@ select event_id, date_trunc('day', ts) as day from {{ ref('app_logs') }}
 //- /models/gold.sql
 select day, count(*) as n, max(evnt_id) as last_id from {{ ref('daily') }} group by day
 `;
-  const { of, ws } = await diagnostics(untyped, ['models/gold.sql']);
-  assert.deepEqual(of('models/daily.sql'), []);
-  assert.deepEqual(ws.columns('model.daily').map((c) => `${c.name}:${c.type ?? '?'}`), ['event_id:?', 'day:?']);
-  assert.deepEqual(of('models/gold.sql'), ['column evnt_id not found — did you mean event_id']);
+  const opened = await open(untyped);
+  await checkDiagnostics(opened, `models/gold.sql: "evnt_id": column evnt_id not found — did you mean event_id [error unknown-column]`, { files: ['models/daily.sql', 'models/gold.sql'], bind: ['models/gold.sql'] });
+  assert.deepEqual(opened.ws.columns('model.daily').map((c) => `${c.name}:${c.type ?? '?'}`), ['event_id:?', 'day:?']);
 });
