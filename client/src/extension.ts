@@ -15,6 +15,7 @@ import { createLanguageClient } from './server.js';
 import { ProjectStatus } from './statusBar.js';
 import { resolveTarget, toModelTarget, type Target } from './targets.js';
 import { forwardTrust, requireTrust } from './trust.js';
+import { TrinoValidation } from './validate.js';
 import type { ToGrid, ToLineage, ToRunResults } from './webview/messages.js';
 
 let client: LanguageClient | undefined;
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const results = new Panel<ToRunResults>(host, 'medallion.runResults', 'runResults');
   const lineage = new Panel<ToLineage>(host, 'medallion.lineage', 'lineage');
   const compiled = new CompiledSqlProvider(() => languageClient);
+  const validation = new TrinoValidation(() => languageClient);
   const runner = new Runner(() => languageClient, results, status, output, (path) => {
     const root = projectRoot();
     return root && vscode.Uri.joinPath(root, path);
@@ -61,17 +63,23 @@ export function activate(context: vscode.ExtensionContext): void {
     return target;
   }
 
+  /** ' on NAME (Trino)' when the active target runs on a Trino cluster: runs and previews go there. */
+  const onTrino = (): string => (project?.found && project.engine === 'trino' ? ` on ${project.target} (Trino)` : '');
+
   async function preview(params: PreviewParams, title: string): Promise<void> {
     grid.show(`Preview: ${title}`);
     grid.post({ type: 'loading', title });
     const limit = vscode.workspace.getConfiguration('medallion').get<number>('preview.limit', 100);
-    try {
-      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Previewing ${title}` },
-        () => languageClient.sendRequest<PreviewResult>(PreviewRequestMethod, { limit, ...params }));
-      grid.post({ type: 'result', title, result });
-    } catch (err) {
-      grid.post({ type: 'result', title, result: { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: params.sql ?? '', error: String(err) } });
-    }
+    // Cancel stops the query: DuckDB interrupts it, Trino kills it by its query id.
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Medallion: previewing ${title}${onTrino()}`, cancellable: true }, async (_progress, cancel) => {
+      try {
+        const result = await languageClient.sendRequest<PreviewResult>(PreviewRequestMethod, { limit, ...params }, cancel);
+        grid.post({ type: 'result', title, result: cancel.isCancellationRequested ? { ...result, error: 'Preview cancelled' } : result });
+      } catch (err) {
+        const error = cancel.isCancellationRequested ? 'Preview cancelled' : String(err);
+        grid.post({ type: 'result', title, result: { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: params.sql ?? '', error } });
+      }
+    });
   }
 
   async function previewData(arg?: unknown): Promise<void> {
@@ -121,13 +129,14 @@ export function activate(context: vscode.ExtensionContext): void {
   /** A command that renders templates or runs SQL: refused, with a way to trust, in an untrusted workspace. */
   const trustedCommand = (id: string, run: (...args: any[]) => unknown) => command(id, (...args) => (requireTrust() ? run(...args) : undefined));
   context.subscriptions.push(
-    output, status, grid, results, lineage, compiled, runner,
+    output, status, grid, results, lineage, compiled, runner, validation,
     forwardTrust(languageClient, output),
     vscode.workspace.registerTextDocumentContentProvider(compiledScheme, compiled),
-    trustedCommand('medallion.runModel', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: t.command ?? 'run', select: [t.model] }, `Run ${t.model}`); }),
-    trustedCommand('medallion.runModelAndDownstream', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: 'run', select: [`${t.model}+`] }, `Run ${t.model}+`); }),
-    trustedCommand('medallion.testModel', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: 'test', select: [t.model] }, `Test ${t.model}`); }),
-    trustedCommand('medallion.buildPipeline', () => runner.run({ command: 'build' }, 'Build pipeline')),
+    trustedCommand('medallion.runModel', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: t.command ?? 'run', select: [t.model] }, `Run ${t.model}${onTrino()}`); }),
+    trustedCommand('medallion.runModelAndDownstream', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: 'run', select: [`${t.model}+`] }, `Run ${t.model}+${onTrino()}`); }),
+    trustedCommand('medallion.testModel', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: 'test', select: [t.model] }, `Test ${t.model}${onTrino()}`); }),
+    trustedCommand('medallion.buildPipeline', () => runner.run({ command: 'build' }, `Build pipeline${onTrino()}`)),
+    trustedCommand('medallion.validateOnTrino', (arg) => { const t = requireTarget(arg); return t && validation.validate(t); }),
     trustedCommand('medallion.previewData', previewData),
     trustedCommand('medallion.previewModel', previewData),
     trustedCommand('medallion.showCompiledSql', async (arg) => {

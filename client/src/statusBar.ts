@@ -36,13 +36,13 @@ export class ProjectStatus implements vscode.Disposable {
     const info = this.info;
     const parts = [info?.found ? `$(database) ${info.name}` : '$(database) Medallion'];
     if (info?.found) parts.push(info.state === 'failed' ? '$(warning) project file has errors' : `${info.modelCount} models`);
-    if (info?.found && info.target) parts.push(`$(target) ${info.target}`);
+    if (info?.found && info.target) parts.push(`$(target) ${info.target}${info.engine === 'trino' ? ' (Trino)' : ''}`);
     if (this.running) parts.push(`$(sync~spin) ${this.running}`);
     else if (this.lastRun) parts.push(`${this.lastRun.status === 'success' ? '$(check)' : '$(error)'} ${(this.lastRun.elapsedMs / 1000).toFixed(1)}s`);
     this.item.text = parts.join('  ');
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(info?.found ? `**${info.name}** (${info.format === 'dbt' ? 'dbt_project.yml' : 'pipeline.yml'})\n\n` : '**Medallion**\n\n');
-    if (info?.found) tip.appendMarkdown(`${info.modelCount} models · ${info.sourceCount} sources · target ${info.target} (setting medallion.target)\n\n`);
+    if (info?.found) tip.appendMarkdown(`${info.modelCount} models · ${info.sourceCount} sources · target ${info.target} on ${info.engine === 'trino' ? 'Trino' : 'DuckDB'} (setting medallion.target)\n\n`);
     if (this.lastRun) tip.appendMarkdown(`Last run: ${this.lastRun.status}, ${this.lastRun.nodes} nodes in ${(this.lastRun.elapsedMs / 1000).toFixed(2)} s (${new Date(this.lastRun.at).toLocaleString()})\n\n`);
     tip.appendMarkdown('Click for Medallion commands');
     this.item.tooltip = tip;

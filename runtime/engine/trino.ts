@@ -41,6 +41,7 @@ export async function openTrino(connection: TrinoConnection): Promise<TrinoAdapt
 
 class TrinoSession implements EngineSession {
   private running: string | undefined;
+  private cancelled: string | undefined;
   private closed = false;
 
   constructor(protected readonly client: Trino) {}
@@ -65,18 +66,24 @@ class TrinoSession implements EngineSession {
   async *stream(sql: string, options: StreamOptions = {}): AsyncIterable<StreamChunk> {
     const limit = options.limit ?? Infinity;
     let sent = 0;
-    const pages = this.pages(sql);
-    for await (const page of pages) {
-      if (options.signal?.aborted || sent >= limit) {
-        this.interrupt();
-        break;
+    // An abort kills the query at once, not when its next page arrives (a long query may send none for minutes).
+    const abort = (): void => this.interrupt();
+    options.signal?.addEventListener('abort', abort);
+    try {
+      for await (const page of this.pages(sql)) {
+        if (options.signal?.aborted || sent >= limit) {
+          this.interrupt();
+          break;
+        }
+        if (!page.columns) continue;
+        const columns = page.columns.map((c) => ({ name: c.name, type: c.type.toUpperCase() }));
+        const data = (page.data ?? []).slice(0, limit - sent);
+        if (data.length === 0 && sent > 0) continue;
+        sent += data.length;
+        yield { columns, rows: data.map((values) => Object.fromEntries(columns.map((c, i) => [c.name, values[i] as JsonValue]))) };
       }
-      if (!page.columns) continue;
-      const columns = page.columns.map((c) => ({ name: c.name, type: c.type.toUpperCase() }));
-      const data = (page.data ?? []).slice(0, limit - sent);
-      if (data.length === 0 && sent > 0) continue;
-      sent += data.length;
-      yield { columns, rows: data.map((values) => Object.fromEntries(columns.map((c, i) => [c.name, values[i] as JsonValue]))) };
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
     }
   }
 
@@ -85,8 +92,11 @@ class TrinoSession implements EngineSession {
     return (await this.query(`SELECT * FROM (\n${sql}\n) LIMIT 0`)).columns;
   }
 
+  /** Kills the running query by its id (once: the runner repeats interrupts until a statement stops). */
   interrupt(): void {
-    if (this.running) void this.client.cancel(this.running).catch(() => undefined);
+    if (!this.running || this.running === this.cancelled) return;
+    this.cancelled = this.running;
+    void this.client.cancel(this.running).catch(() => undefined);
   }
 
   close(): void {
@@ -98,6 +108,7 @@ class TrinoSession implements EngineSession {
   /** The pages of one statement; a failed statement throws a TrinoError. */
   private async *pages(sql: string): AsyncIterable<TrinoPage> {
     const iterator = await this.client.query(sql.replace(/[\s;]+$/, ''));
+    this.running = submittedId(iterator);
     try {
       for await (const page of iterator) {
         this.running = page.id;
@@ -127,6 +138,15 @@ export class TrinoAdapter extends TrinoSession implements EngineAdapter {
   async session(): Promise<EngineSession> {
     return new TrinoSession(client(this.connection));
   }
+}
+
+/**
+ * The id Trino gave a statement when it was submitted. trino-client (0.2.9, pinned) yields no page
+ * before the first rows or the end, so a long statement's id is read from the submission its iterator keeps.
+ */
+function submittedId(iterator: unknown): string | undefined {
+  const id = (iterator as { iter?: { queryResult?: { id?: unknown } } }).iter?.queryResult?.id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 function client(c: TrinoConnection): Trino {

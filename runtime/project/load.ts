@@ -4,7 +4,6 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { normalize, type FileSystem } from './fs.js';
 import { checkPathLinks } from './paths.js';
-import { applyPipelineTarget } from './targets.js';
 import { readDbtProfile } from './profiles.js';
 import { parseMacroFile, parseModelFile, parsePythonModelFile, parseSeedFile, parseSnapshotFile, parseTestFile } from './files.js';
 import { linkProject } from './link.js';
@@ -40,8 +39,7 @@ export async function loadProject(fs: FileSystem, root: string, options: LoadOpt
       Object.assign(config, profile.settings);
       parsed.diagnostics.push(...profile.diagnostics);
     }
-    applyOverrides(config, overrides);
-    if (config.format === 'pipeline') parsed.diagnostics.push(...applyPipelineTarget(config, overrides.target));
+    parsed.diagnostics.push(...applyOverrides(config, overrides));
     const env = options.env ?? process.env;
     const fromEnv = renderLimits(env.MEDALLION_RENDER_TIMEOUT_SECONDS, env.MEDALLION_RENDER_MAX_OUTPUT_MB);
     if (Object.keys(fromEnv).length > 0) config.renderLimits = { ...config.renderLimits, ...fromEnv };

@@ -10,6 +10,7 @@ import type { ColumnSpec, Diagnostic, FolderConfig, LakeConfig, ProjectConfig, R
 import { get, getPair, nodeAt, pairsOf, parseYaml, rangeOf, toJs, valueWithFloats, type YamlNode } from './yamlDoc.js';
 import { checkPathText, pathRefs, type PathRef } from './paths.js';
 import { parseTests } from './schemaFile.js';
+import { applyPipelineTarget } from './targets.js';
 
 export function defaultConfig(file: string, format: 'pipeline' | 'dbt'): ProjectConfig {
   return {
@@ -367,11 +368,15 @@ export interface ConfigOverrides {
   profilesDir?: string;
 }
 
-/** Vars given for the invocation win over the project's, in every scope (dbt's precedence); the target names `target.name`. */
-export function applyOverrides(config: ProjectConfig, overrides: ConfigOverrides): void {
+/**
+ * Vars given for the invocation win over the project's, in every scope (dbt's precedence); the target
+ * names `target.name` and, in a pipeline.yml with `targets:`, picks the engine. Returns a bad target's problem.
+ */
+export function applyOverrides(config: ProjectConfig, overrides: ConfigOverrides): Diagnostic[] {
   if (overrides.vars && Object.keys(overrides.vars).length > 0) {
     config.vars = { ...config.vars, ...overrides.vars };
     config.cliVars = overrides.vars;
   }
   if (overrides.target) config.target = { ...config.target, name: overrides.target };
+  return config.format === 'pipeline' ? applyPipelineTarget(config, overrides.target) : [];
 }

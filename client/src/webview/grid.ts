@@ -105,7 +105,8 @@ function show(r: PreviewResult, name: string): void {
   rows = r.rows;
   title.textContent = name;
   const count = `${r.rows.length}${r.truncated ? '+' : ''} row${r.rows.length === 1 ? '' : 's'}`;
-  stats.textContent = `${count} · ${formatMs(r.elapsedMs)}`;
+  // Column types are the engine's own names: Trino's for a Trino target's preview.
+  stats.textContent = `${count} · ${formatMs(r.elapsedMs)}${r.engine === 'trino' ? ' · Trino' : ''}`;
   error.hidden = !r.error;
   error.textContent = r.error ?? '';
   sql.textContent = r.sql;

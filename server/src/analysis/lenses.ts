@@ -1,10 +1,15 @@
-// Code lenses on each model and snapshot file: Run | Preview | Lineage, at the top of the file.
+// Code lenses on each model and snapshot file: Run | Preview | Lineage, at the top of the file, and
+// Validate on Trino on models when the active target runs on Trino (the editor's DuckDB binder stays out).
 import type { Workspace } from './workspace.js';
 import type { Lens } from './types.js';
 
 export function codeLenses(ws: Workspace, file: string): Lens[] {
-  const model = ws.snapshot().modelOfFile(file);
+  const snap = ws.snapshot();
+  const model = snap.modelOfFile(file);
   if (!model) return [];
   const range = { start: 0, end: 0 };
-  return (['run', 'preview', 'lineage'] as const).map((action) => ({ range, action, model: model.name, command: model.snapshot ? 'snapshot' : 'run' }));
+  const command = model.snapshot ? 'snapshot' : 'run';
+  const actions: Lens['action'][] = ['run', 'preview', 'lineage'];
+  if (snap.project.config.trino && !model.snapshot) actions.push('validate');
+  return actions.map((action) => ({ range, action, model: model.name, command }));
 }

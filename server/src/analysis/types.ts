@@ -61,7 +61,8 @@ export interface Rename {
 
 export interface Lens {
   range: Range;
-  action: 'run' | 'preview' | 'lineage';
+  /** `validate`: Validate on Trino (models, on a Trino target). */
+  action: 'run' | 'preview' | 'lineage' | 'validate';
   model: string;
   /** What Run does: `snapshot` for a snapshot file, else `run`. */
   command: 'run' | 'snapshot';

@@ -105,7 +105,7 @@ export interface PreviewParams extends ModelTarget {
 
 export interface PreviewColumn {
   name: string;
-  /** DuckDB type name, e.g. 'BIGINT', 'TIMESTAMP WITH TIME ZONE'. */
+  /** The engine's type name, e.g. DuckDB's 'TIMESTAMP WITH TIME ZONE', Trino's 'TIMESTAMP(3)'. */
   type: string;
 }
 
@@ -118,6 +118,8 @@ export interface PreviewResult {
   elapsedMs: number;
   /** The compiled SQL that ran. */
   sql: string;
+  /** The engine that ran it: 'duckdb' (the warehouse file) or 'trino' (the active target's cluster). */
+  engine?: string;
   /** Set instead of rows when the query failed. */
   error?: string;
 }
@@ -232,6 +234,8 @@ export interface ProjectInfoResult {
   sourceCount: number;
   /** The target name runs and rendering use (target.name). */
   target: string;
+  /** The engine the target runs on: runs and previews go to a Trino cluster for 'trino'. */
+  engine?: 'duckdb' | 'trino';
   lastRun?: { status: 'success' | 'error'; at: string; elapsedMs: number; nodes: number };
 }
 
@@ -247,12 +251,44 @@ export interface ProjectChangedParams {
 }
 
 // ---------------------------------------------------------------------------
+// medallion/validateOnTrino: the "Validate on Trino" lens. The model is compiled for the active (Trino)
+// target and checked for SQL Trino refuses: statically, and with EXPLAIN (TYPE VALIDATE) on the cluster
+// when it answers. Problems come back as diagnostics of the model's file (the client shows them).
+
+export const ValidateOnTrinoRequestMethod = 'medallion/validateOnTrino';
+
+export type ValidateOnTrinoParams = ModelTarget;
+
+/** An LSP diagnostic (0-based lines, UTF-16 characters) in the model's file. */
+export interface ValidateDiagnostic {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  /** 1 error, 2 warning. */
+  severity: 1 | 2;
+  message: string;
+}
+
+export interface ValidateOnTrinoResult {
+  /** The model's name; empty when none matched. */
+  model: string;
+  /** The model's file, as a URI. */
+  uri?: string;
+  /** True when no error was found. */
+  valid: boolean;
+  /** True when the cluster checked it too (else only the static check ran). */
+  cluster: boolean;
+  diagnostics: ValidateDiagnostic[];
+  /** Why nothing could be checked (no Trino target, no model here). */
+  error?: string;
+}
+
+// ---------------------------------------------------------------------------
 // Code lens commands: the server emits lenses with these command ids; the client registers them.
 
 export const LensCommands = {
   run: 'medallion.runModel',
   preview: 'medallion.previewModel',
   lineage: 'medallion.showLineage',
+  validate: 'medallion.validateOnTrino',
 } as const;
 /** Every lens command is called with one argument of this shape. */
 export interface LensArgs {

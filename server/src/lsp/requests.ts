@@ -4,18 +4,18 @@
 // untrusted workspace run, preview and compiled are refused: they render templates and run SQL.
 import { allowedDirectories } from '../../../runtime/run/allowed.js';
 import type * as lsp from 'vscode-languageserver/node';
-import * as path from 'node:path';
 import { runPipeline } from '../../../runtime/run/runner.js';
 import type { NodeResult } from '../../../runtime/run/types.js';
-import { openForPreview, previewNode, previewSql } from '../../../runtime/run/preview.js';
+import { previewNode, previewSql } from '../../../runtime/run/preview.js';
 import { compileNode } from '../../../runtime/compile/compile.js';
 import { compileSelection } from '../../../runtime/compile/selection.js';
 import { selectNodes } from '../../../runtime/graph/select.js';
-import type { Warehouse } from '../../../runtime/engine/duckdb.js';
+import type { EngineAdapter } from '../../../runtime/engine/adapter.js';
 import type { Workspace } from '../analysis/workspace.js';
 import { lineageGraph } from '../analysis/lineageGraph.js';
 import { saveUnitTest } from './saveUnitTest.js';
 import type { Paths } from './toLsp.js';
+import { openPreviewEngine, registerEngineRequests } from './engineRequests.js';
 import * as P from './protocol.js';
 
 export interface RequestContext {
@@ -100,10 +100,9 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
     const snap = ws.snapshot();
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
-    const file = path.resolve(ws.root, snap.project.config.warehouse);
-    let db: Warehouse;
+    let db: EngineAdapter;
     try {
-      db = await openForPreview(file);
+      db = await openPreviewEngine(snap.project);
     } catch (err) {
       return { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error: err instanceof Error ? err.message : String(err) };
     }
@@ -114,12 +113,12 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
         if (selection.error) throw new Error(selection.error.message);
         const sql = selection.sql;
         const result = await previewSql(db, sql, options);
-        return { ...result, sql };
+        return { ...result, sql, engine: db.engine };
       }
       const id = targetId(ws, paths, params);
       if (!id) return { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error: 'No model to preview here' };
       const result = await previewNode(db, snap.graph, id, (node, opts) => compileNode(snap.project, snap.graph, node, opts), options);
-      return { columns: result.columns, rows: result.rows, truncated: result.truncated, elapsedMs: result.elapsedMs, sql: result.sql };
+      return { columns: result.columns, rows: result.rows, truncated: result.truncated, elapsedMs: result.elapsedMs, sql: result.sql, engine: db.engine };
     } catch (err) {
       return { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error: err instanceof Error ? err.message : String(err) };
     } finally {
@@ -128,6 +127,8 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
   }, true);
 
   handle<P.SaveUnitTestParams, P.SaveUnitTestResult>(P.SaveUnitTestRequestMethod, (error) => ({ error }), (ws, paths, params) => saveUnitTest(ws, paths, targetId(ws, paths, params), params), true);
+
+  registerEngineRequests(handle, targetId);
 
   handle<P.CompiledParams, P.CompiledResult>(P.CompiledRequestMethod, (error) => ({ id: '', sql: '', errors: [error] }), async (ws, paths, params) => {
     const id = targetId(ws, paths, params);
@@ -154,6 +155,7 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
       modelCount: snap.project.models.size,
       sourceCount: snap.project.sources.size,
       target: snap.project.config.target.name,
+      engine: snap.project.config.trino ? 'trino' : 'duckdb',
       ...(last ? { lastRun: last } : {}),
     };
   });

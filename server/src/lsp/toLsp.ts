@@ -147,7 +147,7 @@ export function workspaceEdit(docs: Documents, paths: Paths, r: Rename, canMove:
 }
 
 export function codeLens(doc: TextDocument, uri: string, l: Lens): lsp.CodeLens {
-  const titles = { run: '▶ Run', preview: 'Preview', lineage: 'Lineage' };
+  const titles = { run: '▶ Run', preview: 'Preview', lineage: 'Lineage', validate: 'Validate on Trino' };
   const args: LensArgs = { model: l.model, uri, command: l.command };
   return { range: range(doc, l.range), command: { title: titles[l.action], command: LensCommands[l.action], arguments: [args] } };
 }
