@@ -8,14 +8,14 @@ import { createHash } from 'node:crypto';
 import { openMemory, type Warehouse } from '../../../runtime/engine/duckdb.js';
 import type { ColumnInfo } from '../../../runtime/engine/adapter.js';
 import type { CompiledNode, Diagnostic, ModelNode } from '../../../runtime/project/types.js';
-import type { FileSystem } from '../../../runtime/project/fs.js';
+import type { Workspace } from './workspace.js';
 import { parseSqlError } from './sqlError.js';
 import { ident, relationKey } from '../../../runtime/engine/sql.js';
 import { relationColumns } from './columnTypes.js';
 import { checkContract, refineUnknownColumn, sqlDiagnostic } from './templateRanges.js';
-import type { Bindings, Column, Snapshot } from './snapshot.js';
+import type { Column } from './snapshot.js';
 import { Lock } from './bindLock.js';
-import { compileKey, type NodeCompiler } from './compiler.js';
+import { compileKey } from './compiler.js';
 import { FileSchemas } from './fileSchema.js';
 
 export interface BindResult {
@@ -35,18 +35,7 @@ interface Stub {
 /** Types tried for columns of unknown type when a query binds only for some of them (namesWithSomeType). */
 const GUESSES = ['TIMESTAMP', 'VARCHAR', 'DOUBLE', 'BIGINT', 'DATE', 'BOOLEAN'];
 
-/** What the binder reads of the workspace that owns it. */
-export interface BinderHost {
-  readonly fs: FileSystem;
-  snapshot(): Snapshot;
-  /** Bumped on every change to any file. */
-  readonly revision: number;
-  /** Bumped when anything every compilation reads changes. */
-  readonly compileEpoch: number;
-  readonly compiler: NodeCompiler;
-}
-
-export class Binder implements Bindings {
+export class Binder {
   private engine?: Promise<Warehouse>;
   private readonly results = new Map<string, BindResult>();
   private readonly compiledCache = new Map<string, { key: string; compiled: CompiledNode }>();
@@ -63,7 +52,7 @@ export class Binder implements Bindings {
   /** The columns of sources read from their files (a lake source declaring none, a dbt-duckdb external path). */
   readonly files = new FileSchemas();
 
-  constructor(private readonly ws: BinderHost) {}
+  constructor(private readonly ws: Workspace) {}
 
   /** The project was relinked: every result must be checked again (most keys will still match). */
   relinked(): void {
@@ -83,11 +72,6 @@ export class Binder implements Bindings {
   /** Output columns of a bound model, when it has been bound (a column without a type is unknown until built). */
   columns(id: string): Column[] | undefined {
     return this.results.get(id)?.columns;
-  }
-
-  /** A source's columns read from its files (fileSchema.ts). */
-  fileColumns(id: string): Column[] | undefined {
-    return this.files.columns(id);
   }
 
   /** A model's result: bound in this session, or restored from an earlier one (warmStart.ts). */
@@ -126,7 +110,7 @@ export class Binder implements Bindings {
     const snap = this.ws.snapshot();
     const node = snap.graph.nodes.get(id);
     if (node?.kind !== 'model') return undefined;
-    const key = compileKey(snap, this.ws.compileEpoch, node);
+    const key = compileKey(this.ws, node);
     const cached = this.compiledCache.get(id);
     if (cached?.key === key) return cached.compiled;
     const compiled = await this.ws.compiler.compile(snap, id);
@@ -223,9 +207,9 @@ export class Binder implements Bindings {
     if (model?.kind !== 'model' || model.skip) return [];
     const revision = this.ws.revision;
     const compiled = await this.compiled(id);
-    if (compiled && rendered(compiled) && snap.trusted) await this.files.refreshInputs(this.ws, id, (fn) => this.lock.run(async () => fn(await this.open()), urgent));
-    // Relinked or edited while it rendered (on a worker): the result would be of an older model; a later pass binds it.
-    if (!compiled || this.ws.snapshot().graph.nodes.get(id) !== model) return [];
+    if (compiled && rendered(compiled) && this.ws.trusted) await this.files.refreshInputs(this.ws, id, (fn) => this.lock.run(async () => fn(await this.open()), urgent));
+    // Relinked while it rendered (on a worker): the result may be of the old project; a later pass binds it.
+    if (!compiled || this.ws.snapshot() !== snap) return [];
     const bindable = rendered(compiled) && !snap.project.config.trino; // DuckDB's verdict on a Trino target's SQL would be a false alarm
     const inputs = bindable ? this.inputStubs(id) : undefined;
     // The template, config and spec too: a contract edited in YAML, or a comment moving the SQL, changes the diagnostics.
@@ -255,9 +239,8 @@ export class Binder implements Bindings {
    * declare is not known yet).
    */
   private renderDiagnostics(model: ModelNode, compiled: CompiledNode): Diagnostic[] {
-    const snap = this.ws.snapshot();
-    if (snap.indexing) return [];
-    const staticError = snap.project.diagnostics.some((d) => d.file === model.file && d.severity === 'error');
+    if (this.ws.indexing) return [];
+    const staticError = this.ws.snapshot().project.diagnostics.some((d) => d.file === model.file && d.severity === 'error');
     return staticError ? [] : compiled.diagnostics;
   }
 
@@ -295,7 +278,7 @@ export class Binder implements Bindings {
         if (!this.inputStubs(parent, stubs)) return undefined;
         continue;
       }
-      const columns = relationColumns(snap, node, snap.catalog, node.kind === 'model' ? this.results.get(parent)?.columns : undefined, this.files.columns(parent));
+      const columns = relationColumns(snap, node, this.ws.catalog, node.kind === 'model' ? this.results.get(parent)?.columns : undefined, this.files.columns(parent));
       if (!columns?.length) return undefined;
       stubs.set(node.relation, { relation: node.relation, columns, signature: `${node.relation}(${columns.map((c) => `${c.name} ${c.type ?? '?'}`).join(',')})` });
     }
