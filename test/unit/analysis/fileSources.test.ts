@@ -9,8 +9,8 @@ import { NodeFileSystem } from '../../../runtime/project/fs.js';
 import { openMemory } from '../../../runtime/engine/duckdb.js';
 import { literal } from '../../../runtime/engine/sql.js';
 import { Workspace } from '../../../server/src/analysis/workspace.js';
-import { boundDiagnostics } from '../../../server/src/analysis/diagnostics.js';
 import { fixture } from '../../support/fixture.js';
+import { checkDiagnostics } from '../../support/check.js';
 
 /** Writes the fixture's files into a fresh temp folder and opens it as the server does. */
 async function onDisk(text: string, options: { trusted?: boolean } = {}) {
@@ -19,17 +19,14 @@ async function onDisk(text: string, options: { trusted?: boolean } = {}) {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     writeFileSync(path.join(root, file), body);
   }
-  const open = async () => Workspace.open(new NodeFileSystem(), root, { trusted: options.trusted ?? true });
-  const ws = await open();
-  const bind = async (files: string[]) => {
-    await ws.binder.bindFiles(files);
-    return Object.fromEntries(files.map((f) => [f, boundDiagnostics(ws, f).map((d) => d.message)]));
-  };
+  const ws = await Workspace.open(new NodeFileSystem(), root, { trusted: options.trusted ?? true });
+  /** Binds `files` and checks their diagnostics against the inline snapshot `expected`. */
+  const check = (files: string[], expected: string) => checkDiagnostics({ ws, f: fixture(text), file: '', offset: 0 }, expected, { files, bind: files });
   const done = async () => {
     await ws.binder.close();
     rmSync(root, { recursive: true, force: true });
   };
-  return { root, ws, bind, done };
+  return { root, ws, check, done };
 }
 
 const EXTERNAL = `
@@ -56,9 +53,7 @@ select id, amout from {{ source('raw', 'payments') }}
 test('an external CSV source: its columns are sniffed as DuckDB reads the file, a typo is the unknown-column error, the correct model shows none', async () => {
   const p = await onDisk(EXTERNAL);
   try {
-    const shown = await p.bind(['models/stg_payments.sql', 'models/typo.sql']);
-    assert.deepEqual(shown['models/stg_payments.sql'], []);
-    assert.deepEqual(shown['models/typo.sql'], ['column amout not found — did you mean amount']);
+    await p.check(['models/stg_payments.sql', 'models/typo.sql'], `models/typo.sql: "amout": column amout not found — did you mean amount [error unknown-column]`);
     assert.deepEqual(p.ws.columns('source.raw.payments').map((c) => `${c.name}:${c.type}`), ['id:BIGINT', 'amount:DOUBLE', 'paid_at:DATE']);
     assert.deepEqual(p.ws.columns('model.stg_payments').map((c) => `${c.name}:${c.type}`), ['id:BIGINT', 'cents:DOUBLE', 'paid_at:DATE']);
   } finally {
@@ -69,8 +64,7 @@ test('an external CSV source: its columns are sniffed as DuckDB reads the file, 
 test('an external file that does not exist: the source stays unknown and nothing is shown, not even for a typo', async () => {
   const p = await onDisk(EXTERNAL.replace('data/{name}.csv', 'data/{name}_missing.csv'));
   try {
-    const shown = await p.bind(['models/stg_payments.sql', 'models/typo.sql']);
-    assert.deepEqual(shown, { 'models/stg_payments.sql': [], 'models/typo.sql': [] });
+    await p.check(['models/stg_payments.sql', 'models/typo.sql'], `no diagnostics`);
     assert.equal(p.ws.binder.files.columns('source.raw.payments'), undefined);
   } finally {
     await p.done();
@@ -85,8 +79,7 @@ test('a file outside the project is never read, even through a symlink in it', a
     rmSync(path.join(p.root, 'data/readme.txt'));
     const { symlinkSync } = await import('node:fs');
     symlinkSync(path.join(outside, 'payments.csv'), path.join(p.root, 'data/payments.csv'));
-    const shown = await p.bind(['models/typo.sql']);
-    assert.deepEqual(shown['models/typo.sql'], []);
+    await p.check(['models/typo.sql'], `no diagnostics`);
     assert.equal(p.ws.binder.files.columns('source.raw.payments'), undefined);
   } finally {
     await p.done();
@@ -100,14 +93,12 @@ test('an external Parquet source is typed from its metadata, and read again when
   try {
     const file = path.join(p.root, 'data/payments.parquet');
     await db.exec(`COPY (SELECT 1::INTEGER AS id, 2.5::DECIMAL(9,2) AS amount, TIMESTAMP '2026-01-01' AS paid_at) TO ${literal(file)} (FORMAT parquet)`);
-    let shown = await p.bind(['models/stg_payments.sql', 'models/typo.sql']);
-    assert.deepEqual(shown['models/stg_payments.sql'], []);
+    await p.check(['models/stg_payments.sql', 'models/typo.sql'], `models/typo.sql: "amout": column amout not found — did you mean amount [error unknown-column]`);
     assert.deepEqual(p.ws.columns('source.raw.payments').map((c) => `${c.name}:${c.type}`), ['id:INTEGER', 'amount:DECIMAL(9,2)', 'paid_at:TIMESTAMP']);
     // The file gains the column the typo'd model meant: the new columns are read, the error goes.
     await db.exec(`COPY (SELECT 1::INTEGER AS id, 2.5::DOUBLE AS amount, 'x' AS amout, TIMESTAMP '2026-01-01' AS paid_at) TO ${literal(file)} (FORMAT parquet)`);
     p.ws.binder.relinked();
-    shown = await p.bind(['models/typo.sql']);
-    assert.deepEqual(shown['models/typo.sql'], []);
+    await p.check(['models/typo.sql'], `no diagnostics`);
     assert.deepEqual(p.ws.columns('source.raw.payments').map((c) => c.name), ['id', 'amount', 'amout', 'paid_at']);
   } finally {
     db.close();
@@ -135,9 +126,7 @@ select id, pgae from {{ source('bronze', 'clicks') }}
 test('a pipeline.yml JSON source without declared columns: typed as the load reads the files (DuckDB auto-detection)', async () => {
   const p = await onDisk(LAKE_JSON);
   try {
-    const shown = await p.bind(['models/silver/clicks.sql', 'models/silver/typo.sql']);
-    assert.deepEqual(shown['models/silver/clicks.sql'], []);
-    assert.deepEqual(shown['models/silver/typo.sql'], ['column pgae not found — did you mean page']);
+    await p.check(['models/silver/clicks.sql', 'models/silver/typo.sql'], `models/silver/typo.sql: "pgae": column pgae not found — did you mean page [error unknown-column]`);
     assert.deepEqual(p.ws.columns('source.bronze.clicks').map((c) => `${c.name}:${c.type}`), ['id:BIGINT', 'page:VARCHAR', 'ms:DOUBLE', 'seen_at:TIMESTAMP', 'tags:VARCHAR[]']);
   } finally {
     await p.done();
@@ -148,9 +137,7 @@ test('a pipeline.yml CSV source without declared columns: the header names, ever
   const csv = LAKE_JSON.replace('format: json', 'format: csv').replace('*.json', '*.csv').replace(/\/\/- \/lake\/bronze\/clicks\/a\.json\n.*\n.*\n/, '//- /lake/bronze/clicks/a.csv\nid,page,ms\n1,/home,12.5\n');
   const p = await onDisk(csv.replace('ms / 1000', 'ms::double / 1000').replace(', seen_at from', ' from'));
   try {
-    const shown = await p.bind(['models/silver/clicks.sql', 'models/silver/typo.sql']);
-    assert.deepEqual(shown['models/silver/clicks.sql'], []);
-    assert.deepEqual(shown['models/silver/typo.sql'], ['column pgae not found — did you mean page']);
+    await p.check(['models/silver/clicks.sql', 'models/silver/typo.sql'], `models/silver/typo.sql: "pgae": column pgae not found — did you mean page [error unknown-column]`);
     assert.deepEqual(p.ws.columns('source.bronze.clicks').map((c) => `${c.name}:${c.type}`), ['id:VARCHAR', 'page:VARCHAR', 'ms:VARCHAR']);
   } finally {
     await p.done();
@@ -160,7 +147,7 @@ test('a pipeline.yml CSV source without declared columns: the header names, ever
 test('a lake source with no matching file, and an untrusted workspace: nothing is read, nothing is shown', async () => {
   const empty = await onDisk(LAKE_JSON.replace('bronze/clicks/*.json', 'bronze/other/*.json'));
   try {
-    assert.deepEqual(await empty.bind(['models/silver/typo.sql']), { 'models/silver/typo.sql': [] });
+    await empty.check(['models/silver/typo.sql'], `no diagnostics`);
     assert.equal(empty.ws.binder.files.columns('source.bronze.clicks'), undefined);
   } finally {
     await empty.done();
