@@ -38,15 +38,23 @@ export const DIALECT_CODE = 'trino-dialect';
  */
 export async function validateForTrino(compiled: CompiledNode, options: TrinoValidateOptions): Promise<Diagnostic[]> {
   if (compiled.diagnostics.some((d) => d.severity === 'error')) return [];
-  const at = (p: DialectProblem, code: string): Diagnostic => ({ file: options.file, range: mapRange(compiled.map, p), severity: 'error', message: p.message, code });
+  const at = (p: DialectProblem, code: string, severity: Diagnostic['severity'] = 'error'): Diagnostic => ({ file: options.file, range: mapRange(compiled.map, p), severity, message: p.message, code });
   const found = duckdbOnlySyntax(compiled.sql);
   if (found.length > 0 || !options.session) return found.map((p) => at(p, DIALECT_CODE));
   const refused = await validateOnCluster(options.session, compiled.sql);
-  return refused ? [at(refused, 'trino-validate')] : [];
+  if (!refused) return [];
+  // A relation the cluster does not have yet (upstream not built on Trino) says nothing of the SQL.
+  return [refused.missingRelation ? at({ ...refused, message: `${refused.message} (not validated on the cluster: build what it reads on Trino first)` }, 'trino-unvalidated', 'warning') : at(refused, 'trino-validate')];
 }
 
-/** The cluster's verdict on one query: undefined when Trino accepts it, else Trino's message at the offset its line and column point to. */
-export async function validateOnCluster(session: EngineSession, sql: string): Promise<DialectProblem | undefined> {
+/** Trino's errors for a relation or schema it does not have. */
+const MISSING = new Set(['TABLE_NOT_FOUND', 'SCHEMA_NOT_FOUND', 'CATALOG_NOT_FOUND']);
+
+/**
+ * The cluster's verdict on one query: undefined when Trino accepts it, else Trino's message at the
+ * offset its line and column point to (`missingRelation` when what it refused is a relation it lacks).
+ */
+export async function validateOnCluster(session: EngineSession, sql: string): Promise<(DialectProblem & { missingRelation: boolean }) | undefined> {
   const lead = 'EXPLAIN (TYPE VALIDATE)\n';
   try {
     await session.query(lead + sql);
@@ -54,7 +62,7 @@ export async function validateOnCluster(session: EngineSession, sql: string): Pr
   } catch (err) {
     if (!(err instanceof TrinoError)) throw err;
     const start = err.line === undefined ? 0 : offsetAt(sql, err.line - 1, err.column ?? 1);
-    return { start, end: start, message: `Trino: ${err.message.replace(/^line \d+:\d+: /, '')}` };
+    return { start, end: start, message: `Trino: ${err.message.replace(/^line \d+:\d+: /, '')}`, missingRelation: MISSING.has(err.errorName) };
   }
 }
 

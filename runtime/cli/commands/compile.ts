@@ -1,13 +1,15 @@
 // `medallion compile`: renders the selected models and tests (Jinja → SQL) and writes them to
 // <target-path>/compiled/<project>/<file path> with manifest.json, as dbt does; prints a summary, or
-// the SQL of a single model.
+// the SQL of a single model. On a Trino target it also reports what Trino would refuse (dialect.ts).
 import { randomUUID } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { compileNode, compileProject } from '../../compile/compile.js';
-import type { GraphNode } from '../../graph/dag.js';
-import type { CompiledNode, Diagnostic, ModelNode, TestNode } from '../../project/types.js';
+import { validateForTrino } from '../../compile/dialect.js';
+import { connectionOf, openTrino, serverUrl } from '../../engine/trino.js';
+import type { Graph, GraphNode } from '../../graph/dag.js';
+import type { CompiledNode, Diagnostic, ModelNode, TestNode, TrinoTarget } from '../../project/types.js';
 import { writeManifest } from '../../run/manifest.js';
 import { targetFolder } from '../../run/results.js';
 import { action, displayPath, openProject, plural, projectOption, select, selectionOf, selectOptions, stdio, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
@@ -52,7 +54,8 @@ export async function compile(options: CompileCommandOptions, io: Io = stdio): P
   // A file the loader already found errors in would mostly repeat them when rendered.
   const reported = new Set([...project.diagnostics, ...graph.diagnostics].filter((d) => d.severity === 'error').map((d) => d.file));
   const diagnostics: Diagnostic[] = compiled.flatMap((c) => c.diagnostics).filter((d) => !reported.has(d.file));
-  const errors = (await opened.report(diagnostics)) + opened.errors;
+  const trino = project.config.trino ? await checkForTrino(project.config.trino, graph, compiled) : undefined;
+  const errors = (await opened.report([...diagnostics, ...(trino?.diagnostics ?? [])])) + opened.errors;
 
   const models = compiled.filter((c) => graph.nodes.get(c.id)?.kind === 'model');
   // One model selected: its SQL is the result (stdout), the summary goes beside it (stderr).
@@ -66,7 +69,31 @@ export async function compile(options: CompileCommandOptions, io: Io = stdio): P
   const counts = `${plural(models.length, 'model')} and ${plural(compiled.length - models.length, 'test')}`;
   const failed = compiled.filter((c) => c.diagnostics.some((d) => d.severity === 'error')).length;
   (printSql ? io.err : io.out)(`Compiled ${counts} of ${project.config.name} in ${ms} ms → ${shownDir}/${failed ? ` (${failed} failed)` : ''}${errors ? `; ${plural(errors, 'error')}` : ''}`);
+  if (trino) (printSql ? io.err : io.out)(trino.summary);
   return errors > 0 ? 1 : 0;
+}
+
+/**
+ * On a Trino target: what Trino would refuse in the compiled models and singular tests, checked
+ * statically and, when the target's cluster answers, by the cluster (EXPLAIN (TYPE VALIDATE)).
+ */
+async function checkForTrino(target: TrinoTarget, graph: Graph, compiled: CompiledNode[]): Promise<{ diagnostics: Diagnostic[]; summary: string }> {
+  const url = serverUrl(target);
+  const session = await openTrino(connectionOf(target)).catch(() => undefined);
+  try {
+    const diagnostics: Diagnostic[] = [];
+    for (const c of compiled) {
+      const node = graph.nodes.get(c.id);
+      const own = (node?.kind === 'model' && !node.skip) || (node?.kind === 'test' && node.text !== undefined && !node.unit);
+      if (own) diagnostics.push(...(await validateForTrino(c, { file: node.file, session })));
+    }
+    const summary = session
+      ? `Validated for Trino on the cluster at ${url} (EXPLAIN (TYPE VALIDATE))`
+      : `Checked for Trino without the cluster (${url} does not answer; \`medallion engine up\` starts a local one): DuckDB-only syntax only`;
+    return { diagnostics, summary };
+  } finally {
+    session?.close();
+  }
 }
 
 /** Models and tests, but not a node Medallion skips (a Python model is not a template). */

@@ -5,7 +5,7 @@ with daily_events as (
     select
         event_date as activity_date,
         count(distinct user_id) as active_users,
-        count(distinct user_id) filter (where device = 'mobile') as mobile_users,
+        count(distinct case when device = 'mobile' then user_id end) as mobile_users,
         count(*) as events
     from {{ ref('events') }}
     group by event_date
@@ -13,7 +13,7 @@ with daily_events as (
 
 daily_sessions as (
     select
-        cast(timezone('UTC', started_at) as date) as activity_date,
+        cast(started_at at time zone 'UTC' as date) as activity_date,
         count(*) as sessions,
         avg(duration_seconds) as avg_session_seconds,
         count(*) filter (where converted) as converted_sessions
@@ -27,8 +27,8 @@ select
     e.mobile_users,
     e.events,
     coalesce(s.sessions, 0) as sessions,
-    round(coalesce(s.avg_session_seconds, 0), 1)::double as avg_session_seconds,
-    round(coalesce(s.converted_sessions, 0) / greatest(coalesce(s.sessions, 0), 1), 4)::double as conversion_rate
+    cast(round(coalesce(s.avg_session_seconds, 0), 1) as double) as avg_session_seconds,
+    cast(round(cast(coalesce(s.converted_sessions, 0) as double) / greatest(coalesce(s.sessions, 0), 1), 4) as double) as conversion_rate
 from daily_events e
-left join daily_sessions s using (activity_date)
+left join daily_sessions s on s.activity_date = e.activity_date
 order by e.activity_date

@@ -1,6 +1,7 @@
 -- Typed, deduplicated app events: one row per event_id, values normalized for analysis.
 -- Incremental: each run merges only the events newer than what the table already holds (minus a
 -- lookback for late arrivals), so re-delivered events update their row instead of duplicating it.
+-- Portable SQL and dbt's cross-database macros: the same file builds on DuckDB and on Trino.
 {{ config(
     materialized='incremental',
     unique_key='event_id',
@@ -11,16 +12,19 @@
 with source_events as (
     select *
     from {{ source('bronze', 'app_logs') }}
-    where ts >= timestamptz '{{ var("start_date") }} 00:00:00+00'
+    where cast(ts at time zone 'UTC' as date) >= cast('{{ var("start_date") }}' as date)
     {% if is_incremental() %}
-      and ts > (select max(event_ts) - interval '{{ var("late_arrival_hours") }} hours' from {{ this }})
+      and ts > (select {{ dbt.dateadd('hour', -var('late_arrival_hours'), 'max(event_ts)') }} from {{ this }})
     {% endif %}
 ),
 
-deduplicated as (
-    select *
+ranked as (
+    select *, row_number() over (partition by event_id order by ts) as delivery
     from source_events
-    qualify row_number() over (partition by event_id order by ts) = 1
+),
+
+deduplicated as (
+    select * from ranked where delivery = 1
 )
 
 select
@@ -33,5 +37,5 @@ select
     upper(country) as country_code,
     coalesce(lower(device), 'unknown') as device,
     ts as event_ts,
-    cast(timezone('UTC', ts) as date) as event_date
+    cast(ts at time zone 'UTC' as date) as event_date
 from deduplicated

@@ -14,7 +14,7 @@ flagged as (
         *,
         case
             when previous_ts is null
-              or event_ts - previous_ts > interval '{{ var("session_timeout_minutes") }} minutes' then 1
+              or event_ts > {{ dbt.dateadd('minute', var('session_timeout_minutes'), 'previous_ts') }} then 1
             else 0
         end as starts_session
     from ordered
@@ -28,21 +28,21 @@ numbered as (
 )
 
 select
-    md5(user_id::varchar || '-' || session_number::varchar) as session_key,
+    {{ dbt.hash("cast(user_id as varchar) || '-' || cast(session_number as varchar)") }} as session_key,
     user_id,
-    session_number::integer as session_number,
+    cast(session_number as integer) as session_number,
     min(event_ts) as started_at,
     max(event_ts) as ended_at,
-    date_diff('second', min(event_ts), max(event_ts)) as duration_seconds,
+    {{ dbt.datediff('min(event_ts)', 'max(event_ts)', 'second') }} as duration_seconds,
     count(*) as event_count,
     {% for action in actions %}
     count(*) filter (where action = '{{ action }}') as {{ action }}_events,
     {% endfor %}
-    arg_min(page, event_ts) as landing_page,
-    arg_max(page, event_ts) as exit_page,
-    arg_min(referrer, event_ts) as referrer,
-    arg_min(device, event_ts) as device,
-    arg_min(country_code, event_ts) as country_code,
-    bool_or(action = 'purchase') as converted
+    min_by(page, event_ts) as landing_page,
+    max_by(page, event_ts) as exit_page,
+    min_by(referrer, event_ts) as referrer,
+    min_by(device, event_ts) as device,
+    min_by(country_code, event_ts) as country_code,
+    {{ dbt.bool_or("action = 'purchase'") }} as converted
 from numbered
 group by user_id, session_number

@@ -171,6 +171,37 @@ test('a broken project: diagnostics as file:line:col on stderr and exit code 1',
   }
 });
 
+test('compile --target on Trino without a cluster: DuckDB-only syntax as file:line:col errors, macros dispatched to trino__', async () => {
+  // Port 1 on loopback: nothing answers, so only the static check runs.
+  const p = project(`
+    //- /pipeline.yml
+    name: shop
+    lake: { s3: { endpoint: 'http://127.0.0.1:1', bucket: lake, access_key_env: NO_KEY, secret_key_env: NO_SECRET } }
+    sources:
+      logs: { format: json, path: 'bronze/*.json' }
+    targets:
+      cluster: { engine: trino, port: 1 }
+    //- /models/portable.sql
+    select {{ dbt.dateadd('hour', 1, 'ts') }} as later from {{ source('bronze', 'logs') }}
+    //- /models/duckish.sql
+    select ts::date as d
+    from {{ source('bronze', 'logs') }}
+  `);
+  try {
+    assert.equal(await compile({ target: 'cluster' }, p.io), 1);
+    assert.deepEqual(p.io.stderr, ["models/duckish.sql:1:10: error: Trino: `::` casts are DuckDB's; write cast(x as type)"]);
+    assert.match(p.io.stdout.join('\n'), /Checked for Trino without the cluster \(http:\/\/127\.0\.0\.1:1 does not answer/);
+    assert.match(readFileSync(path.join(p.dir, 'target/compiled/shop/models/portable.sql'), 'utf8'), /date_add\('hour', 1, ts\)/);
+    p.io.stdout.length = 0;
+    p.io.stderr.length = 0;
+    // The DuckDB target checks nothing of Trino's.
+    assert.equal(await compile({}, p.io), 0, p.io.stderr.join('\n'));
+    assert.doesNotMatch(p.io.stdout.join('\n'), /Trino/);
+  } finally {
+    p.cleanup();
+  }
+});
+
 test('a runaway template stops at the render budget of pipeline.yml: its position on stderr, exit 1, the other models compiled', async () => {
   const p = project(`
     //- /pipeline.yml
