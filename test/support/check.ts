@@ -5,12 +5,12 @@
 import { fixture, type Fixture } from './fixture.js';
 import { expectText } from './expect.js';
 import { covered, firstLine, span } from './render.js';
-import { Workspace } from '../../server/src/analysis/workspace.js';
+import { Workspace, type WorkspaceOptions } from '../../server/src/analysis/workspace.js';
 import { complete, type CompletionResult } from '../../server/src/analysis/completion.js';
 import { hover } from '../../server/src/analysis/hover.js';
 import { definition, references } from '../../server/src/analysis/navigation.js';
 import { prepareRename, rename } from '../../server/src/analysis/rename.js';
-import { boundDiagnostics, staticDiagnostics } from '../../server/src/analysis/diagnostics.js';
+import { bindFiles, boundDiagnostics, staticDiagnostics } from '../../server/src/analysis/diagnostics.js';
 import { quickFixes } from '../../server/src/analysis/quickFix.js';
 import type { Diagnostic } from '../../runtime/project/types.js';
 import type { FileRange, Hover, QuickFix, Rename } from '../../server/src/analysis/types.js';
@@ -23,9 +23,9 @@ export interface Opened {
   offset: number;
 }
 
-export async function open(text: string): Promise<Opened> {
+export async function open(text: string, options: WorkspaceOptions = {}): Promise<Opened> {
   const f = fixture(text);
-  const ws = await Workspace.open(f.fs, f.root);
+  const ws = await Workspace.open(f.fs, f.root, options);
   return { ws, f, file: f.cursor?.file ?? '', offset: f.cursor?.offset ?? 0 };
 }
 
@@ -33,14 +33,14 @@ export async function open(text: string): Promise<Opened> {
 export type Source = string | Opened;
 
 export interface CheckOptions {
-  /** Model files (or schema files) to bind with DuckDB before asking. */
+  /** Model files (or schema files) to bind with DuckDB before asking, as the server does (bindFiles). */
   bind?: string[];
 }
 
 /** Opens the source (when text) and binds what the options name. */
 export async function prepare(source: Source, options: CheckOptions = {}): Promise<Opened> {
   const opened = typeof source === 'string' ? await open(source) : source;
-  if (options.bind) await opened.ws.binder.bindFiles(options.bind);
+  if (options.bind) await bindFiles(opened.ws, options.bind);
   return opened;
 }
 

@@ -3,10 +3,8 @@
 // the same model on the DuckDB target is bound as before.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { codeLenses } from '../../../server/src/analysis/lenses.js';
-import { bindFiles, boundDiagnostics, staticDiagnostics } from '../../../server/src/analysis/diagnostics.js';
-import { Workspace } from '../../../server/src/analysis/workspace.js';
-import { fixture } from '../../support/fixture.js';
+import { checkDiagnostics, open, type Opened } from '../../support/check.js';
+import { checkLenses } from '../../support/checkOutline.js';
 
 const PROJECT = `
 //- /pipeline.yml
@@ -33,48 +31,49 @@ select user_id from {{ source('bronze', 'app_logs') }}
 
 const MODEL = 'models/gold/users.sql';
 
-async function open(target?: string): Promise<Workspace> {
-  const f = fixture(PROJECT);
-  return Workspace.open(f.fs, f.root, { overrides: target ? { target } : {} });
-}
+const onTarget = (target?: string, text = PROJECT): Promise<Opened> => open(text, { overrides: target ? { target } : {} });
+const BIND = { files: [MODEL], bind: [MODEL] };
 
 test('a Trino target: models have Run, Preview, Lineage and Validate on Trino; snapshots no Validate', async () => {
-  const ws = await open('cluster');
-  assert.equal(ws.snapshot().project.config.trino?.port, 8080);
-  assert.deepEqual(codeLenses(ws, MODEL).map((l) => l.action), ['run', 'preview', 'lineage', 'validate']);
-  assert.deepEqual(codeLenses(ws, 'snapshots/users_snapshot.sql').map((l) => l.action), ['run', 'preview', 'lineage']);
+  const opened = await onTarget('cluster');
+  assert.equal(opened.ws.snapshot().project.config.trino?.port, 8080);
+  await checkLenses(opened, MODEL, `
+    run users (run) at 0-0
+    preview users (run) at 0-0
+    lineage users (run) at 0-0
+    validate users (run) at 0-0
+  `);
+  await checkLenses(opened, 'snapshots/users_snapshot.sql', `
+    run users_snapshot (snapshot) at 0-0
+    preview users_snapshot (snapshot) at 0-0
+    lineage users_snapshot (snapshot) at 0-0
+  `);
 });
 
 test('the DuckDB target (no --target): no Validate on Trino lens', async () => {
-  const ws = await open();
-  assert.equal(ws.snapshot().project.config.trino, undefined);
-  assert.deepEqual(codeLenses(ws, MODEL).map((l) => l.action), ['run', 'preview', 'lineage']);
+  const opened = await onTarget();
+  assert.equal(opened.ws.snapshot().project.config.trino, undefined);
+  await checkLenses(opened, MODEL, `
+    run users (run) at 0-0
+    preview users (run) at 0-0
+    lineage users (run) at 0-0
+  `);
 });
 
 test('DuckDB binds a model only on a DuckDB target: Trino-only SQL is an error there, not on the Trino target', async () => {
-  const duckdb = await open();
-  await bindFiles(duckdb, [MODEL]);
-  assert.match(boundDiagnostics(duckdb, MODEL).map((d) => d.message).join('\n'), /approx_distinct/);
+  await checkDiagnostics(await onTarget(), `models/gold/users.sql: "a": Catalog: Scalar Function with name approx_distinct does not exist! [warning sql-error]`, BIND);
 
-  const trino = await open('cluster');
-  await bindFiles(trino, [MODEL]);
-  assert.deepEqual(boundDiagnostics(trino, MODEL), []);
+  const trino = await onTarget('cluster');
+  await checkDiagnostics(trino, `no diagnostics`, BIND);
   // Switching the setting back to DuckDB binds it again.
-  await trino.setOverrides({});
-  await bindFiles(trino, [MODEL]);
-  assert.match(boundDiagnostics(trino, MODEL).map((d) => d.message).join('\n'), /approx_distinct/);
+  await trino.ws.setOverrides({});
+  await checkDiagnostics(trino, `models/gold/users.sql: "a": Catalog: Scalar Function with name approx_distinct does not exist! [warning sql-error]`, BIND);
 });
 
-/** The project with the model's SQL replaced, on the Trino target. */
-async function withModel(sql: string): Promise<Workspace> {
-  const f = fixture(PROJECT.replace("select approx_distinct(user_id) as users from {{ source('bronze', 'app_logs') }}", sql));
-  return Workspace.open(f.fs, f.root, { overrides: { target: 'cluster' } });
-}
+/** The project with the model's SQL replaced. */
+const withModel = (sql: string): string => PROJECT.replace("select approx_distinct(user_id) as users from {{ source('bronze', 'app_logs') }}", sql);
 
 test('a Trino target keeps the static diagnostics and a template\'s render error', async () => {
-  const unknown = await withModel("select * from {{ ref('nowhere') }}");
-  assert.match((staticDiagnostics(unknown).get(MODEL) ?? []).map((d) => d.message).join('\n'), /nowhere/);
-  const failing = await withModel("select {{ 1 / 0 }} as x");
-  await bindFiles(failing, [MODEL]);
-  assert.ok(boundDiagnostics(failing, MODEL).some((d) => d.severity === 'error'), JSON.stringify(boundDiagnostics(failing, MODEL)));
+  await checkDiagnostics(await onTarget('cluster', withModel("select * from {{ ref('nowhere') }}")), `models/gold/users.sql: "nowhere": Unknown model 'nowhere' in ref() [error unknown-ref]`, { files: [MODEL] });
+  await checkDiagnostics(await onTarget('cluster', withModel('select {{ 1 / 0 }} as x')), `models/gold/users.sql: "{{ 1 / 0 }}": division by zero [error render-error]`, BIND);
 });
