@@ -18,6 +18,20 @@ test('unknown ref: did-you-mean with a quick fix that replaces the name', async 
   `);
 });
 
+test('unknown source and source table: did-you-mean fixes on the name; no fix away from a diagnostic', async () => {
+  await checkFix(revenue("select * from {{ source('bro$0nz', 'app_logs') }}"), `
+    Change to 'bronze' (preferred)
+    --- models/gold/revenue.sql
+    select * from {{ source('bronze', 'app_logs') }}
+  `);
+  await checkFix(revenue("select * from {{ source('bronze', 'app_lo$0g') }}"), `
+    Change to 'app_logs' (preferred)
+    --- models/gold/revenue.sql
+    select * from {{ source('bronze', 'app_logs') }}
+  `);
+  await checkFix(revenue("sel$0ect * from {{ ref('evnts') }}"), `no fix`);
+});
+
 test('a generic test nothing defines: did-you-mean on its name in the YAML, fixable; a {% test %} block defines one', async () => {
   const yaml = (tests: string): string => withFile(withFile(SHOP, 'models/silver/schema.yml', `version: 2\nmodels:\n  - name: events\n    columns:\n      - name: user_id\n        data_tests: ${tests}\n`),
     'macros/is_positive.sql', '{% test is_positive(model, column_name) %}select * from {{ model }} where {{ column_name }} <= 0{% endtest %}');
