@@ -6,13 +6,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-interface Update {
+interface Frame {
+  file: string;
   line: number;
   column: number;
+}
+
+/** A snapshot to rewrite: the test-file frames of the stack (innermost first) and the new text. */
+interface Update {
+  frames: Frame[];
   text: string;
 }
 
-const updates = new Map<string, Update[]>();
+const updates: Update[] = [];
 
 /**
  * Asserts `actual` is the `expected` snapshot. Both are compared after removing their common
@@ -26,12 +32,10 @@ export function expectText(actual: string, expected: string): void {
     assert.equal(got, normalize(expected), 'snapshot differs (run with UPDATE_EXPECT=1 to rewrite it)');
     return;
   }
-  const at = callerInTestFile();
-  if (!at) assert.fail('UPDATE_EXPECT=1: no *.test.ts frame on the stack to rewrite');
-  if (updates.size === 0) process.once('exit', writeUpdates);
-  const list = updates.get(at.file) ?? [];
-  list.push({ line: at.line, column: at.column, text: got });
-  updates.set(at.file, list);
+  const frames = testFileFrames();
+  if (frames.length === 0) assert.fail('UPDATE_EXPECT=1: no *.test.ts frame on the stack to rewrite');
+  if (updates.length === 0) process.once('exit', writeUpdates);
+  updates.push({ frames, text: got });
 }
 
 export function normalize(text: string): string {
@@ -42,33 +46,47 @@ export function normalize(text: string): string {
   return lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n');
 }
 
-/** The first stack frame in a test file: where the `check…` call with the snapshot is. */
-function callerInTestFile(): { file: string; line: number; column: number } | undefined {
+/** The stack frames in test files, innermost first: one of them is the `check…` call with the snapshot. */
+function testFileFrames(): Frame[] {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 100;
   const stack = new Error().stack ?? '';
   Error.stackTraceLimit = limit;
+  const frames: Frame[] = [];
   for (const frame of stack.split('\n')) {
     const m = /\(?((?:file:\/\/)?[^\s()]+\.test\.ts):(\d+):(\d+)\)?$/.exec(frame.trim());
-    if (m) return { file: m[1].startsWith('file:') ? fileURLToPath(m[1]) : m[1], line: Number(m[2]), column: Number(m[3]) };
+    if (m) frames.push({ file: m[1].startsWith('file:') ? fileURLToPath(m[1]) : m[1], line: Number(m[2]), column: Number(m[3]) });
   }
-  return undefined;
+  return frames;
 }
 
+/**
+ * Rewrites each snapshot at the innermost test-file frame whose line starts a call with a template
+ * literal argument (a helper in the test file that passes `expected` on is skipped that way).
+ */
 function writeUpdates(): void {
-  for (const [file, list] of updates) {
-    const source = readFileSync(file, 'utf8');
-    const tree = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
-    const edits = new Map<number, { end: number; text: string }>();
-    for (const u of list) {
-      const literal = snapshotLiteral(tree, u.line - 1, u.column - 1);
-      if (!literal) {
-        console.error(`UPDATE_EXPECT: no check call with a template literal at ${file}:${u.line}:${u.column}`);
-        continue;
-      }
-      edits.set(literal.getStart(), { end: literal.end, text: render(u.text, lineIndent(source, literal.getStart())) });
+  const sources = new Map<string, { text: string; tree: ts.SourceFile; edits: Map<number, { end: number; text: string }> }>();
+  const parsed = (file: string) => {
+    let entry = sources.get(file);
+    if (!entry) {
+      const text = readFileSync(file, 'utf8');
+      entry = { text, tree: ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true), edits: new Map() };
+      sources.set(file, entry);
     }
-    let out = source;
+    return entry;
+  };
+  for (const u of updates) {
+    const found = u.frames.map((f) => ({ entry: parsed(f.file), literal: snapshotLiteral(parsed(f.file).tree, f.line - 1, f.column - 1) })).find((c) => c.literal);
+    if (!found?.literal) {
+      console.error(`UPDATE_EXPECT: no check call with a template literal at ${u.frames.map((f) => `${f.file}:${f.line}:${f.column}`).join(', ')}`);
+      continue;
+    }
+    const start = found.literal.getStart();
+    found.entry.edits.set(start, { end: found.literal.end, text: render(u.text, lineIndent(found.entry.text, start)) });
+  }
+  for (const [file, { text, edits }] of sources) {
+    if (edits.size === 0) continue;
+    let out = text;
     for (const [start, e] of [...edits].sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + e.text + out.slice(e.end);
     writeFileSync(file, out);
     console.error(`UPDATE_EXPECT: rewrote ${edits.size} snapshot(s) in ${file}`);

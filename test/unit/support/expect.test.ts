@@ -39,7 +39,9 @@ test('UPDATE_EXPECT=1 rewrites each wrong snapshot in place, indented with its c
     writeFileSync(file, [
       `import { test } from 'node:test';`,
       `import { check } from './check.ts';`,
+      'function local(expected: string): void { check(String(1 + 1), expected); }',
       `test('a', () => {`,
+      '  local(`1`);',
       '  check("one\\ntwo `${x}` \\\\", `old`, { limit: 1 });',
       '  if (true) {',
       '    check("single", ``);',
@@ -55,6 +57,7 @@ test('UPDATE_EXPECT=1 rewrites each wrong snapshot in place, indented with its c
     assert.ok(text.includes('  check("one\\ntwo `${x}` \\\\", `\n    one\n    two \\`\\${x}\\` \\\\\n  `, { limit: 1 });'), text);
     assert.ok(text.includes('    check("single", `single`);'), text);
     assert.ok(text.includes('    check("kept", `kept`);'), text);
+    assert.ok(text.includes('  local(`2`);'), 'a helper in the test file is passed over for the call that holds the snapshot');
     const again = runNode(file, false);
     assert.equal(again.status, 0, again.output);
   } finally {
