@@ -3,7 +3,6 @@
 import * as path from 'node:path';
 import type { CompiledNode, ModelNode, Range, SourceTable } from '../project/types.js';
 import { SourceError } from './bronze.js';
-import type { RunSteps } from './engines.js';
 import { externalTarget } from './externalModel.js';
 import { missingExternalSource } from './externalSources.js';
 import { ModelError } from './materialize.js';
@@ -12,16 +11,16 @@ import { runSnapshotNode } from './snapshot.js';
 import { HookError, withHooks } from './sqlHooks.js';
 import type { GraphNode, NodeContext, NodeOutcome, NodeResult, RunHooks } from './types.js';
 
-export async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: GraphNode, steps: RunSteps): Promise<Omit<NodeResult, 'ms'>> {
+export async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: GraphNode): Promise<Omit<NodeResult, 'ms'>> {
   const head = { id: node.id, kind: node.kind, name: nameOf(node) } as const;
   switch (node.kind) {
     case 'source':
-      return { ...head, ...(await runSource(ctx, node, steps)) };
+      return { ...head, ...(await runSource(ctx, node)) };
     case 'model':
       if (node.language === 'python' && !node.package) return { ...head, ...(await runPythonModel(ctx, node)) };
       if (node.skip) return { ...head, status: 'skipped', message: node.skip };
       if (node.snapshot) return { ...head, ...(await runSnapshotNode(ctx, node)) };
-      return { ...head, ...(await runModel(ctx, node, steps)) };
+      return { ...head, ...(await runModel(ctx, node)) };
     case 'seed': {
       const { runSeed } = hooks;
       if (!runSeed) return { ...head, status: 'skipped', message: 'seeds are not available yet' };
@@ -33,8 +32,8 @@ export async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: 
   }
 }
 
-async function runSource(ctx: NodeContext, source: SourceTable, steps: RunSteps): Promise<NodeOutcome> {
-  const load = await steps.loadSource(ctx, source).catch((err: unknown) => {
+async function runSource(ctx: NodeContext, source: SourceTable): Promise<NodeOutcome> {
+  const load = await ctx.steps.loadSource(ctx, source).catch((err: unknown) => {
     if (err instanceof SourceError) return { status: 'error' as const, message: err.message, error: { ...err.location, message: err.message } };
     throw err;
   });
@@ -46,10 +45,10 @@ async function runSource(ctx: NodeContext, source: SourceTable, steps: RunSteps)
   return { status: load.warnings.length ? 'warn' : 'success', rows: load.accepted, message: parts.join(', '), details: { ...load } };
 }
 
-async function runModel(ctx: NodeContext, model: ModelNode, steps: RunSteps): Promise<NodeOutcome> {
+async function runModel(ctx: NodeContext, model: ModelNode): Promise<NodeOutcome> {
   const missing = await missingExternalSource(ctx.db, ctx.project, ctx.graph, model.id);
   if (missing) return missing;
-  const incremental = await steps.isIncrementalRun(ctx.db, model, model.config, ctx.fullRefresh);
+  const incremental = await ctx.steps.isIncrementalRun(ctx.db, model, model.config, ctx.fullRefresh);
   const compiled = await ctx.compile(model.id, { isIncremental: incremental });
   // A materialization known only once rendered (config(materialized=var(...))) that Medallion does not implement.
   const custom = compiled.config?.customMaterialization;
@@ -57,12 +56,12 @@ async function runModel(ctx: NodeContext, model: ModelNode, steps: RunSteps): Pr
   const problem = compiled.diagnostics.find((d) => d.severity === 'error');
   if (problem) return { status: 'error', message: problem.message, error: { file: problem.file || model.file, range: problem.range, message: problem.message } };
   // pre-hooks, the build with the in-transaction post-hooks inside, then the others (sqlHooks.ts).
-  return withHooks(ctx.db, ctx.project, model, compiled, (inTransaction) => build(ctx, steps, model, compiled, incremental, inTransaction));
+  return withHooks(ctx.db, ctx.project, model, compiled, (inTransaction) => build(ctx, model, compiled, incremental, inTransaction));
 }
 
-async function build(ctx: NodeContext, steps: RunSteps, model: ModelNode, compiled: CompiledNode, incremental: boolean, inTransaction?: () => Promise<void>): Promise<NodeOutcome> {
+async function build(ctx: NodeContext, model: ModelNode, compiled: CompiledNode, incremental: boolean, inTransaction?: () => Promise<void>): Promise<NodeOutcome> {
   try {
-    const result = await steps.materialize({ db: ctx.db, lake: ctx.lake, tempDir: ctx.tempDir, external: externalTarget(ctx.project), inTransaction }, model, compiled, incremental);
+    const result = await ctx.steps.materialize({ db: ctx.db, lake: ctx.lake, tempDir: ctx.tempDir, external: externalTarget(ctx.project), inTransaction }, model, compiled, incremental);
     return { status: 'success', rows: result.rows, message: result.message, details: result.published ? { published: result.published } : undefined };
   } catch (err) {
     const message = messageOf(err);

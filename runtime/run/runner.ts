@@ -144,7 +144,7 @@ async function runOpened(run: RunRecord, opened: OpenedRun, hooks: Partial<RunHo
   const threads = Math.max(1, Math.floor(options.threads ?? project.config.threads ?? 4));
   const sessions: EngineSession[] = [warehouse];
   for (let i = 1; i < Math.min(threads, order.length); i++) sessions.push(await warehouse.session());
-  const base = { lake: opened.lake, project: runProject, graph, runId: run.runId, tempDir: opened.tempDir, fullRefresh: options.fullRefresh ?? false, signal: options.signal };
+  const base = { lake: opened.lake, project: runProject, graph, runId: run.runId, tempDir: opened.tempDir, fullRefresh: options.fullRefresh ?? false, signal: options.signal, steps };
   // dbt's execute phase: a node's templates may query the warehouse on the node's own session.
   const compileOn = (db: EngineSession): NodeContext['compile'] => async (id, opts) => {
     const compiled = await compileExecuting((o) => hooks.compile(runProject, graph, id, o), fetchOn(db), { ...opts, fullRefresh: base.fullRefresh });
@@ -155,7 +155,7 @@ async function runOpened(run: RunRecord, opened: OpenedRun, hooks: Partial<RunHo
   const start = await runOperations(warehouse, runProject, 'start', {});
   const results = start.some((r) => r.status === 'error')
     ? order.map((id): NodeResult => ({ id, kind: graph.nodes.get(id)!.kind, name: nameOf(graph.nodes.get(id)!), status: 'skipped', ms: 0, message: 'skipped: an on-run-start hook failed' }))
-    : await execute(order, parents, graph, sessions, options, (e) => run.emit(e), run.facts, (db, node) => runNode({ ...base, db, compile: compileOn(db) }, hooks, node, steps));
+    : await execute(order, parents, graph, sessions, options, (e) => run.emit(e), run.facts, (db, node) => runNode({ ...base, db, compile: compileOn(db) }, hooks, node));
   const end = await runOperations(warehouse, runProject, 'end', runEndContext(results, builtSchemas(graph, order)));
   if (options.writeResults !== false && steps.catalog) await writeCatalog(warehouse, project, graph);
   return run.finish([...start, ...results, ...end], [], true);

@@ -46,20 +46,29 @@ function cast(field: string, column: SeedColumn, declared: string | undefined): 
   }
 }
 
-/** Creates or atomically replaces the seed's table. Throws SeedError or the engine's error (the old table stays). */
-export async function loadSeed(session: EngineSession, project: Project, seed: SeedNode): Promise<SeedLoad> {
-  const started = performance.now();
+/**
+ * The typed SELECT over a seed's CSV (seedSelectSql), after reading it as dbt does: a bad row, an open
+ * quote or a column_types entry naming no column is a SeedError before anything is written.
+ */
+export async function seedSelect(project: Project, seed: SeedNode): Promise<string> {
   const file = path.posix.join(project.root, seed.file);
   const read = readSeed(seed.file, await fsp.readFile(file, 'utf8'), seed.delimiter);
   const problem = read.diagnostics.find((d) => d.severity === 'error');
   if (problem) throw new SeedError(problem);
   const unknown = Object.keys(seed.columnTypes).find((name) => !read.value.columns.some((c) => c.name === name));
   if (unknown) throw new SeedError({ file: seed.file, range: { start: 0, end: 0 }, severity: 'error', message: `column_types names '${unknown}', which is not a column of ${seed.file}` });
+  return seedSelectSql(file, read.value.columns, seed.columnTypes, seed.delimiter);
+}
+
+/** Creates or atomically replaces the seed's table. Throws SeedError or the engine's error (the old table stays). */
+export async function loadSeed(session: EngineSession, project: Project, seed: SeedNode): Promise<SeedLoad> {
+  const started = performance.now();
+  const select = await seedSelect(project, seed);
   const { schema } = splitRelation(seed.relation);
   await session.exec('begin transaction');
   try {
     await session.exec(`create schema if not exists ${ident(schema)}`);
-    await session.exec(`create or replace table ${seed.relation} as ${seedSelectSql(file, read.value.columns, seed.columnTypes, seed.delimiter)}`);
+    await session.exec(`create or replace table ${seed.relation} as ${select}`);
     const count = await session.query(`select count(*)::integer as n from ${seed.relation}`);
     await session.exec('commit');
     return { relation: seed.relation, rows: Number(count.rows[0].n), ms: performance.now() - started };
@@ -69,10 +78,10 @@ export async function loadSeed(session: EngineSession, project: Project, seed: S
   }
 }
 
-/** loadSeed as the runner's `runSeed` hook. */
+/** The engine's seed load (loadSeed on DuckDB; runtime/run/engines.ts) as the runner's `runSeed` hook. */
 export async function runSeedNode(ctx: NodeContext, seed: SeedNode): Promise<NodeOutcome> {
   try {
-    const load = await loadSeed(ctx.db, ctx.project, seed);
+    const load = await ctx.steps.loadSeed(ctx, seed);
     return { status: 'success', rows: load.rows, message: `${load.rows} rows` };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

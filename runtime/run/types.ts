@@ -3,6 +3,7 @@ import type { CompileOptions } from '../compile/compile.js';
 import type { EngineSession } from '../engine/adapter.js';
 import type { Lake } from '../lake/lake.js';
 import type { DeferState } from './defer.js';
+import type { RunSteps } from './engines.js';
 import type { CompiledNode, Diagnostic, Project, Range, Result, SeedNode, TestNode } from '../project/types.js';
 import type { Graph, GraphNode } from '../graph/dag.js';
 
@@ -67,6 +68,8 @@ export interface NodeContext {
   tempDir: string;
   fullRefresh: boolean;
   signal?: AbortSignal;
+  /** The steps that differ by the warehouse's engine (engines.ts). */
+  steps: RunSteps;
   /** Compiles a node in dbt's execute phase: its templates may query `db` (run_query, statement, introspection). */
   compile(id: string, opts?: { isIncremental?: boolean }): Promise<CompiledNode>;
 }

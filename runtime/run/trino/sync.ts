@@ -4,12 +4,12 @@
 import * as path from 'node:path';
 import type { EngineSession } from '../../engine/adapter.js';
 import { openMemory } from '../../engine/duckdb.js';
-import { ident, literal, literalList, splitRelation } from '../../engine/sql.js';
+import { ident, literalList } from '../../engine/sql.js';
 import type { Lake } from '../../lake/lake.js';
 import type { Project } from '../../project/types.js';
 import type { RunGraph } from '../types.js';
 import { lakeUrl } from './source.js';
-import { relationKind } from './table.js';
+import { pointRelation, relationKind, trinoTypeOf } from './table.js';
 
 export async function syncPublished(db: EngineSession, lake: Lake, project: Project, graph: RunGraph): Promise<void> {
   for (const node of graph.nodes.values()) {
@@ -23,9 +23,7 @@ export async function syncPublished(db: EngineSession, lake: Lake, project: Proj
     const existing = await relationKind(db, node.relation);
     if (existing === 'table' && (await locationOf(db, node.relation)) === version) continue;
     const columns = existing === 'table' ? await trinoColumns(db, node.relation) : await parquetColumns(lake, prefix);
-    if (existing) await db.exec(`DROP ${existing === 'view' ? 'VIEW' : 'TABLE'} ${node.relation}`);
-    await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(splitRelation(node.relation).schema)}`);
-    await db.exec(`CREATE TABLE ${node.relation} (${columns.join(', ')}) WITH (format = 'PARQUET', external_location = ${literal(version)})`);
+    await pointRelation(db, node.relation, columns.join(', '), version);
   }
 }
 
@@ -48,17 +46,8 @@ async function parquetColumns(lake: Lake, prefix: string): Promise<string[]> {
   const duck = await openMemory();
   try {
     const columns = await duck.describe(`SELECT * FROM read_parquet(${literalList([file])})`);
-    return columns.map((c) => `${ident(c.name)} ${trinoType(c.type, `${path.basename(prefix)}.${c.name}`)}`);
+    return columns.map((c) => `${ident(c.name)} ${trinoTypeOf(c.type, `${path.basename(prefix)}.${c.name}`)}`);
   } finally {
     duck.close();
   }
-}
-
-/** DuckDB's type of a Parquet column as Trino's Hive connector reads it; timestamps with a zone are UTC instants. */
-function trinoType(duckdb: string, column: string): string {
-  const t = duckdb.toUpperCase();
-  const simple: Record<string, string> = { VARCHAR: 'varchar', BOOLEAN: 'boolean', TINYINT: 'tinyint', SMALLINT: 'smallint', INTEGER: 'integer', BIGINT: 'bigint', HUGEINT: 'decimal(38,0)', FLOAT: 'real', DOUBLE: 'double', DATE: 'date', TIMESTAMP: 'timestamp(6)', 'TIMESTAMP WITH TIME ZONE': 'timestamp(6)', BLOB: 'varbinary' };
-  if (simple[t]) return simple[t];
-  if (/^DECIMAL\(\d+,\s*\d+\)$/.test(t)) return t.toLowerCase();
-  throw new Error(`The column ${column} is ${duckdb} in the lake's Parquet, which Trino's Hive tables do not read yet`);
 }

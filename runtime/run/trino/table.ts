@@ -48,18 +48,41 @@ export async function replaceTable(db: EngineSession, lake: Lake, relation: stri
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
   await db.exec(`DROP TABLE IF EXISTS ${stage}`);
   let rows = 0;
+  let written = '';
   const write = async (url: string): Promise<void> => {
+    written = url;
     rows = await db.exec(`CREATE TABLE ${stage} WITH (format = 'PARQUET', external_location = ${literal(url)}) AS ${select}`);
   };
-  // Once the lake's pointer names the new version, and before the old one's files are retired: the
-  // file metastore on S3 cannot rename a table, so the relation is created anew over the new version
-  // (metadata only) and the stage entry dropped; dropping an external table keeps its files.
+  // Once the lake's pointer names the new version, and before the old one's files are retired, the
+  // relation follows it and the stage entry goes (dropping an external table keeps its files).
   const switched = async (): Promise<void> => {
-    const existing = await relationKind(db, relation);
-    if (existing) await db.exec(`DROP ${existing === 'view' ? 'VIEW' : 'TABLE'} ${relation}`);
-    await db.exec(`CREATE TABLE ${relation} (LIKE ${stage} INCLUDING PROPERTIES)`);
+    await pointRelation(db, relation, `LIKE ${stage}`, written);
     await db.exec(`DROP TABLE ${stage}`);
   };
   await s3LakeOf(lake).publishWritten(prefix, write, switched);
   return rows;
+}
+
+/**
+ * (Re)creates `relation` as an external Parquet table with `columns` (a column list, or `LIKE other`)
+ * over the folder `url`: metadata only. The file metastore on S3 cannot rename or re-point a table, so
+ * the old entry is dropped first.
+ */
+export async function pointRelation(db: EngineSession, relation: string, columns: string, url: string): Promise<void> {
+  const existing = await relationKind(db, relation);
+  if (existing) await db.exec(`DROP ${existing === 'view' ? 'VIEW' : 'TABLE'} ${relation}`);
+  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(splitRelation(relation).schema)}`);
+  await db.exec(`CREATE TABLE ${relation} (${columns}) WITH (format = 'PARQUET', external_location = ${literal(url)})`);
+}
+
+/**
+ * DuckDB's type of a Parquet column as Trino's Hive connector reads it: timestamps with a zone are UTC
+ * instants, and timestamps are read at the catalog's precision (milliseconds, Hive's default).
+ */
+export function trinoTypeOf(duckdb: string, column: string): string {
+  const t = duckdb.toUpperCase();
+  const simple: Record<string, string> = { VARCHAR: 'varchar', BOOLEAN: 'boolean', TINYINT: 'tinyint', SMALLINT: 'smallint', INTEGER: 'integer', BIGINT: 'bigint', HUGEINT: 'decimal(38,0)', FLOAT: 'real', DOUBLE: 'double', DATE: 'date', TIMESTAMP: 'timestamp(3)', 'TIMESTAMP WITH TIME ZONE': 'timestamp(3)', BLOB: 'varbinary' };
+  if (simple[t]) return simple[t];
+  if (/^DECIMAL\(\d+,\s*\d+\)$/.test(t)) return t.toLowerCase();
+  throw new Error(`The column ${column} is ${duckdb} in the lake's Parquet, which Trino's Hive tables do not read yet`);
 }

@@ -3,29 +3,19 @@
 // gold table is the same (rows and an order-independent checksum), read back by DuckDB from the lake.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { debug } from '../../../runtime/cli/commands/debug.js';
 import { engineCommand } from '../../../runtime/cli/commands/engine.js';
 import { runCommand } from '../../../runtime/cli/commands/run.js';
-import type { Io } from '../../../runtime/cli/context.js';
 import { openMemory } from '../../../runtime/engine/duckdb.js';
 import { literalList } from '../../../runtime/engine/sql.js';
-import { openTrino } from '../../../runtime/engine/trino.js';
-import { findJava, findTrino } from '../../../runtime/engine/trinoCluster.js';
 import type { Lake } from '../../../runtime/lake/lake.js';
 import { openLake } from '../../../runtime/lake/open.js';
 import { NodeFileSystem } from '../../../runtime/project/fs.js';
 import { loadProject } from '../../../runtime/project/load.js';
-import { freePort, startMinio, type Minio } from '../../support/minio.js';
+import { startTrinoHarness, trinoSkip, type TrinoHarness } from '../../support/trinoCluster.js';
 import { writeTrinoProject as writeProject } from '../../support/trinoProject.js';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const java = findJava();
-// In CI the suite must run: a missing Java fails it there instead of skipping.
-const skip = !java && !process.env.CI ? 'Trino needs Java 24 or newer (set MEDALLION_JAVA_HOME or JAVA_HOME); none found, so the Trino suite is skipped' : false;
 
 /** Deterministic app events over three days, with re-deliveries, malformed lines and bad values. */
 function bronzeFiles(days: number[]): Record<string, string> {
@@ -46,15 +36,12 @@ function bronzeFiles(days: number[]): Record<string, string> {
   return files;
 }
 
-describe('the pipeline on a Trino cluster over MinIO', { skip, timeout: 900_000 }, () => {
-  let minio: Minio;
-  let work: string;
+describe('the pipeline on a Trino cluster over MinIO', { skip: trinoSkip(), timeout: 900_000 }, () => {
+  let cluster: TrinoHarness;
   /** The same project twice, each with its own lake prefix: one builds on Trino, one on DuckDB. */
   const dirs = { trino: '', duckdb: '' };
   const lakes: Record<string, Lake> = {};
-  let trinoPort: number;
-  const lines: string[] = [];
-  const io = (cwd: string): Io => ({ out: (l) => lines.push(l), err: (l) => lines.push(l), cwd });
+  let lines: string[] = [];
   const timings: Record<string, number> = {};
   const timed = async <T>(name: string, body: () => Promise<T>): Promise<T> => {
     const started = performance.now();
@@ -71,37 +58,25 @@ describe('the pipeline on a Trino cluster over MinIO', { skip, timeout: 900_000 
   const run = async (engine: 'trino' | 'duckdb', label: string): Promise<string> => {
     lines.length = 0;
     const options = engine === 'trino' ? { project: dirs.trino, target: 'cluster' } : { project: dirs.duckdb };
-    const code = await timed(label, () => runCommand('build', options, io(dirs[engine])));
+    const code = await timed(label, () => runCommand('build', options, cluster.io(dirs[engine])));
     assert.equal(code, 0, lines.join('\n'));
     return lines.join('\n');
   };
 
   before(async () => {
-    if (!findTrino()) {
-      const install = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-trino.sh')], { stdio: 'inherit' });
-      assert.equal(install.status, 0, 'scripts/install-trino.sh failed');
-    }
-    minio = await startMinio();
-    Object.assign(process.env, minio.env);
-    await minio.createBucket('lake');
-    work = mkdtempSync(path.join(tmpdir(), 'medallion-trino-'));
-    // The worker listens on the coordinator's port + 1: find a pair that is free.
-    do trinoPort = await freePort();
-    while ((await freePort()) === trinoPort + 1);
+    cluster = await startTrinoHarness();
+    lines = cluster.lines;
     for (const engine of ['trino', 'duckdb'] as const) {
-      dirs[engine] = path.join(work, engine);
-      writeProject(dirs[engine], minio.endpoint, `acceptance-${engine}`, trinoPort);
+      dirs[engine] = path.join(cluster.work, engine);
+      writeProject(dirs[engine], cluster.minio.endpoint, `acceptance-${engine}`, cluster.port);
       lakes[engine] = openLake(await loadProject(new NodeFileSystem(), dirs[engine]));
     }
     await land([1, 2, 3]);
-    const up = await timed('trino start', () => engineCommand('up', { project: dirs.trino, target: 'cluster' }, io(dirs.trino)));
-    assert.equal(up, 0, lines.join('\n'));
+    await timed('trino start', () => cluster.up(dirs.trino));
   });
 
   after(async () => {
-    if (dirs.trino) await engineCommand('down', { project: dirs.trino, target: 'cluster' }, io(dirs.trino)).catch(() => undefined);
-    await minio?.dispose();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await cluster?.dispose();
     console.log(`Trino suite timings (ms): ${JSON.stringify(timings)}`);
   });
 
@@ -124,20 +99,15 @@ describe('the pipeline on a Trino cluster over MinIO', { skip, timeout: 900_000 
   const SILVER = ['event_id', 'user_id', 'action', 'device', 'event_date'];
 
   async function trinoCount(relation: string): Promise<number> {
-    const trino = await openTrino({ host: '127.0.0.1', port: trinoPort, user: 'medallion', catalog: 'lake', schema: 'main', httpScheme: 'http', sessionProperties: {} });
-    try {
-      return Number((await trino.query(`SELECT count(*) AS n FROM ${relation}`)).rows[0].n);
-    } finally {
-      trino.close();
-    }
+    return Number((await cluster.query(`SELECT count(*) AS n FROM ${relation}`))[0].n);
   }
 
   it('has a coordinator and one worker, which engine status and debug report', async () => {
     lines.length = 0;
-    assert.equal(await engineCommand('status', { project: dirs.trino, target: 'cluster' }, io(dirs.trino)), 0);
+    assert.equal(await engineCommand('status', { project: dirs.trino, target: 'cluster' }, cluster.io(dirs.trino)), 0);
     assert.match(lines.join('\n'), /with 1 worker/);
     lines.length = 0;
-    assert.equal(await debug({ project: dirs.trino, target: 'cluster' }, io(dirs.trino)), 0, lines.join('\n'));
+    assert.equal(await debug({ project: dirs.trino, target: 'cluster' }, cluster.io(dirs.trino)), 0, lines.join('\n'));
     assert.match(lines.join('\n'), /warehouse\s+\S*ok\S*\s+Trino at http:\/\/127\.0\.0\.1:\d+ \(catalog lake\): 1 active worker/);
   });
 
@@ -161,7 +131,7 @@ describe('the pipeline on a Trino cluster over MinIO', { skip, timeout: 900_000 
     writeFileSync(file, "{{ config(materialized='table') }}\nselect event_date,\n  list_value(1, 2) as pair\nfrom {{ ref('events') }}\n");
     try {
       lines.length = 0;
-      const code = await runCommand('run', { project: dirs.trino, target: 'cluster', select: ['duckdb_only'] }, io(dirs.trino));
+      const code = await runCommand('run', { project: dirs.trino, target: 'cluster', select: ['duckdb_only'] }, cluster.io(dirs.trino));
       assert.equal(code, 1);
       assert.match(lines.join('\n'), /models\/gold\/duckdb_only\.sql:3:3: error: Trino: Function 'list_value' not registered/);
       assert.deepEqual(await lakes.trino.list('gold/duckdb_only/'), []);
@@ -191,17 +161,12 @@ describe('the pipeline on a Trino cluster over MinIO', { skip, timeout: 900_000 
   it('Trino reads what DuckDB wrote: gold built on Trino over the silver DuckDB published equals the DuckDB gold', async () => {
     const before = await fingerprint('duckdb', 'gold/daily_active_users', GOLD);
     lines.length = 0;
-    const code = await timed('gold on trino over duckdb silver', () => runCommand('run', { project: dirs.duckdb, target: 'cluster', select: ['daily_active_users'] }, io(dirs.duckdb)));
+    const code = await timed('gold on trino over duckdb silver', () => runCommand('run', { project: dirs.duckdb, target: 'cluster', select: ['daily_active_users'] }, cluster.io(dirs.duckdb)));
     assert.equal(code, 0, lines.join('\n'));
     assert.match(lines.join('\n'), /1 of 1 OK\s+model daily_active_users · 4 rows, table/);
     // Trino's table now reads the version DuckDB published (it named the Trino project's own before).
-    const trino = await openTrino({ host: '127.0.0.1', port: trinoPort, user: 'medallion', catalog: 'lake', schema: 'main', httpScheme: 'http', sessionProperties: {} });
-    try {
-      const read = await trino.query('SELECT DISTINCT "$path" AS file FROM main.events');
-      assert.ok(read.rows.length > 0 && read.rows.every((r) => /\/acceptance-duckdb\/silver\/events\/_versions\/[^/]+\/data_0\.parquet$/.test(String(r.file))), JSON.stringify(read.rows));
-    } finally {
-      trino.close();
-    }
+    const read = await cluster.query('SELECT DISTINCT "$path" AS file FROM main.events');
+    assert.ok(read.length > 0 && read.every((r) => /\/acceptance-duckdb\/silver\/events\/_versions\/[^/]+\/data_0\.parquet$/.test(String(r.file))), JSON.stringify(read));
     assert.equal(await trinoCount('main.events'), 1600);
     assert.deepEqual(await fingerprint('duckdb', 'gold/daily_active_users', GOLD), before);
   });
