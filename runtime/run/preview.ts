@@ -89,10 +89,10 @@ export async function previewNode(
   return { ...(await previewSql(session, compiled.sql, options)), from: 'compiled', sql: compiled.sql };
 }
 
-/** True when the relation ("schema"."name") exists in the session's database as a table or view. */
+/** True when the relation ("schema"."name") exists in the session's database (its catalog, on Trino) as a table or view. */
 export async function relationExists(session: EngineSession, relation: string): Promise<boolean> {
   const { schema, name } = splitRelation(relation);
-  const result = await session.query('select 1 from information_schema.tables where table_catalog = current_database() and table_schema = ? and table_name = ?', [schema, name]);
+  const result = await session.query('select 1 from information_schema.tables where table_catalog = current_catalog and table_schema = ? and table_name = ?', [schema, name]);
   return result.rows.length > 0;
 }
 
