@@ -3,8 +3,14 @@
 // test source, in place, when the test process exits (as rust-analyzer's expect-test does).
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import type ts from 'typescript';
+
+/** The TypeScript parser, loaded only when a snapshot is rewritten (every test file would pay for it otherwise). */
+function typescript(): typeof ts {
+  return createRequire(__filename)('typescript') as typeof ts;
+}
 
 interface Frame {
   file: string;
@@ -65,12 +71,13 @@ function testFileFrames(): Frame[] {
  * literal argument (a helper in the test file that passes `expected` on is skipped that way).
  */
 function writeUpdates(): void {
+  const { createSourceFile, ScriptTarget } = typescript();
   const sources = new Map<string, { text: string; tree: ts.SourceFile; edits: Map<number, { end: number; text: string }> }>();
   const parsed = (file: string) => {
     let entry = sources.get(file);
     if (!entry) {
       const text = readFileSync(file, 'utf8');
-      entry = { text, tree: ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true), edits: new Map() };
+      entry = { text, tree: createSourceFile(file, text, ScriptTarget.Latest, true), edits: new Map() };
       sources.set(file, entry);
     }
     return entry;
@@ -95,17 +102,18 @@ function writeUpdates(): void {
 
 /** The last template literal argument of the call starting on `line` nearest `column`. */
 function snapshotLiteral(tree: ts.SourceFile, line: number, column: number): ts.Node | undefined {
+  const { forEachChild, isCallExpression, isTemplateLiteral } = typescript();
   let best: { node: ts.Node; distance: number } | undefined;
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node)) {
-      const last = node.arguments.filter((a) => ts.isTemplateLiteral(a)).pop();
+    if (isCallExpression(node)) {
+      const last = node.arguments.filter((a) => isTemplateLiteral(a)).pop();
       const start = tree.getLineAndCharacterOfPosition(node.getStart());
       if (last && start.line === line) {
         const distance = Math.abs(start.character - column);
         if (!best || distance < best.distance) best = { node: last, distance };
       }
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
   visit(tree);
   return best?.node;
