@@ -1,6 +1,6 @@
 // Materializations on Trino: view, table and incremental (append, delete+insert, merge), written as
 // Parquet under the model's <layer>/<model>/ folder of the lake, each run a new version (table.ts).
-import type { EngineSession } from '../../engine/adapter.js';
+import type { ColumnInfo, EngineSession } from '../../engine/adapter.js';
 import { ident, splitRelation } from '../../engine/sql.js';
 import type { Lake } from '../../lake/lake.js';
 import type { CompiledNode, ModelConfig, ModelNode } from '../../project/types.js';
@@ -16,7 +16,8 @@ export async function materializeOnTrino(ctx: MaterializeContext, model: ModelNo
   const { db } = ctx;
   const sql = stripTrailing(compiled.sql);
   const columns = await describeOnTrino(db, sql);
-  const select = selectUnderContract(model, config, columns, sql);
+  const contract = inTrinoTerms(model, columns);
+  const select = selectUnderContract(contract.model, config, contract.columns, sql);
   const { schema, name } = splitRelation(model.relation);
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
 
@@ -36,6 +37,17 @@ export async function materializeOnTrino(ctx: MaterializeContext, model: ModelNo
   }
   const rows = await replaceTable(db, ctx.lake, model.relation, prefix, select);
   return { rows, message: config.materialized === 'incremental' ? 'incremental (full build)' : 'table', published };
+}
+
+/**
+ * A model's contract and output columns as Trino can meet them: Hive tables have no time zone type, so
+ * a timestamptz column is a UTC timestamp (as the bronze load stores one), whatever its precision.
+ */
+function inTrinoTerms(model: ModelNode, columns: ColumnInfo[]): { model: ModelNode; columns: ColumnInfo[] } {
+  if (!model.spec) return { model, columns };
+  const zoned = /^\s*(timestamptz|timestamp with time zone)\s*$/i;
+  const spec = { ...model.spec, columns: model.spec.columns.map((c) => (c.dataType && zoned.test(c.dataType) ? { ...c, dataType: 'timestamp' } : c)) };
+  return { model: { ...model, spec }, columns: columns.map((c) => ({ ...c, type: c.type.replace(/^TIMESTAMP\(\d+\)$/i, 'TIMESTAMP') })) };
 }
 
 /**
