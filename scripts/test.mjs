@@ -38,9 +38,11 @@ if (all) {
   step('lint', 'npx', ['eslint', '.']);
 }
 step('build', process.execPath, ['scripts/build.mjs']);
-if (suites.includes('integration')) step('install MinIO', 'bash', ['scripts/install-minio.sh']);
-// The Trino suite (test/integration/trino) starts a coordinator and a worker from this install (Java 24+ found by the suite).
-if (suites.includes('integration')) step('install Trino', 'bash', ['scripts/install-trino.sh']);
+// The lsp suite needs them too: test/lsp/trino.test.ts runs the language server against MinIO and a Trino cluster.
+const lake = suites.includes('integration') || suites.includes('lsp');
+if (lake) step('install MinIO', 'bash', ['scripts/install-minio.sh']);
+// The Trino suites (test/integration/trino, test/lsp/trino.test.ts) start a coordinator and a worker from this install (Java 24+ found by the suite).
+if (lake) step('install Trino', 'bash', ['scripts/install-trino.sh']);
 if (suites.includes('e2e')) step('install code-server and Chromium', 'bash', ['scripts/install-code-server.sh']);
 // Packaged here, once: the e2e files run in parallel and would each package a stale .vsix at the same time.
 if (suites.includes('e2e')) step('package the extension', 'npm', ['run', 'package']);
