@@ -134,19 +134,32 @@ class Session implements EngineSession {
     const names = result.deduplicatedColumnNames();
     const columns = result.columnTypes().map((type, i) => ({ name: names[i], type: type.toString() }));
     let sent = 0;
-    while (sent < limit && !options.signal?.aborted) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const values = chunk.convertColumns(JsonDuckDBValueConverter);
-      const take = Math.min(chunk.rowCount, limit - sent);
-      const rows: Record<string, JsonValue>[] = [];
-      for (let r = 0; r < take; r++) {
-        const row: Record<string, JsonValue> = {};
-        for (let c = 0; c < names.length; c++) row[names[c]] = values[c][r] as JsonValue;
-        rows.push(row);
+    let exhausted = false;
+    try {
+      while (sent < limit && !options.signal?.aborted) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) {
+          exhausted = true;
+          break;
+        }
+        const values = chunk.convertColumns(JsonDuckDBValueConverter);
+        const take = Math.min(chunk.rowCount, limit - sent);
+        const rows: Record<string, JsonValue>[] = [];
+        for (let r = 0; r < take; r++) {
+          const row: Record<string, JsonValue> = {};
+          for (let c = 0; c < names.length; c++) row[names[c]] = values[c][r] as JsonValue;
+          rows.push(row);
+        }
+        sent += take;
+        yield { columns, rows };
       }
-      sent += take;
-      yield { columns, rows };
+    } finally {
+      // A result stopped early holds the database (and its file lock) until it is garbage collected:
+      // interrupted, its next fetch ends it, so closing the warehouse lets another process open the file.
+      if (!exhausted) {
+        this.connection.interrupt();
+        await result.fetchChunk().catch(() => null);
+      }
     }
   }
 
