@@ -93,7 +93,7 @@ export class Runner implements vscode.Disposable {
     );
 
     await located;
-    const finalRows = await Promise.all(result.nodes.map(async (n) => ({ ...this.row(n, uris), location: await this.locate(n) })));
+    const finalRows = result.nodes.map((n) => ({ ...this.row(n, uris), location: this.locate(n) }));
     this.panel.post({ type: 'finish', title, result, rows: finalRows });
     this.status.setLastRun(result);
     this.log(title, result, finalRows);
@@ -110,21 +110,13 @@ export class Runner implements vscode.Disposable {
     return { ...result, kind, name: result.id.slice(dot + 1), uri: uris.get(result.id) };
   }
 
-  /** The 1-based line and column of a node's error, from the offsets the server reports. */
-  private async locate(result: NodeRunResult): Promise<RunRow['location']> {
+  /** The 1-based line and column of a node's error, from the range the server reports. */
+  private locate(result: NodeRunResult): RunRow['location'] {
     const at = result.errorAt;
     const uri = at && this.resolvePath(at.file);
     if (!at || !uri) return undefined;
-    let position = new vscode.Position(0, 0);
-    if (at.start !== undefined) {
-      try {
-        position = (await vscode.workspace.openTextDocument(uri)).positionAt(at.start);
-      } catch {
-        // The file is gone: link to its start.
-      }
-    }
-    const line = position.line + 1;
-    const column = position.character + 1;
+    const line = at.range.start.line + 1;
+    const column = at.range.start.character + 1;
     return { uri: uri.toString(), label: `${at.file}:${line}:${column}`, line, column };
   }
 

@@ -18,12 +18,12 @@ test('untrusted: static diagnostics only, no bound columns or column lineage; tr
   const afterBinding = async () => {
     const touched = await bindFiles(ws, [revenue, 'models/silver/events.sql']);
     await bindAll(ws, () => {});
-    const graph = await lineageGraph(ws, { focus: 'model.revenue', columns: true });
-    const h = await hover(ws, 'models/gold/schema.yml', f.files['models/gold/schema.yml'].indexOf('user_id'));
-    return { touched, bound: boundDiagnostics(ws, revenue).map((d) => d.code), columns: ws.columns('model.events').map((c) => c.name), edges: graph.columnEdges.length, hover: h?.markdown ?? '' };
+    const graph = await lineageGraph(ws.snapshot(), { focus: 'model.revenue', columns: true });
+    const h = await hover(ws.snapshot(), 'models/gold/schema.yml', f.files['models/gold/schema.yml'].indexOf('user_id'));
+    return { touched, bound: boundDiagnostics(ws.snapshot(), revenue).map((d) => d.code), columns: ws.snapshot().columns('model.events').map((c) => c.name), edges: graph.columnEdges.length, hover: h?.markdown ?? '' };
   };
 
-  assert.ok(staticDiagnostics(ws).get('models/gold/typo.sql')?.some((d) => d.code === 'unknown-ref'));
+  assert.ok(staticDiagnostics(ws.snapshot()).get('models/gold/typo.sql')?.some((d) => d.code === 'unknown-ref'));
   const untrusted = await afterBinding();
   assert.deepEqual(untrusted, { touched: [], bound: [], columns: [], edges: 0, hover: '**user_id** — integer' });
 

@@ -96,6 +96,11 @@ describe('language server over stdio', () => {
     const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: c.uri('models/gold/typo.sql') }, range: d.range, context: { diagnostics: [d] } });
     assert.equal(actions[0].title, "Change to 'events'");
     assert.equal(actions[0].edit?.changes?.[c.uri('models/gold/typo.sql')][0].newText, 'events');
+    // A line typed above: the editor moves the diagnostic down with its text, and the fix follows it.
+    await c.change('models/gold/typo.sql', `-- a note\n${text}`);
+    const moved = { ...d, range: { start: { ...d.range.start, line: d.range.start.line + 1 }, end: { ...d.range.end, line: d.range.end.line + 1 } } };
+    const after = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: c.uri('models/gold/typo.sql') }, range: moved.range, context: { diagnostics: [moved] } });
+    assert.deepEqual(after[0].edit?.changes?.[c.uri('models/gold/typo.sql')], [{ range: moved.range, newText: 'events' }]);
   });
 
   test('definition and references', async () => {
@@ -212,6 +217,9 @@ select 1 as n
 //- /models/slow.sql
 {{ config(materialized='table') }}
 select count(*) as n from range(20000000000) r1
+//- /models/broken.sql
+{{ config(materialized='table') }}
+select nope from range(3)
 `);
   });
   after(async () => c.stop());
@@ -226,5 +234,14 @@ select count(*) as n from range(20000000000) r1
     assert.deepEqual(run.nodes.map((n) => `${n.id}:${n.status}`), ['model.slow:cancelled']);
     const next = await c.request<RunResponse>('medallion/run', { command: 'run', select: ['quick'] });
     assert.equal(next.status, 'success', JSON.stringify(next));
+  });
+
+  test("a failed model's error reaches the client as a range in its file", async () => {
+    const run = await c.request<RunResponse>('medallion/run', { command: 'run', select: ['broken'] });
+    assert.equal(run.status, 'error', JSON.stringify(run));
+    const [node] = run.nodes;
+    assert.equal(node.id, 'model.broken');
+    assert.equal(node.errorAt?.file, 'models/broken.sql');
+    assert.deepEqual(node.errorAt?.range.start, { line: 1, character: 7 }, JSON.stringify(node));
   });
 });

@@ -46,7 +46,7 @@ export async function prepare(source: Source, options: CheckOptions = {}): Promi
 
 /** A range as the text it covers in the workspace's current text of the file. */
 export function where(ws: Workspace, r: FileRange): string {
-  return span(ws.text(r.file), r.file, r.range);
+  return span(ws.snapshot().text(r.file), r.file, r.range);
 }
 
 /**
@@ -55,7 +55,7 @@ export function where(ws: Workspace, r: FileRange): string {
  */
 export async function checkCompletion(source: Source, expected: string, options: CheckOptions & { limit?: number } = {}): Promise<CompletionResult> {
   const { ws, file, offset } = await prepare(source, options);
-  const result = complete(ws, file, offset);
+  const result = complete(ws.snapshot(), file, offset);
   const lines = result.incomplete ? ['(incomplete)'] : [];
   const shown = result.items.slice(0, options.limit ?? Infinity);
   for (const c of shown) {
@@ -70,15 +70,15 @@ export async function checkCompletion(source: Source, expected: string, options:
 /** Hover at `$0`: the text it covers, then its markdown. */
 export async function checkHover(source: Source, expected: string, options: CheckOptions = {}): Promise<Hover | undefined> {
   const { ws, file, offset } = await prepare(source, options);
-  const h = await hover(ws, file, offset);
-  expectText(h ? `hover ${covered(ws.text(file), h.range)}\n${h.markdown}` : 'no hover', expected);
+  const h = await hover(ws.snapshot(), file, offset);
+  expectText(h ? `hover ${covered(ws.snapshot().text(file), h.range)}\n${h.markdown}` : 'no hover', expected);
   return h;
 }
 
 /** Go to definition at `$0`: each target as `file: "covered text"` (`file:line:col` when empty). */
 export async function checkDefinition(source: Source, expected: string, options: CheckOptions = {}): Promise<FileRange[]> {
   const { ws, file, offset } = await prepare(source, options);
-  const targets = definition(ws, file, offset);
+  const targets = definition(ws.snapshot(), file, offset);
   expectText(targets.length ? targets.map((t) => where(ws, t)).join('\n') : 'no definition', expected);
   return targets;
 }
@@ -86,7 +86,7 @@ export async function checkDefinition(source: Source, expected: string, options:
 /** Find references at `$0`, sorted by file and offset. */
 export async function checkReferences(source: Source, expected: string, options: CheckOptions & { declaration?: boolean } = {}): Promise<FileRange[]> {
   const { ws, file, offset } = await prepare(source, options);
-  const found = references(ws, file, offset, options.declaration ?? false);
+  const found = references(ws.snapshot(), file, offset, options.declaration ?? false);
   const lines = [...found].sort((a, b) => a.file.localeCompare(b.file) || a.range.start - b.range.start).map((r) => where(ws, r));
   expectText(lines.length ? lines.join('\n') : 'no references', expected);
   return found;
@@ -98,8 +98,8 @@ export async function checkReferences(source: Source, expected: string, options:
  */
 export async function checkRename(source: Source, newName: string, expected: string, options: CheckOptions = {}): Promise<Rename | undefined> {
   const { ws, file, offset } = await prepare(source, options);
-  const prepared = prepareRename(ws, file, offset);
-  const result = rename(ws, file, offset, newName);
+  const prepared = prepareRename(ws.snapshot(), file, offset);
+  const result = rename(ws.snapshot(), file, offset, newName);
   const lines = [prepared ? `rename ${prepared.name} at ${where(ws, { file, range: prepared.range })}` : 'nothing to rename here'];
   if (!result) lines.push('refused');
   const edits = [...(result?.edits ?? [])].sort((a, b) => a.file.localeCompare(b.file) || a.range.start - b.range.start);
@@ -112,9 +112,10 @@ export async function checkRename(source: Source, newName: string, expected: str
 /** Every diagnostic of the workspace, static then bound, file by file. */
 export function allDiagnostics(opened: Opened): Diagnostic[] {
   const { ws, f } = opened;
-  const stat = staticDiagnostics(ws);
-  const files = [...new Set([...Object.keys(f.files), ...ws.files(), ...stat.keys()])];
-  return files.flatMap((file) => [...(stat.get(file) ?? []), ...boundDiagnostics(ws, file)]);
+  const snap = ws.snapshot();
+  const stat = staticDiagnostics(snap);
+  const files = [...new Set([...Object.keys(f.files), ...snap.files(), ...stat.keys()])];
+  return files.flatMap((file) => [...(stat.get(file) ?? []), ...boundDiagnostics(snap, file)]);
 }
 
 /** A diagnostic as `file: "covered text": message [severity code]`. */
@@ -143,7 +144,7 @@ export async function checkFix(source: Source, expected: string, options: CheckO
   const here = allDiagnostics(opened).filter((d) => d.file === file && d.range.start <= offset && offset <= d.range.end);
   const fixes = here.flatMap((d) => quickFixes(file, d));
   const shown = fixes.map((fix) => {
-    const text = ws.text(fix.edit.file) ?? '';
+    const text = ws.snapshot().text(fix.edit.file) ?? '';
     const after = text.slice(0, fix.edit.range.start) + fix.edit.newText + text.slice(fix.edit.range.end);
     return `${fix.title}${fix.preferred ? ' (preferred)' : ''}\n--- ${fix.edit.file}\n${after}`;
   });

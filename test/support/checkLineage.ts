@@ -18,7 +18,7 @@ export interface GraphOptions extends CheckOptions {
  */
 export async function checkLineageGraph(source: Source, expected: string, options: GraphOptions = {}): Promise<LineageData> {
   const { ws } = await prepare(source, options);
-  const data = await lineageGraph(ws, { focus: options.focus, depth: options.depth, columns: options.columns ?? true });
+  const data = await lineageGraph(ws.snapshot(), { focus: options.focus, depth: options.depth, columns: options.columns ?? true });
   const lines = [`focus ${data.focus ?? '(whole project)'}`];
   for (const n of data.nodes) {
     const where = [n.layer, n.materialization].filter(Boolean).join(' · ');
@@ -36,7 +36,7 @@ export async function checkLineageGraph(source: Source, expected: string, option
 /** The columns one output column of a model reads directly, `node.column` one a line. */
 export async function checkColumnInputs(source: Source, node: string, column: string, expected: string, options: CheckOptions = {}): Promise<ColumnRef[]> {
   const { ws } = await prepare(source, options);
-  const inputs = await directInputs(ws, node, column);
+  const inputs = await directInputs(ws.snapshot(), node, column);
   expectText(inputs.length ? inputs.map(ref).join('\n') : 'no inputs', expected);
   return inputs;
 }
@@ -44,7 +44,7 @@ export async function checkColumnInputs(source: Source, node: string, column: st
 /** Every column edge into a model's column, back to the sources, in the order found. */
 export async function checkColumnLineage(source: Source, node: string, column: string, expected: string, options: CheckOptions = {}): Promise<ColumnEdge[]> {
   const { ws } = await prepare(source, options);
-  const edges = await columnLineage(ws, node, column);
+  const edges = await columnLineage(ws.snapshot(), node, column);
   expectText(edges.length ? edges.map(edge).join('\n') : 'no lineage', expected);
   return edges;
 }

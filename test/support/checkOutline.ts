@@ -9,7 +9,7 @@ import type { Lens, Outline } from '../../server/src/analysis/types.js';
 /** A file's symbols as a tree: `kind name  detail`, children indented under their parent. */
 export async function checkDocumentSymbols(source: Source, file: string, expected: string, options: CheckOptions = {}): Promise<Outline[]> {
   const { ws } = await prepare(source, options);
-  const symbols = documentSymbols(ws, file);
+  const symbols = documentSymbols(ws.snapshot(), file);
   const lines: string[] = [];
   const add = (list: Outline[], depth: number): void => {
     for (const s of list) {
@@ -25,7 +25,7 @@ export async function checkDocumentSymbols(source: Source, file: string, expecte
 /** The workspace symbols matching `query`: `kind name  file`, in the order given. */
 export async function checkWorkspaceSymbols(source: Source, query: string, expected: string, options: CheckOptions = {}): Promise<Outline[]> {
   const { ws } = await prepare(source, options);
-  const symbols = workspaceSymbols(ws, query);
+  const symbols = workspaceSymbols(ws.snapshot(), query);
   expectText(symbols.length ? symbols.map((s) => `${s.kind} ${s.name}  ${s.file}`).join('\n') : 'no symbols', expected);
   return symbols;
 }
@@ -33,7 +33,7 @@ export async function checkWorkspaceSymbols(source: Source, query: string, expec
 /** A file's code lenses: `action model (command)` at the offset each sits on. */
 export async function checkLenses(source: Source, file: string, expected: string, options: CheckOptions = {}): Promise<Lens[]> {
   const { ws } = await prepare(source, options);
-  const lenses = codeLenses(ws, file);
+  const lenses = codeLenses(ws.snapshot(), file);
   expectText(lenses.length ? lenses.map((l) => `${l.action} ${l.model} (${l.command}) at ${l.range.start}-${l.range.end}`).join('\n') : 'no lenses', expected);
   return lenses;
 }

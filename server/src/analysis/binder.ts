@@ -6,40 +6,31 @@
 // but the output's names are still found (with the unknowns given some type) for the models downstream.
 import { createHash } from 'node:crypto';
 import { openMemory, type Warehouse } from '../../../runtime/engine/duckdb.js';
-import type { ColumnInfo } from '../../../runtime/engine/adapter.js';
 import type { CompiledNode, Diagnostic, ModelNode } from '../../../runtime/project/types.js';
-import type { Workspace } from './workspace.js';
-import { parseSqlError } from './sqlError.js';
-import { ident, relationKey } from '../../../runtime/engine/sql.js';
+import type { FileSystem } from '../../../runtime/project/fs.js';
 import { relationColumns } from './columnTypes.js';
-import { checkContract, refineUnknownColumn, sqlDiagnostic } from './templateRanges.js';
-import type { Column } from './snapshot.js';
+import { StubDatabase, type BindResult, type Stub } from './stubDatabase.js';
+import type { Bindings, Column, Snapshot } from './snapshot.js';
 import { Lock } from './bindLock.js';
-import { compileKey } from './compiler.js';
+import { compileKey, type NodeCompiler } from './compiler.js';
 import { FileSchemas } from './fileSchema.js';
 
-export interface BindResult {
-  /** Identity of the inputs: the template, its config and spec, compiled SQL and the stubs it was bound against. */
-  key: string;
-  /** Output columns; a column without a type depends on an input of unknown type. */
-  columns?: Column[];
-  diagnostics: Diagnostic[];
+/** What the binder reads of the workspace that owns it. */
+export interface BinderHost {
+  readonly fs: FileSystem;
+  snapshot(): Snapshot;
+  /** Bumped on every change to any file. */
+  readonly revision: number;
+  /** Bumped when anything every compilation reads changes. */
+  readonly compileEpoch: number;
+  readonly compiler: NodeCompiler;
 }
 
-interface Stub {
-  relation: string;
-  columns: Column[];
-  signature: string;
-}
-
-/** Types tried for columns of unknown type when a query binds only for some of them (namesWithSomeType). */
-const GUESSES = ['TIMESTAMP', 'VARCHAR', 'DOUBLE', 'BIGINT', 'DATE', 'BOOLEAN'];
-
-export class Binder {
+export class Binder implements Bindings {
   private engine?: Promise<Warehouse>;
   private readonly results = new Map<string, BindResult>();
   private readonly compiledCache = new Map<string, { key: string; compiled: CompiledNode }>();
-  private readonly stubs = new Map<string, string>();
+  private readonly stubs = new StubDatabase();
   private readonly lock = new Lock();
   private backgroundRunning = false;
   private backgroundAgain = false;
@@ -52,7 +43,7 @@ export class Binder {
   /** The columns of sources read from their files (a lake source declaring none, a dbt-duckdb external path). */
   readonly files = new FileSchemas();
 
-  constructor(private readonly ws: Workspace) {}
+  constructor(private readonly ws: BinderHost) {}
 
   /** The project was relinked: every result must be checked again (most keys will still match). */
   relinked(): void {
@@ -72,6 +63,11 @@ export class Binder {
   /** Output columns of a bound model, when it has been bound (a column without a type is unknown until built). */
   columns(id: string): Column[] | undefined {
     return this.results.get(id)?.columns;
+  }
+
+  /** A source's columns read from its files (fileSchema.ts). */
+  fileColumns(id: string): Column[] | undefined {
+    return this.files.columns(id);
   }
 
   /** A model's result: bound in this session, or restored from an earlier one (warmStart.ts). */
@@ -110,7 +106,7 @@ export class Binder {
     const snap = this.ws.snapshot();
     const node = snap.graph.nodes.get(id);
     if (node?.kind !== 'model') return undefined;
-    const key = compileKey(this.ws, node);
+    const key = compileKey(snap, this.ws.compileEpoch, node);
     const cached = this.compiledCache.get(id);
     if (cached?.key === key) return cached.compiled;
     const compiled = await this.ws.compiler.compile(snap, id);
@@ -207,9 +203,9 @@ export class Binder {
     if (model?.kind !== 'model' || model.skip) return [];
     const revision = this.ws.revision;
     const compiled = await this.compiled(id);
-    if (compiled && rendered(compiled) && this.ws.trusted) await this.files.refreshInputs(this.ws, id, (fn) => this.lock.run(async () => fn(await this.open()), urgent));
-    // Relinked while it rendered (on a worker): the result may be of the old project; a later pass binds it.
-    if (!compiled || this.ws.snapshot() !== snap) return [];
+    if (compiled && rendered(compiled) && snap.trusted) await this.files.refreshInputs(this.ws, id, (fn) => this.lock.run(async () => fn(await this.open()), urgent));
+    // Relinked or edited while it rendered (on a worker): the result would be of an older model; a later pass binds it.
+    if (!compiled || this.ws.snapshot().graph.nodes.get(id) !== model) return [];
     const bindable = rendered(compiled) && !snap.project.config.trino; // DuckDB's verdict on a Trino target's SQL would be a false alarm
     const inputs = bindable ? this.inputStubs(id) : undefined;
     // The template, config and spec too: a contract edited in YAML, or a comment moving the SQL, changes the diagnostics.
@@ -219,7 +215,7 @@ export class Binder {
       this.fresh.add(id);
       return [];
     }
-    const result = bindable ? await this.lock.run(() => this.bind(model, compiled, inputs, key), urgent) : { key, diagnostics: this.renderDiagnostics(model, compiled) };
+    const result = bindable ? await this.lock.run(async () => this.stubs.bind(await this.open(), model, compiled, inputs, key), urgent) : { key, diagnostics: this.renderDiagnostics(model, compiled) };
     // An ephemeral model is bound for its columns; a run compiles it only into the models that select from it.
     if (model.config.materialized === 'ephemeral' && !(snap.graph.children.get(id)?.size)) result.diagnostics = [];
     // The project may have changed while DuckDB worked: keep the result, but check it again next time.
@@ -239,8 +235,9 @@ export class Binder {
    * declare is not known yet).
    */
   private renderDiagnostics(model: ModelNode, compiled: CompiledNode): Diagnostic[] {
-    if (this.ws.indexing) return [];
-    const staticError = this.ws.snapshot().project.diagnostics.some((d) => d.file === model.file && d.severity === 'error');
+    const snap = this.ws.snapshot();
+    if (snap.indexing) return [];
+    const staticError = snap.project.diagnostics.some((d) => d.file === model.file && d.severity === 'error');
     return staticError ? [] : compiled.diagnostics;
   }
 
@@ -278,7 +275,7 @@ export class Binder {
         if (!this.inputStubs(parent, stubs)) return undefined;
         continue;
       }
-      const columns = relationColumns(snap, node, this.ws.catalog, node.kind === 'model' ? this.results.get(parent)?.columns : undefined, this.files.columns(parent));
+      const columns = relationColumns(snap, node, snap.catalog, node.kind === 'model' ? this.results.get(parent)?.columns : undefined, this.files.columns(parent));
       if (!columns?.length) return undefined;
       stubs.set(node.relation, { relation: node.relation, columns, signature: `${node.relation}(${columns.map((c) => `${c.name} ${c.type ?? '?'}`).join(',')})` });
     }
@@ -296,100 +293,14 @@ export class Binder {
     this.stubs.clear();
     if (engine) await this.lock.run(async () => (await engine).close(), true);
   }
-
-  private async bind(model: ModelNode, compiled: CompiledNode, inputs: ReturnType<Binder['inputStubs']>, key: string): Promise<BindResult> {
-    const engine = await this.open();
-    const diagnostics: Diagnostic[] = [];
-    if (!inputs) {
-      // Inputs unknown: the parser can still report syntax errors.
-      const tree = await engine.query('select json_serialize_sql($1::varchar) as tree', [compiled.sql]);
-      const parsed = JSON.parse(String(tree.rows[0]?.tree ?? '{}'));
-      if (parsed.error) {
-        const at = Number(parsed.position);
-        diagnostics.push(sqlDiagnostic(model, compiled, `${parsed.error_message}`, Number.isFinite(at) ? at : undefined));
-      }
-      return { key, diagnostics };
-    }
-    let unknown = false;
-    for (const stub of inputs) if (!(await this.createStub(engine, stub))) unknown = true;
-    let described: ColumnInfo[];
-    try {
-      described = await engine.describe(compiled.sql);
-    } catch (err) {
-      const error = parseSqlError(compiled.sql, err instanceof Error ? err.message : String(err));
-      // With an input of unknown type only a syntax error, a missing table or a missing column is certain.
-      if (unknown && !error.unknownColumn && error.kind !== 'Parser' && error.kind !== 'Catalog') {
-        // Not shown, but the output's names do not depend on types: found with the unknowns given some type.
-        const names = await this.namesWithSomeType(engine, compiled.sql, inputs);
-        if (!names) return { key, diagnostics };
-        const columns = names.map((name) => ({ name }));
-        return { key, columns, diagnostics: checkContract(model, columns) };
-      }
-      const d = sqlDiagnostic(model, compiled, `${error.kind === 'Parser' ? 'SQL syntax' : error.kind}: ${error.message}`, error.offset);
-      // A table outside the project may exist in the warehouse: worth a look, not an error.
-      if (error.kind === 'Catalog') d.severity = 'warning';
-      if (error.unknownColumn) refineUnknownColumn(model, d, error.unknownColumn, inputs);
-      diagnostics.push(d);
-      return { key, diagnostics };
-    }
-    // Which output types come from an unknown one is not tracked: with any unknown input, none is known.
-    const columns = described.map((c) => (unknown ? { name: c.name } : c));
-    diagnostics.push(...checkContract(model, columns));
-    return { key, columns, diagnostics };
-  }
-
-  /**
-   * The output column names of a query that binds only for some types of its unknown input columns
-   * (date_trunc on an untyped NULL): each candidate type in turn; the stubs are made again afterwards.
-   */
-  private async namesWithSomeType(engine: Warehouse, sql: string, inputs: Stub[]): Promise<string[] | undefined> {
-    const loose = inputs.filter((s) => s.columns.some((c) => c.type === undefined));
-    try {
-      for (const type of GUESSES) {
-        for (const stub of loose) {
-          this.stubs.delete(relationKey(stub.relation));
-          const columns = stub.columns.map((c) => `CAST(NULL AS ${c.type === undefined ? type : c.type}) AS ${ident(c.name)}`);
-          await engine.exec(`CREATE OR REPLACE VIEW ${stub.relation} AS SELECT ${columns.join(', ')}`).catch(() => undefined);
-        }
-        const described = await engine.describe(sql).catch(() => undefined);
-        if (described) return described.map((c) => c.name);
-      }
-      return undefined;
-    } finally {
-      for (const stub of loose) await this.createStub(engine, stub);
-    }
-  }
-
-  /**
-   * The stub is a view of one row of typed NULLs; a column of unknown type is an untyped NULL, which
-   * DuckDB binds with any function or operator. Returns false when some column's type is unknown.
-   */
-  private async createStub(engine: Warehouse, stub: Stub): Promise<boolean> {
-    const name = relationKey(stub.relation);
-    const typed = stub.columns.every((c) => c.type !== undefined);
-    if (this.stubs.get(name) === stub.signature) return typed;
-    const schema = stub.relation.slice(0, stub.relation.lastIndexOf('.'));
-    const view = (withTypes: boolean): string =>
-      `CREATE OR REPLACE VIEW ${stub.relation} AS SELECT ${stub.columns.map((c) => `${c.type && withTypes ? `CAST(NULL AS ${c.type})` : 'NULL'} AS ${ident(c.name)}`).join(', ')}`;
-    await engine.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    try {
-      await engine.exec(view(true));
-    } catch {
-      // A declared type DuckDB does not know: the YAML gets its own diagnostic; bind with unknown types.
-      await engine.exec(view(false));
-      this.stubs.set(name, `${stub.signature}\0untyped`);
-      return false;
-    }
-    this.stubs.set(name, stub.signature);
-    return typed;
-  }
 }
 
-/** False for a model that did not render: it has nothing to bind, its template's own problem is the diagnostic. */
+/** The stubs a binding read, as text ('unbindable' when an input's columns are unknown). */
 function signatureOf(inputs: Stub[] | undefined): string {
   return inputs ? inputs.map((s) => s.signature).join('\0') : 'unbindable';
 }
 
+/** False for a model that did not render: it has nothing to bind, its template's own problem is the diagnostic. */
 function rendered(compiled: CompiledNode): boolean {
   return !compiled.diagnostics.some((d) => d.severity === 'error' || d.code === 'render-budget');
 }

@@ -3,12 +3,11 @@
 import { namespaceMacros } from '../../../runtime/project/link.js';
 import type { MacroDef, Range } from '../../../runtime/project/types.js';
 import { DBT_MACROS } from '../../../runtime/template/dbtMacros.js';
-import type { Workspace } from './workspace.js';
 import type { Completion } from './types.js';
 import { aliases, templateContext, type AliasTarget } from './context.js';
 import { completeYaml } from './yamlCompletion.js';
 import { CONFIG_KEYS, JINJA_EXPRESSIONS, JINJA_STATEMENTS } from './vocabulary.js';
-import type { Column } from './snapshot.js';
+import type { Column, Snapshot } from './snapshot.js';
 
 function macroItem(m: MacroDef, range: Range): Completion {
   return {
@@ -27,10 +26,10 @@ export interface CompletionResult {
   incomplete: boolean;
 }
 
-export function complete(ws: Workspace, file: string, offset: number): CompletionResult {
-  const text = ws.text(file);
+export function complete(snap: Snapshot, file: string, offset: number): CompletionResult {
+  const text = snap.text(file);
   if (text === undefined) return { items: [], incomplete: false };
-  const items = /\.ya?ml$/.test(file) ? completeYaml(ws, file, text, offset) : file.endsWith('.sql') ? completeSql(ws, file, text, offset) : [];
+  const items = /\.ya?ml$/.test(file) ? completeYaml(snap, file, text, offset) : file.endsWith('.sql') ? completeSql(snap, file, text, offset) : [];
   return Array.isArray(items) ? cut(items, text, offset) : items;
 }
 
@@ -74,8 +73,7 @@ function subsequence(label: string, typed: string): boolean {
   return i === typed.length;
 }
 
-function completeSql(ws: Workspace, file: string, text: string, offset: number): Completion[] | CompletionResult {
-  const snap = ws.snapshot();
+function completeSql(snap: Snapshot, file: string, text: string, offset: number): Completion[] | CompletionResult {
   const ctx = templateContext(text, offset);
   switch (ctx.kind) {
     case 'ref': {
@@ -112,7 +110,7 @@ function completeSql(ws: Workspace, file: string, text: string, offset: number):
     case 'configValue': {
       if (ctx.key === 'unique_key' || ctx.key === 'partition_by') {
         const model = snap.modelOfFile(file);
-        return model ? ws.columns(model.id).map((c) => column(c, ctx.range)) : [];
+        return model ? snap.columns(model.id).map((c) => column(c, ctx.range)) : [];
       }
       const key = CONFIG_KEYS.find((k) => k.name === ctx.key);
       return (key?.values ?? []).map((v) => ({ label: v, kind: 'value', range: ctx.range }));
@@ -135,13 +133,13 @@ function completeSql(ws: Workspace, file: string, text: string, offset: number):
       const scope = aliases(text);
       if (ctx.qualifier !== undefined) {
         const target = scope.get(ctx.qualifier);
-        return target ? columnsOf(ws, target).map((c) => column(c, ctx.range)) : [];
+        return target ? columnsOf(snap, target).map((c) => column(c, ctx.range)) : [];
       }
       if (!ctx.inSelectList) return [];
       const seen = new Set<string>();
       const items: Completion[] = [];
       for (const target of new Set(scope.values())) {
-        for (const c of columnsOf(ws, target)) {
+        for (const c of columnsOf(snap, target)) {
           if (seen.has(c.name)) continue;
           seen.add(c.name);
           items.push(column(c, ctx.range));
@@ -155,17 +153,16 @@ function completeSql(ws: Workspace, file: string, text: string, offset: number):
 }
 
 /** Columns a relation alias stands for: a model's or source's columns, or a CTE's inputs. */
-function columnsOf(ws: Workspace, target: AliasTarget): Column[] {
-  const snap = ws.snapshot();
+function columnsOf(snap: Snapshot, target: AliasTarget): Column[] {
   if (target.kind === 'ref') {
     const node = snap.refTarget(target.name);
-    return node ? ws.columns(node.id) : [];
+    return node ? snap.columns(node.id) : [];
   }
   if (target.kind === 'source') {
     const node = snap.source(target.source, target.table);
-    return node ? ws.columns(node.id) : [];
+    return node ? snap.columns(node.id) : [];
   }
-  return target.targets.flatMap((t) => columnsOf(ws, t));
+  return target.targets.flatMap((t) => columnsOf(snap, t));
 }
 
 function column(c: Column, range: Range): Completion {

@@ -6,29 +6,27 @@
 import { isBuiltinTest, testMacro, unknownTestDiagnostic } from '../../../runtime/compile/tests.js';
 import type { Diagnostic, Project } from '../../../runtime/project/types.js';
 import type { Workspace } from './workspace.js';
+import type { Snapshot } from './snapshot.js';
 import { testColumnDiagnostics } from './testColumns.js';
 import { unitTestDiagnostics } from './unitTests.js';
 
-let cache: { project: Diagnostic[]; graph: Diagnostic[]; byFile: Map<string, Diagnostic[]> } | undefined;
-
-/** Every file's static diagnostics, computed once per linked state. */
-export function staticDiagnostics(ws: Workspace): Map<string, Diagnostic[]> {
-  const snap = ws.snapshot();
-  const project = snap.project.diagnostics;
-  const graph = snap.graph.diagnostics;
-  if (cache?.project === project && cache.graph === graph) return cache.byFile;
-  const byFile = new Map<string, Diagnostic[]>();
-  for (const d of [...project, ...graph, ...unknownTests(snap.project)]) {
-    const list = byFile.get(d.file) ?? [];
-    list.push(withFix(d));
-    byFile.set(d.file, list);
-  }
-  cache = { project, graph, byFile };
-  return byFile;
+/** Every file's static diagnostics, computed once per linked project. */
+export function staticDiagnostics(snap: Snapshot): Map<string, Diagnostic[]> {
+  return snap.staticDiagnostics(byFile);
 }
 
-export function boundDiagnostics(ws: Workspace, file: string): Diagnostic[] {
-  return [...ws.binder.diagnostics(file), ...testColumnDiagnostics(ws, file), ...unitTestDiagnostics(ws, file)];
+function byFile(snap: Snapshot): Map<string, Diagnostic[]> {
+  const out = new Map<string, Diagnostic[]>();
+  for (const d of [...snap.project.diagnostics, ...snap.graph.diagnostics, ...unknownTests(snap.project)]) {
+    const list = out.get(d.file) ?? [];
+    list.push(d);
+    out.set(d.file, list);
+  }
+  return out;
+}
+
+export function boundDiagnostics(snap: Snapshot, file: string): Diagnostic[] {
+  return [...snap.bindings.diagnostics(file), ...testColumnDiagnostics(snap, file), ...unitTestDiagnostics(snap, file)];
 }
 
 /** Binds the models `files` define or specify (inputs first); returns the files whose bound diagnostics may have changed. */
@@ -49,10 +47,4 @@ function unknownTests(project: Project): Diagnostic[] {
     if (spec && !isBuiltinTest(project, spec.name) && !testMacro(project, spec.name)) out.push(unknownTestDiagnostic(project, spec));
   }
   return out;
-}
-
-/** A "did you mean" suggestion replaces the diagnostic's own range unless it says otherwise. */
-function withFix(d: Diagnostic): Diagnostic {
-  if (typeof d.data?.suggestion !== 'string' || d.data.replace) return d;
-  return { ...d, data: { ...d.data, replace: d.range } };
 }

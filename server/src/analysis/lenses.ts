@@ -1,10 +1,9 @@
 // Code lenses on each model and snapshot file: Run | Preview | Lineage, at the top of the file, and
 // Validate on Trino on models when the active target runs on Trino (the editor's DuckDB binder stays out).
-import type { Workspace } from './workspace.js';
+import type { Snapshot } from './snapshot.js';
 import type { Lens } from './types.js';
 
-export function codeLenses(ws: Workspace, file: string): Lens[] {
-  const snap = ws.snapshot();
+export function codeLenses(snap: Snapshot, file: string): Lens[] {
   const model = snap.modelOfFile(file);
   if (!model) return [];
   const range = { start: 0, end: 0 };

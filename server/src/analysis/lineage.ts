@@ -2,7 +2,7 @@
 // from DuckDB's own parse tree of the compiled SQL (json_serialize_sql), through CTEs, subqueries,
 // joins, unions, `*` (exclude, replace, columns('regex')) and ephemeral models, back to the bronze sources.
 import { relationKey } from '../../../runtime/engine/sql.js';
-import type { Workspace } from './workspace.js';
+import type { Snapshot } from './snapshot.js';
 
 export interface ColumnRef {
   node: string;
@@ -21,7 +21,7 @@ interface Scope {
 }
 
 /** The edges into `column` of model `id` and, recursively, into its inputs; bounded by `depth` models. */
-export async function columnLineage(ws: Workspace, id: string, column: string, depth = 20): Promise<ColumnEdge[]> {
+export async function columnLineage(snap: Snapshot, id: string, column: string, depth = 20): Promise<ColumnEdge[]> {
   const edges: ColumnEdge[] = [];
   const seen = new Set<string>();
   const queue: Array<{ ref: ColumnRef; level: number }> = [{ ref: { node: id, column }, level: 0 }];
@@ -30,7 +30,7 @@ export async function columnLineage(ws: Workspace, id: string, column: string, d
     const key = `${ref.node}\0${ref.column.toLowerCase()}`;
     if (seen.has(key) || level >= depth) continue;
     seen.add(key);
-    for (const from of await directInputs(ws, ref.node, ref.column)) {
+    for (const from of await directInputs(snap, ref.node, ref.column)) {
       edges.push({ from, to: ref });
       queue.push({ ref: from, level: level + 1 });
     }
@@ -42,23 +42,21 @@ export async function columnLineage(ws: Workspace, id: string, column: string, d
  * The upstream columns one output column of one model reads directly. Empty for sources and seeds,
  * and in an untrusted workspace (it needs the rendered SQL).
  */
-export async function directInputs(ws: Workspace, id: string, column: string): Promise<ColumnRef[]> {
-  const snap = ws.snapshot();
-  if (!ws.trusted || snap.node(id)?.kind !== 'model') return [];
-  const compiled = await ws.binder.compiled(id);
+export async function directInputs(snap: Snapshot, id: string, column: string): Promise<ColumnRef[]> {
+  if (!snap.trusted || snap.node(id)?.kind !== 'model') return [];
+  const compiled = await snap.bindings.compiled(id);
   if (!compiled) return [];
-  const ast = await ws.binder.parseTree(compiled.sql);
+  const ast = await snap.bindings.parseTree(compiled.sql);
   const root = ast?.statements?.[0]?.node;
   if (!root) return [];
-  const resolver = new Resolver(ws);
+  const resolver = new Resolver(snap);
   return dedupe(resolver.output(root, column, { ctes: new Map() }, 0));
 }
 
 class Resolver {
   private readonly byRelation = new Map<string, string>();
 
-  constructor(private readonly ws: Workspace) {
-    const snap = ws.snapshot();
+  constructor(private readonly snap: Snapshot) {
     for (const n of snap.graph.nodes.values()) if (n.kind !== 'test') this.byRelation.set(relationKey(n.relation), n.id);
   }
 
@@ -105,12 +103,12 @@ class Resolver {
     if (table.subquery) return this.output(table.subquery, column, scope, level + 1);
     // An ephemeral model is inlined as the CTE __dbt__cte__<name>: the column comes from that model.
     const ephemeral = table.schema ? undefined : /^__dbt__cte__(.+)$/.exec(table.name)?.[1];
-    if (ephemeral && this.ws.snapshot().graph.nodes.has(`model.${ephemeral}`)) return [{ node: `model.${ephemeral}`, column }];
+    if (ephemeral && this.snap.graph.nodes.has(`model.${ephemeral}`)) return [{ node: `model.${ephemeral}`, column }];
     const cte = table.schema ? undefined : scope.ctes.get(table.name);
     if (cte) return this.output(cte, column, scope, level + 1);
     const id = this.byRelation.get(`${table.schema || 'main'}.${table.name}`);
     if (!id) return [];
-    const known = this.ws.columns(id);
+    const known = this.snap.columns(id);
     const match = known.find((c) => c.name.toLowerCase() === column.toLowerCase());
     return known.length === 0 || match ? [{ node: id, column: match?.name ?? column }] : [];
   }

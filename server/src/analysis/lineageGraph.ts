@@ -1,8 +1,7 @@
 // The lineage graph for the lineage view: nodes and edges around a model (or the whole project)
 // and, for the models in it, column-level edges from their parse trees (not in an untrusted
 // workspace: they need the rendered SQL).
-import type { Workspace } from './workspace.js';
-import type { Node } from './snapshot.js';
+import type { Node, Snapshot } from './snapshot.js';
 import { directInputs, type ColumnEdge } from './lineage.js';
 import type { Graph } from '../../../runtime/graph/dag.js';
 import { walk } from '../../../runtime/graph/select.js';
@@ -29,24 +28,23 @@ export interface LineageData {
 /** Column edges are computed for at most this many models, so a whole-project view stays quick. */
 const MAX_COLUMN_MODELS = 200;
 
-export async function lineageGraph(ws: Workspace, options: { focus?: string; depth?: number; columns: boolean }): Promise<LineageData> {
-  const snap = ws.snapshot();
+export async function lineageGraph(snap: Snapshot, options: { focus?: string; depth?: number; columns: boolean }): Promise<LineageData> {
   const ids = options.focus ? focusIds(snap.graph, options.focus, options.depth ?? Infinity) : new Set(snap.graph.nodes.keys());
   const nodes: LineageNodeData[] = [];
   for (const id of ids) {
     const node = snap.node(id);
-    if (node) nodes.push(describe(ws, node));
+    if (node) nodes.push(describe(snap, node));
   }
   const kept = new Set(nodes.map((n) => n.id));
   const edges: LineageData['edges'] = [];
   for (const id of kept) for (const p of snap.graph.parents.get(id) ?? []) if (kept.has(p)) edges.push({ from: p, to: id });
   const columnEdges: ColumnEdge[] = [];
-  if (options.columns && ws.trusted) {
+  if (options.columns && snap.trusted) {
     const models = nodes.filter((n) => n.kind === 'model').slice(0, MAX_COLUMN_MODELS);
-    await ws.binder.bindFiles(models.map((m) => m.file!));
+    await snap.bindings.bindFiles(models.map((m) => m.file!));
     for (const m of models) {
-      for (const c of ws.columns(m.id)) {
-        for (const from of await directInputs(ws, m.id, c.name)) if (kept.has(from.node)) columnEdges.push({ from, to: { node: m.id, column: c.name } });
+      for (const c of snap.columns(m.id)) {
+        for (const from of await directInputs(snap, m.id, c.name)) if (kept.has(from.node)) columnEdges.push({ from, to: { node: m.id, column: c.name } });
       }
     }
   }
@@ -58,9 +56,9 @@ function focusIds(graph: Pick<Graph, 'parents' | 'children'>, focus: string, dep
   return new Set([...walk(graph, [focus], 'parents', depth), ...walk(graph, [focus], 'children', depth)]);
 }
 
-function describe(ws: Workspace, node: Node): LineageNodeData {
-  const run = ws.lastRun(node.id);
-  const columns = ws.columns(node.id).map((c) => ({ name: c.name, type: c.type ?? '' }));
+function describe(snap: Snapshot, node: Node): LineageNodeData {
+  const run = snap.lastRun(node.id);
+  const columns = snap.columns(node.id).map((c) => ({ name: c.name, type: c.type ?? '' }));
   const lastRun = run ? { lastRun: { status: run.status, ...(run.rows !== undefined ? { rows: run.rows } : {}), ...(run.at ? { at: run.at } : {}) } } : {};
   if (node.kind === 'model') {
     return { id: node.id, kind: 'model', name: node.name, ...(node.layer ? { layer: node.layer } : {}), materialization: node.config.materialized, ...(node.description ? { description: node.description } : {}), file: node.file, columns, ...lastRun };

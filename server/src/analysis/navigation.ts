@@ -1,13 +1,17 @@
-// Go to definition (ref → model file, source → its YAML, macro or a YAML generic test → its definition) and find
-// references (every ref/source/macro call naming the thing under the cursor).
+// What the cursor names (referentAt: a model, source or macro, computed once for hover, definition,
+// references and rename), go to definition (ref → model file, source → its YAML, macro or a YAML
+// generic test → its definition) and find references (every ref/source/macro call naming it).
 import { testMacro } from '../../../runtime/compile/tests.js';
 import { namespaceMacros } from '../../../runtime/project/link.js';
 import { packageOf } from '../../../runtime/project/packages.js';
 import type { MacroDef, Project, Range } from '../../../runtime/project/types.js';
-import type { Workspace } from './workspace.js';
+import type { Snapshot } from './snapshot.js';
 import type { FileRange } from './types.js';
 
-/** What the cursor names: a model (or seed), a source table or a macro, with the name's range. */
+/**
+ * What the cursor names: a model (or seed), a source table or a macro, with the range that names it
+ * (a ref's name, both names of a source() call, a macro call or definition name, a YAML entry's name).
+ */
 export type Referent =
   | { kind: 'model'; name: string; range: Range }
   | { kind: 'source'; source: string; table: string; range: Range }
@@ -15,17 +19,16 @@ export type Referent =
 
 const START: Range = { start: 0, end: 0 };
 
-export function referentAt(ws: Workspace, file: string, offset: number): Referent | undefined {
-  const snap = ws.snapshot();
+export function referentAt(snap: Snapshot, file: string, offset: number): Referent | undefined {
   const inside = (r: Range): boolean => offset >= r.start && offset <= r.end;
   if (file.endsWith('.sql')) {
-    const scan = ws.scan(file);
+    const scan = snap.scan(file);
     for (const r of scan.refs) if (inside(r.nameRange)) return { kind: 'model', name: r.name, range: r.nameRange };
     for (const s of scan.sources) {
-      if (inside(s.sourceRange) || inside(s.tableRange)) return { kind: 'source', source: s.source, table: s.table, range: s.tableRange };
+      if (inside(s.sourceRange) || inside(s.tableRange)) return { kind: 'source', source: s.source, table: s.table, range: { start: s.sourceRange.start, end: s.tableRange.end } };
     }
     for (const c of scan.packageCalls) {
-      if (inside(c.packageRange) || inside(c.nameRange)) return { kind: 'macro', name: c.name, range: c.nameRange, package: c.package };
+      if (inside(c.range)) return { kind: 'macro', name: c.name, range: c.range, package: c.package };
     }
     // In an installed package's macro file, unqualified names resolve in the package first (dbt's rule).
     const own = packageOf(snap.project.config, file)?.name;
@@ -50,9 +53,8 @@ export function referentAt(ws: Workspace, file: string, offset: number): Referen
   return undefined;
 }
 
-export function definition(ws: Workspace, file: string, offset: number): FileRange[] {
-  const target = referentAt(ws, file, offset);
-  const snap = ws.snapshot();
+export function definition(snap: Snapshot, file: string, offset: number): FileRange[] {
+  const target = referentAt(snap, file, offset);
   if (!target) return [];
   if (target.kind === 'model') {
     const node = snap.refTarget(target.name);
@@ -68,13 +70,12 @@ export function definition(ws: Workspace, file: string, offset: number): FileRan
 }
 
 /** The definition a macro target names: in its package (or the project, under its name), else the project's own. */
-function macroOf(project: Project, target: { name: string; package?: string }): MacroDef | undefined {
+export function macroOf(project: Project, target: { name: string; package?: string }): MacroDef | undefined {
   return target.package === undefined ? project.macros.get(target.name) : namespaceMacros(project, target.package)?.get(target.name);
 }
 
-export function references(ws: Workspace, file: string, offset: number, includeDeclaration: boolean): FileRange[] {
-  const snap = ws.snapshot();
-  let target = referentAt(ws, file, offset);
+export function references(snap: Snapshot, file: string, offset: number, includeDeclaration: boolean): FileRange[] {
+  let target = referentAt(snap, file, offset);
   const own = snap.modelOfFile(file);
   if (!target && own) target = { kind: 'model', name: own.name, range: START };
   if (!target) return [];
@@ -97,7 +98,7 @@ export function references(ws: Workspace, file: string, offset: number, includeD
         }
       }
     }
-    if (includeDeclaration) out.push(...definition(ws, file, offset));
+    if (includeDeclaration) out.push(...definition(snap, file, offset));
   }
   return out;
 }

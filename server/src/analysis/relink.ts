@@ -1,19 +1,20 @@
 // Incremental linking of one edited model. When only the body or the calls of a model changed (not
-// its name or config), the project is updated in place: text and scan, this file's diagnostics, and
-// the DAG edges into the model. A full relink is still needed (returns false) when the change would
-// create a cycle, break the topological order, or when the project has cycles already.
+// its name or config), the next snapshot's project is the previous one with that model's text, scan,
+// diagnostics and DAG edges replaced; nothing of the previous snapshot changes. A full relink is still
+// needed (returns undefined) when the change would create a cycle, break the topological order, or
+// when the project has cycles already.
 import { checkScan } from '../../../runtime/project/link.js';
-import { refTarget } from '../../../runtime/graph/dag.js';
+import { refTarget, type Graph, type GraphNode } from '../../../runtime/graph/dag.js';
 import type { ModelFile } from '../../../runtime/project/summary.js';
-import type { Diagnostic, TemplateScan } from '../../../runtime/project/types.js';
+import type { Diagnostic, Project, TemplateScan } from '../../../runtime/project/types.js';
 import type { Snapshot } from './snapshot.js';
 
-export function relinkModel(snap: Snapshot, next: ModelFile, parseDiagnostics: Diagnostic[], previous: TemplateScan): boolean {
+export function relinkModel(snap: Snapshot, next: ModelFile, parseDiagnostics: Diagnostic[], previous: TemplateScan): Snapshot | undefined {
   const { project, graph } = snap;
   const model = project.models.get(next.name);
   // A computed ref() is found by rendering at link time (dynamicRefs.ts): relink the whole project.
-  if (!model || model.file !== next.file || graph.cycles.length > 0 || next.scan.dynamicRefs?.length || model.renderedRefs) return false;
-  if (JSON.stringify(previous.configs.map((c) => c.args)) !== JSON.stringify(next.scan.configs.map((c) => c.args))) return false;
+  if (!model || model.file !== next.file || graph.cycles.length > 0 || next.scan.dynamicRefs?.length || model.renderedRefs) return undefined;
+  if (JSON.stringify(previous.configs.map((c) => c.args)) !== JSON.stringify(next.scan.configs.map((c) => c.args))) return undefined;
   const id = model.id;
   const parents = new Set<string>();
   for (const r of next.scan.refs) {
@@ -26,23 +27,39 @@ export function relinkModel(snap: Snapshot, next: ModelFile, parseDiagnostics: D
   }
   const old = graph.parents.get(id) ?? new Set<string>();
   const added = [...parents].filter((p) => !old.has(p));
-  if (added.length) {
-    // Every new parent must already come before the model (order stays valid) and must not be
-    // downstream of it (no cycle). Both are checked before anything changes.
-    const index = snap.orderIndex();
-    if (added.some((p) => (index.get(p) ?? Infinity) >= (index.get(id) ?? -1))) return false;
+  // Every new parent must already come before the model (order stays valid) and must not be
+  // downstream of it (no cycle).
+  const index = added.length ? snap.orderIndex() : undefined;
+  if (index && added.some((p) => (index.get(p) ?? Infinity) >= (index.get(id) ?? -1))) return undefined;
+  const patched = { ...model, text: next.text, scan: next.scan };
+  const nextProject: Project = { ...project, models: new Map(project.models).set(next.name, patched), diagnostics: fileDiagnostics(project, next, parseDiagnostics) };
+  return snap.relinked(nextProject, withEdges(graph, patched, old, parents));
+}
+
+/** The graph with the model's node replaced and its parent edges changed from `old` to `parents` (only changed sets are new). */
+function withEdges(graph: Graph, model: GraphNode, old: Set<string>, parents: Set<string>): Graph {
+  const nodes = new Map(graph.nodes).set(model.id, model);
+  const removed = [...old].filter((p) => !parents.has(p));
+  const added = [...parents].filter((p) => !old.has(p));
+  if (!removed.length && !added.length) return { ...graph, nodes };
+  const children = new Map(graph.children);
+  for (const p of [...removed, ...added]) {
+    const set = children.get(p);
+    if (!set) continue;
+    const copy = new Set(set);
+    if (parents.has(p)) copy.add(model.id);
+    else copy.delete(model.id);
+    children.set(p, copy);
   }
-  for (const p of old) if (!parents.has(p)) graph.children.get(p)?.delete(id);
-  for (const p of added) graph.children.get(p)?.add(id);
-  graph.parents.set(id, parents);
-  model.text = next.text;
-  model.scan = next.scan;
+  return { ...graph, nodes, parents: new Map(graph.parents).set(model.id, parents), children };
+}
+
+/** The project's diagnostics with the model file's replaced by its parse and link diagnostics. */
+function fileDiagnostics(project: Project, next: ModelFile, parseDiagnostics: Diagnostic[]): Diagnostic[] {
   const diagnostics = project.diagnostics.filter((d) => d.file !== next.file);
   diagnostics.push(...parseDiagnostics);
   checkScan(project, next.file, next.scan, (file, range, message, code, data, severity = 'error') => {
     diagnostics.push({ file, range, severity, message, code, ...(data ? { data } : {}) });
   });
-  project.diagnostics = diagnostics;
-  snap.invalidate();
-  return true;
+  return diagnostics;
 }

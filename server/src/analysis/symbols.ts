@@ -1,18 +1,17 @@
 // Document symbols (a model and its CTEs; schema YAML models and columns; pipeline.yml sources)
 // and workspace symbols (models, sources, seeds, macros matching a query).
-import type { Workspace } from './workspace.js';
+import type { Snapshot } from './snapshot.js';
 import type { Outline } from './types.js';
 
 const MAX_WORKSPACE_SYMBOLS = 500;
 const CTE = /(?:\bwith|,)\s*(\w+)\s+as\s*\(/gi;
 
-export function documentSymbols(ws: Workspace, file: string): Outline[] {
-  const snap = ws.snapshot();
-  const text = ws.text(file) ?? '';
+export function documentSymbols(snap: Snapshot, file: string): Outline[] {
+  const text = snap.text(file) ?? '';
   const whole = { start: 0, end: text.length };
   if (file.endsWith('.sql')) {
     const model = snap.modelOfFile(file);
-    const scan = ws.scan(file);
+    const scan = snap.scan(file);
     const macros: Outline[] = scan.macroDefs.map((d) => ({ name: d.name, kind: 'macro', file, range: d.range, selectionRange: d.nameRange, detail: `(${d.params.join(', ')})` }));
     if (!model) return macros;
     const ctes: Outline[] = [...text.matchAll(CTE)].map((m) => {
@@ -39,8 +38,7 @@ export function documentSymbols(ws: Workspace, file: string): Outline[] {
   return out;
 }
 
-export function workspaceSymbols(ws: Workspace, query: string): Outline[] {
-  const snap = ws.snapshot();
+export function workspaceSymbols(snap: Snapshot, query: string): Outline[] {
   const q = query.toLowerCase();
   const matches = (name: string): boolean => fuzzy(name.toLowerCase(), q);
   const out: Outline[] = [];

@@ -71,5 +71,5 @@ export function refineUnknownColumn(model: ModelNode, d: Diagnostic, unknown: { 
   if (at) d.range = at;
   d.code = 'unknown-column';
   d.message = `column ${unknown.name} not found${suggestion ? ` — did you mean ${suggestion}` : ''}`;
-  if (suggestion) d.data = { suggestion, replace: d.range };
+  if (suggestion) d.data = { suggestion };
 }

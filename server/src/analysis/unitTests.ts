@@ -4,33 +4,30 @@
 import type { Diagnostic, Range, UnitTestRows } from '../../../runtime/project/types.js';
 import { inputTarget } from '../../../runtime/project/unitTests.js';
 import { relationColumns } from './columnTypes.js';
-import type { Column } from './snapshot.js';
-import type { Workspace } from './workspace.js';
+import type { Column, Snapshot } from './snapshot.js';
 
 /** The diagnostics of the unit tests declared in `file`. */
-export function unitTestDiagnostics(ws: Workspace, file: string): Diagnostic[] {
-  const snap = ws.snapshot();
+export function unitTestDiagnostics(snap: Snapshot, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const test of snap.project.tests.values()) {
     const spec = test.unit;
     if (!spec || spec.location.file !== file) continue;
     for (const g of spec.given) {
       const id = inputTarget(snap.project, spec.model, g.input);
-      const columns = id === undefined ? undefined : certainColumns(ws, id);
+      const columns = id === undefined ? undefined : certainColumns(snap, id);
       if (columns) out.push(...rowDiagnostics(file, g, `'${id!.slice(id!.indexOf('.') + 1)}'`, columns));
     }
-    const model = certainColumns(ws, test.attachedTo!);
+    const model = certainColumns(snap, test.attachedTo!);
     if (model) out.push(...rowDiagnostics(file, spec.expect, `the output of '${spec.model}'`, model));
   }
   return out;
 }
 
 /** A node's columns when they are certain, else undefined. */
-function certainColumns(ws: Workspace, id: string): Column[] | undefined {
-  const snap = ws.snapshot();
+function certainColumns(snap: Snapshot, id: string): Column[] | undefined {
   const node = snap.node(id);
   if (!node) return undefined;
-  const columns = relationColumns(snap, node, ws.catalog, node.kind === 'model' ? ws.binder.columns(id) : undefined, ws.binder.files.columns(id));
+  const columns = relationColumns(snap, node, snap.catalog, node.kind === 'model' ? snap.bindings.columns(id) : undefined, snap.bindings.fileColumns(id));
   return columns?.length ? columns : undefined;
 }
 

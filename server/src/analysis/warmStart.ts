@@ -3,7 +3,7 @@
 // background pass binds again; a result whose fingerprint the current files do not give is dropped.
 import { createHash } from 'node:crypto';
 import type { ModelNode } from '../../../runtime/project/types.js';
-import type { BindResult } from './binder.js';
+import type { BindResult } from './stubDatabase.js';
 import type { Workspace } from './workspace.js';
 
 export interface CachedBinding {
@@ -29,7 +29,8 @@ export class WarmStart {
   private known: CachedBindings = new Map();
   private savedGeneration = -1;
 
-  constructor(private readonly ws: Workspace, private readonly store: BindingStore) {}
+  /** `env`: the environment templates read with env_var() (the server's own). */
+  constructor(private readonly ws: Workspace, private readonly store: BindingStore, private readonly env: Record<string, string | undefined>) {}
 
   /**
    * Restores the cached results the current files would give again, in DAG order so a model's inputs
@@ -41,7 +42,7 @@ export class WarmStart {
     const files = new Set<string>();
     let dropped = 0;
     if (cached) {
-      const prints = new Fingerprints(this.ws);
+      const prints = new Fingerprints(this.ws, this.env);
       for (const id of this.ws.snapshot().graph.order) {
         const entry = cached.get(id);
         if (!entry) continue;
@@ -69,7 +70,7 @@ export class WarmStart {
     const binder = this.ws.binder;
     if (binder.generation === this.savedGeneration) return undefined;
     const generation = binder.generation;
-    const prints = new Fingerprints(this.ws);
+    const prints = new Fingerprints(this.ws, this.env);
     const out: CachedBindings = new Map();
     for (const [id, result] of binder.settled()) {
       const fingerprint = prints.of(id);
@@ -95,12 +96,12 @@ class Fingerprints {
   private readonly macrosReadGraph: boolean;
   private wholeProject: string | undefined;
 
-  constructor(private readonly ws: Workspace) {
+  constructor(private readonly ws: Workspace, private readonly env: Record<string, string | undefined>) {
     const project = ws.snapshot().project;
     const macros = [...(project.macroFiles ?? new Map<string, string>())].sort(([a], [b]) => (a < b ? -1 : 1));
     const macroText = macros.map(([, text]) => text).join('\0');
     this.macrosReadGraph = READS_GRAPH.test(macroText);
-    this.common = hash([project.state, JSON.stringify(project.config), ...macros.flat(), envOf(macroText)].join('\0'));
+    this.common = hash([project.state, JSON.stringify(project.config), ...macros.flat(), envOf(macroText, env)].join('\0'));
   }
 
   of(id: string): string | undefined {
@@ -114,7 +115,7 @@ class Fingerprints {
       const inlined = parents.map((p) => snap.graph.nodes.get(p)).filter((p): p is ModelNode => p?.kind === 'model' && p.config.materialized === 'ephemeral');
       const inlinedPrints = inlined.map((p) => this.of(p.id));
       if (!inlinedPrints.includes(undefined)) {
-        const reads = [this.common, model.file, model.text, JSON.stringify(model.config), model.relation, JSON.stringify(model.spec ?? null), envOf(model.text)];
+        const reads = [this.common, model.file, model.text, JSON.stringify(model.config), model.relation, JSON.stringify(model.spec ?? null), envOf(model.text, this.env)];
         // An ephemeral model nothing selects from shows no diagnostics (binder.ts).
         if (model.config.materialized === 'ephemeral') reads.push(String(snap.graph.children.get(id)?.size ?? 0));
         if (this.macrosReadGraph || READS_GRAPH.test(model.text)) reads.push(this.project());
@@ -139,9 +140,9 @@ class Fingerprints {
 }
 
 /** The values of the environment variables a template names in env_var() calls. */
-function envOf(text: string): string {
+function envOf(text: string, env: Record<string, string | undefined>): string {
   const names = new Set([...text.matchAll(ENV_VAR)].map((m) => m[1]));
-  return JSON.stringify([...names].sort().map((n) => [n, process.env[n] ?? null]));
+  return JSON.stringify([...names].sort().map((n) => [n, env[n] ?? null]));
 }
 
 function hash(text: string): string {

@@ -1,28 +1,24 @@
-// The workspace index: one summary per file, parsed once per text (open buffers override the disk),
-// linked into a Project and its DAG on demand. Editing a model re-summarizes only that model; when
-// its refs, sources and config() calls are unchanged, the linked project is patched in place.
+// The workspace index: owns the IO and applies changes. One summary per file, parsed once per text
+// (open buffers override the disk); every change makes a new Snapshot (snapshot.ts), which features
+// read and nothing alters. Editing a model re-summarizes only that model; when its refs, sources and
+// config() calls allow it, the next snapshot relinks just that model (relink.ts) instead of the project.
 import { createHash } from 'node:crypto';
-import { homedir } from 'node:os';
 import type { FileSystem } from '../../../runtime/project/fs.js';
-import type { ParsedConfig, ParsedFile } from '../../../runtime/project/summary.js';
-import type { Diagnostic, ProjectConfig, Result, TemplateScan } from '../../../runtime/project/types.js';
-import { readDbtProfile, type ProfileSettings } from '../../../runtime/project/profiles.js';
-import { applyOverrides, defaultConfig, parseDbtProject, parsePipelineConfig, type ConfigOverrides } from '../../../runtime/project/projectConfig.js';
-import { CONFIG_FILES, classify, discoverFiles, parseFile } from '../../../runtime/project/load.js';
+import type { ParsedFile } from '../../../runtime/project/summary.js';
+import type { Result } from '../../../runtime/project/types.js';
+import type { ConfigOverrides } from '../../../runtime/project/projectConfig.js';
+import { classify, discoverFiles, parseFile } from '../../../runtime/project/load.js';
 import { linkProject } from '../../../runtime/project/link.js';
 import { discoverPackages } from '../../../runtime/project/packages.js';
 import { buildGraph } from '../../../runtime/graph/dag.js';
-import { scanTemplate } from '../../../runtime/template/scan.js';
 import { Binder } from './binder.js';
 import { inProcessCompiler, type NodeCompiler } from './compiler.js';
 import { relinkModel } from './relink.js';
-import { Snapshot, type Column } from './snapshot.js';
-import { readRunResults, type LastRun, type RunHistory, type RunSummary } from './runResults.js';
-import { readSourcesJson, type LastFreshness } from './sourceFreshness.js';
-import { readCatalog, type Catalog } from './catalog.js';
-import { boundColumns, relationColumns } from './columnTypes.js';
+import { Snapshot, type SnapshotState } from './snapshot.js';
+import { ARTIFACT_FILES, NO_ARTIFACTS, isArtifact, withArtifact, type Artifacts } from './artifacts.js';
+import { ProjectSettings, type ProfileLookup } from './projectSettings.js';
 
-export interface WorkspaceOptions {
+export interface WorkspaceOptions extends ProfileLookup {
   log?: (message: string) => void;
   /**
    * Leave schema YAML files for completeIndex(): models, sources and the DAG are ready first (YAML
@@ -52,14 +48,8 @@ export type SchemaParser = (files: Array<{ file: string; text: string }>) => Pro
 
 /** Parsing work done between two yields to the event loop while completing the index. */
 const SLICE_MS = 15;
-
-const RUN_RESULTS = 'target/run_results.json';
-const CATALOG = 'target/catalog.json';
-const SOURCES = 'target/sources.json';
 /** Files read at once during the cold index. */
 const READ_CONCURRENCY = 64;
-
-type Kind = 'config' | ParsedFile['kind'] | 'runResults' | 'catalog' | 'sources';
 
 export class Workspace {
   readonly binder: Binder;
@@ -69,21 +59,16 @@ export class Workspace {
   compileEpoch = 0;
   /** Bumped on every change to any file. */
   revision = 0;
-  private readonly texts = new Map<string, string>();
+  /** File texts; replaced (never changed) once a snapshot holds them. */
+  private texts = new Map<string, string>();
+  private textsShared = false;
   private readonly open = new Set<string>();
   private readonly parsed = new Map<string, Result<ParsedFile>>();
-  private configFile: string | undefined;
-  private config: Result<ParsedConfig>;
-  /** A dbt project's profiles.yml duckdb target (read once when the index is built; it lives outside the project). */
-  private profile: { settings: ProfileSettings; diagnostics: Diagnostic[] } = { settings: {}, diagnostics: [] };
+  private readonly settings: ProjectSettings;
   private current: Snapshot | undefined;
-  private epoch = 0;
-  private readonly scans = new Map<string, { text: string; scan: TemplateScan }>();
-  private runs: RunHistory = { byId: new Map() };
-  /** The last `source freshness` per source, from target/sources.json. */
-  private freshness = new Map<string, LastFreshness>();
-  /** The last build's column types (target/catalog.json). */
-  catalog: Catalog = new Map();
+  /** What the next snapshot needs: a full link, or only the current state over the same project. */
+  private stale: 'link' | 'state' | undefined = 'link';
+  private artifacts: Artifacts = NO_ARTIFACTS;
   /** Schema files read but not parsed yet (deferSchemas). */
   private readonly pending = new Set<string>();
   private deferSchemas = false;
@@ -92,21 +77,19 @@ export class Workspace {
   /** True when a schema summary was parsed (not taken from the cache) since the cache was read. */
   private cacheStale = false;
   private isTrusted = true;
-  private overrides: ConfigOverrides = {};
 
-  private constructor(readonly fs: FileSystem, readonly root: string, readonly log: (m: string) => void) {
+  private constructor(readonly fs: FileSystem, readonly root: string, readonly log: (m: string) => void, options: WorkspaceOptions) {
     this.binder = new Binder(this);
-    this.config = { value: { config: defaultConfig('pipeline.yml', 'pipeline'), sources: [], ok: false }, diagnostics: [] };
+    this.settings = new ProjectSettings(fs, root, options.overrides ?? {}, { env: options.env, home: options.home });
+    this.deferSchemas = options.deferSchemas ?? false;
+    this.isTrusted = options.trusted ?? true;
+    this.cache = options.cache;
+    if (options.compiler) this.compiler = options.compiler;
   }
 
   /** The cold index: finds the project file, reads and summarizes every project file, links. */
   static async open(fs: FileSystem, root: string, options: WorkspaceOptions = {}): Promise<Workspace> {
-    const ws = new Workspace(fs, root.replace(/\/$/, ''), options.log ?? (() => {}));
-    ws.deferSchemas = options.deferSchemas ?? false;
-    ws.isTrusted = options.trusted ?? true;
-    ws.overrides = options.overrides ?? {};
-    ws.cache = options.cache;
-    if (options.compiler) ws.compiler = options.compiler;
+    const ws = new Workspace(fs, root.replace(/\/$/, ''), options.log ?? (() => {}), options);
     ws.cached = await options.cache?.load().catch(() => undefined);
     await ws.loadAll();
     ws.deferSchemas = false;
@@ -138,6 +121,7 @@ export class Workspace {
   /** The user trusted the workspace: rendering and binding may start. */
   trust(): void {
     this.isTrusted = true;
+    this.touch('state');
   }
 
   /** True while schema files wait to be parsed (see deferSchemas). */
@@ -171,74 +155,43 @@ export class Workspace {
         slice = performance.now();
       }
     }
-    this.current = undefined;
-    this.revision++;
+    this.touch('link');
     this.cacheStale = true;
     await this.saveCache();
   }
 
-  /** The project file in use ('pipeline.yml' or 'dbt_project.yml'), if any. */
-  get projectFile(): string | undefined {
-    return this.configFile;
-  }
-
-  text(file: string): string | undefined {
-    return this.texts.get(file);
-  }
-
-  /** Every indexed file, project-relative. */
-  files(): string[] {
-    return [...this.texts.keys()];
-  }
-
-  /** The static scan of any SQL template in the project (models, macros, tests), cached per text. */
-  scan(file: string): TemplateScan {
-    const model = this.snapshot().modelOfFile(file);
-    if (model) return model.scan;
-    const text = this.texts.get(file) ?? '';
-    const cached = this.scans.get(file);
-    if (cached?.text === text) return cached.scan;
-    const scan = scanTemplate(text);
-    this.scans.set(file, { text, scan });
-    return scan;
-  }
-
-  /** The linked project; relinked only when a change affected linking. */
+  /** The workspace as it is now; the same snapshot until something changes. */
   snapshot(): Snapshot {
-    if (!this.current) {
-      const project = linkProject(this.root, this.config, [...this.parsed.values()]);
-      this.current = new Snapshot(project, buildGraph(project), ++this.epoch);
+    if (!this.current || this.stale === 'link') {
+      const project = linkProject(this.root, this.settings.config, [...this.parsed.values()]);
+      this.current = new Snapshot({ project, graph: buildGraph(project), ...this.state() });
       this.binder.relinked();
+    } else if (this.stale === 'state') {
+      this.current = this.current.with(this.state());
     }
+    this.stale = undefined;
     return this.current;
   }
 
-  /** Known columns of a node: bound or known from the catalog and inference (columnTypes.ts), else declared ones. */
-  columns(id: string): Column[] {
-    const snap = this.snapshot();
-    const node = snap.node(id);
-    if (!node) return [];
-    const declared = snap.declaredColumns(node);
-    const bound = node.kind === 'model' ? this.binder.columns(id) : undefined;
-    const known = node.kind !== 'model' ? relationColumns(snap, node, this.catalog, undefined, this.binder.files.columns(id)) : bound && boundColumns(node, this.catalog, bound);
-    if (!known) return declared;
-    return known.map((k) => {
-      const d = declared.find((c) => c.name.toLowerCase() === k.name.toLowerCase());
-      return { name: k.name, ...(k.type ? { type: k.type } : {}), ...(d?.description ? { description: d.description } : {}) };
-    });
+  /** What a snapshot holds besides the linked project. */
+  private state(): Omit<SnapshotState, 'project' | 'graph'> {
+    this.textsShared = true;
+    return { texts: this.texts, projectFile: this.settings.file, trusted: this.isTrusted, indexing: this.indexing, ...this.artifacts, bindings: this.binder };
   }
 
-  lastRun(id: string): LastRun | undefined {
-    return this.runs.byId.get(id);
+  /** A change: the next snapshot relinks (`link`) or takes the new state over the same project. */
+  private touch(need: 'link' | 'state'): void {
+    this.revision++;
+    if (need === 'link' || this.stale !== 'link') this.stale = need;
   }
 
-  lastFreshness(id: string): LastFreshness | undefined {
-    return this.freshness.get(id);
-  }
-
-  /** The whole project's last run, from target/run_results.json. */
-  lastProjectRun(): RunSummary | undefined {
-    return this.runs.summary;
+  private setFileText(file: string, text: string | undefined): void {
+    if (this.textsShared) {
+      this.texts = new Map(this.texts);
+      this.textsShared = false;
+    }
+    if (text === undefined) this.texts.delete(file);
+    else this.texts.set(file, text);
   }
 
   /** An open buffer's text replaces the file's; only that file is summarized again. */
@@ -268,79 +221,42 @@ export class Workspace {
   }
 
   private remove(file: string): void {
-    if (!this.texts.delete(file)) return;
+    if (!this.texts.has(file)) return;
+    this.setFileText(file, undefined);
     this.pending.delete(file);
-    this.revision++;
-    this.scans.delete(file);
-    if (file === RUN_RESULTS) {
-      this.runs = { byId: new Map() };
-      return;
-    }
-    if (file === SOURCES) {
-      this.freshness = new Map();
-      return;
-    }
-    if (file === CATALOG) {
-      this.catalog = new Map();
-      this.binder.relinked();
-      return;
-    }
-    if (file === this.configFile) {
-      this.configFile = undefined;
-      this.config = { value: { config: defaultConfig('pipeline.yml', 'pipeline'), sources: [], ok: false }, diagnostics: [] };
+    if (isArtifact(file)) return this.readArtifact(file, undefined);
+    this.touch('link');
+    if (file === this.settings.file) {
+      this.settings.remove();
       this.compileEpoch++;
     }
     const old = this.parsed.get(file);
     this.parsed.delete(file);
     if (old?.value.kind === 'macro') this.compileEpoch++;
-    this.current = undefined;
+  }
+
+  /** Run results and source freshness are read as they are; new catalog types mean bindings are checked again. */
+  private readArtifact(file: Parameters<typeof withArtifact>[1], text: string | undefined): void {
+    this.artifacts = withArtifact(this.artifacts, file, text);
+    this.touch('state');
+    if (file === 'target/catalog.json') this.binder.relinked();
   }
 
   private update(file: string, text: string): void {
-    if (this.texts.get(file) === text && (this.parsed.has(file) || file === this.configFile)) return;
-    this.revision++;
-    const kind = this.kindOf(file);
-    if (!kind) {
-      this.texts.set(file, text);
-      return;
-    }
-    this.texts.set(file, text);
-    if (kind === 'runResults') {
-      this.runs = readRunResults(text);
-      return;
-    }
-    if (kind === 'sources') {
-      this.freshness = readSourcesJson(text);
-      return;
-    }
-    if (kind === 'catalog') {
-      // Bindings whose stubs' types changed are redone; the others keep their keys.
-      this.catalog = readCatalog(text);
-      this.binder.relinked();
-      return;
-    }
-    if (kind === 'config') {
-      const before = JSON.stringify(this.pathsOf());
-      const packages = this.config.value.config.packages;
-      this.configFile = file;
-      this.config = this.withProfile(parseConfig(file, text));
-      // Installed packages were found when the index was built; a new install path finds them again (rescan).
-      this.config.value.config.packages = packages;
-      this.compileEpoch++;
-      this.current = undefined;
-      // New model/macro/seed paths: files that were outside the project may now be in it.
-      if (JSON.stringify(this.pathsOf()) !== before) void this.rescan();
-      return;
-    }
+    if (this.texts.get(file) === text && (this.parsed.has(file) || file === this.settings.file)) return;
+    this.setFileText(file, text);
+    if (isArtifact(file)) return this.readArtifact(file, text);
+    if (this.settings.governs(file)) return this.updateConfig(file, text);
+    const kind = classify(this.settings.config.value.config, file);
+    if (!kind) return this.touch('state');
     const hit = kind === 'schema' ? this.cached?.get(file) : undefined;
     if (hit && hit.hash === hashText(text)) {
       this.parsed.set(file, hit.result);
-      this.current = undefined;
-      return;
+      return this.touch('link');
     }
     if (kind === 'schema' && this.deferSchemas) {
       this.pending.add(file);
-      return;
+      return this.touch('state');
     }
     if (kind === 'schema') this.cacheStale = true;
     this.pending.delete(file);
@@ -348,91 +264,61 @@ export class Workspace {
     const old = this.parsed.get(file);
     this.parsed.set(file, parsed);
     if (kind === 'macro') this.compileEpoch++;
-    if (!this.patchModel(old, parsed)) this.current = undefined;
+    this.touch(this.relinkModel(old, parsed) ? 'state' : 'link');
+  }
+
+  private updateConfig(file: string, text: string): void {
+    const before = this.settings.paths();
+    this.settings.update(file, text);
+    this.compileEpoch++;
+    this.touch('link');
+    // New model/macro/seed paths: files that were outside the project may now be in it.
+    if (this.settings.paths() !== before) void this.rescan();
   }
 
   /**
-   * An edited model keeps the linked project when its name and config() did not change: the model
-   * is patched in place (relink.ts) instead of relinking every file.
+   * An edited model whose name and config() did not change is relinked alone (relink.ts): the
+   * current snapshot is replaced by one with that model's new text and edges.
    */
-  private patchModel(old: Result<ParsedFile> | undefined, next: Result<ParsedFile>): boolean {
-    const snap = this.current;
+  private relinkModel(old: Result<ParsedFile> | undefined, next: Result<ParsedFile>): boolean {
+    const snap = this.stale === 'link' ? undefined : this.current;
     if (!snap || old?.value.kind !== 'model' || next.value.kind !== 'model') return false;
-    if (!relinkModel(snap, next.value, next.diagnostics, old.value.scan)) return false;
+    const relinked = relinkModel(snap, next.value, next.diagnostics, old.value.scan);
+    if (!relinked) return false;
+    this.current = relinked;
     this.binder.changed(`model.${next.value.name}`);
     return true;
   }
 
-  private kindOf(file: string): Kind | undefined {
-    if (CONFIG_FILES.includes(file)) return !this.configFile || CONFIG_FILES.indexOf(file) <= CONFIG_FILES.indexOf(this.configFile) ? 'config' : undefined;
-    if (file === RUN_RESULTS) return 'runResults';
-    if (file === CATALOG) return 'catalog';
-    if (file === SOURCES) return 'sources';
-    return classify(this.config.value.config, file);
-  }
-
   /** A package's own dbt_project.yml under the install path (its name and macro paths). */
   private isPackageFile(file: string): boolean {
-    const base = this.config.value.config.packagesInstallPath + '/';
+    const base = this.settings.config.value.config.packagesInstallPath + '/';
     return file.startsWith(base) && /^[^/]+\/dbt_project\.yml$/.test(file.slice(base.length));
   }
 
-  private pathsOf(): string[][] {
-    const c = this.config.value.config;
-    return [c.modelPaths, c.macroPaths, c.seedPaths, c.testPaths, c.snapshotPaths, [c.packagesInstallPath]];
-  }
-
   private async loadAll(): Promise<void> {
-    for (const name of CONFIG_FILES) {
-      const text = await this.fs.readFile(`${this.root}/${name}`);
-      if (text === undefined) continue;
-      this.configFile = name;
-      this.texts.set(name, text);
-      const parsed = parseConfig(name, text);
-      const { format, profile } = parsed.value.config;
-      if (format === 'dbt' && profile) this.profile = await this.readProfile(parsed.value.config, profile);
-      this.config = this.withProfile(parsed);
-      break;
-    }
+    const text = await this.settings.load();
+    if (this.settings.file !== undefined && text !== undefined) this.setFileText(this.settings.file, text);
     await this.rescan();
-    for (const file of [RUN_RESULTS, CATALOG, SOURCES]) {
-      const text = await this.fs.readFile(`${this.root}/${file}`);
-      if (text !== undefined) this.update(file, text);
+    for (const file of ARTIFACT_FILES) {
+      const artifact = await this.fs.readFile(`${this.root}/${file}`);
+      if (artifact !== undefined) this.update(file, artifact);
     }
-  }
-
-  private readProfile(config: ProjectConfig, profile: string): ReturnType<typeof readDbtProfile> {
-    return readDbtProfile(this.fs, this.root, config, profile, { env: process.env, home: homedir(), target: this.overrides.target, profilesDir: this.overrides.profilesDir });
-  }
-
-  /** The profile's settings and the editor's vars and target over the parsed config file. */
-  private withProfile(parsed: Result<ParsedConfig>): Result<ParsedConfig> {
-    applyOverrides(parsed.value.config, this.overrides);
-    if (parsed.value.config.format !== 'dbt') return parsed;
-    Object.assign(parsed.value.config, this.profile.settings);
-    return { ...parsed, diagnostics: [...parsed.diagnostics, ...this.profile.diagnostics] };
   }
 
   /** New vars or target from the editor's settings: the profile is read again and every model recompiles. */
   async setOverrides(overrides: ConfigOverrides): Promise<void> {
-    this.overrides = overrides;
-    const text = this.configFile === undefined ? undefined : this.texts.get(this.configFile);
-    if (this.configFile === undefined || text === undefined) return;
-    const parsed = parseConfig(this.configFile, text);
-    const { format, profile } = parsed.value.config;
-    if (format === 'dbt' && profile) this.profile = await this.readProfile(parsed.value.config, profile);
-    parsed.value.config.packages = this.config.value.config.packages;
-    this.config = this.withProfile(parsed);
-    this.revision++;
+    const file = this.settings.file;
+    if (!(await this.settings.setOverrides(overrides, file === undefined ? undefined : this.texts.get(file)))) return;
     this.compileEpoch++;
-    this.current = undefined;
+    this.touch('link');
   }
 
   /** Reads every file under the project's paths (and installed packages') that is not indexed yet. */
   private async rescan(): Promise<void> {
-    const config = this.config.value.config;
+    const config = this.settings.config.value.config;
     config.packages = await discoverPackages(this.fs, this.root, config);
-    const kinds = await discoverFiles(this.fs, this.root, this.config.value.config);
+    const kinds = await discoverFiles(this.fs, this.root, config);
     // Files read before they were part of the project (a package's macros seen before its dbt_project.yml) count as new.
     const todo = [...kinds.keys()].filter((f) => !this.parsed.has(f) && !this.pending.has(f));
     let next = 0;
@@ -444,14 +330,10 @@ export class Workspace {
       }
     };
     await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
-    this.current = undefined;
+    this.touch('link');
   }
 }
 
 function hashText(text: string): string {
   return createHash('sha1').update(text).digest('base64');
-}
-
-function parseConfig(file: string, text: string): Result<ParsedConfig> {
-  return file.startsWith('dbt_project') ? parseDbtProject(file, text) : parsePipelineConfig(file, text);
 }

@@ -2,17 +2,17 @@
 // model and column names, generic test names (built-in and the project's {% test %} blocks) and DuckDB types.
 import schema from '../../../runtime/project/pipeline.schema.json';
 import type { Range } from '../../../runtime/project/types.js';
-import type { Workspace } from './workspace.js';
+import type { Snapshot } from './snapshot.js';
 import type { Completion } from './types.js';
 import { yamlPath, type YamlPath } from './yamlPath.js';
 import { GENERIC_TESTS } from '../../../runtime/compile/tests.js';
 import { CONFIG_KEYS, DUCKDB_TYPES, SCHEMA_KEYS } from './vocabulary.js';
 
-export function completeYaml(ws: Workspace, file: string, text: string, offset: number): Completion[] {
+export function completeYaml(snap: Snapshot, file: string, text: string, offset: number): Completion[] {
   const path = yamlPath(text, offset);
   if (file === 'pipeline.yml' || file === 'pipeline.yaml') return completePipeline(path);
   if (/(^|\/)dbt_project\.ya?ml$/.test(file)) return [];
-  return completeSchemaFile(ws, path);
+  return completeSchemaFile(snap, path);
 }
 
 // ---------------------------------------------------------------------------
@@ -111,8 +111,7 @@ export function pipelineKeyHover(text: string, offset: number): { markdown: stri
 // ---------------------------------------------------------------------------
 // dbt schema files (models/**/*.yml).
 
-function completeSchemaFile(ws: Workspace, path: YamlPath): Completion[] {
-  const snap = ws.snapshot();
+function completeSchemaFile(snap: Snapshot, path: YamlPath): Completion[] {
   const collection = [...path.keys].reverse().find((k) => k !== '-' && k in SCHEMA_KEYS) ?? '';
   const parent = [...path.keys].reverse().find((k) => k !== '-');
   const inTests = parent === 'data_tests' || parent === 'tests';
@@ -144,8 +143,8 @@ function completeSchemaFile(ws: Workspace, path: YamlPath): Completion[] {
       }));
     }
     if (path.key === 'name' && collection === 'columns') {
-      const model = enclosingModel(ws, path);
-      return model ? ws.columns(model).map((c) => ({ label: c.name, kind: 'column', range: path.range, ...(c.type ? { detail: c.type } : {}) })) : [];
+      const model = enclosingModel(snap, path);
+      return model ? snap.columns(model).map((c) => ({ label: c.name, kind: 'column', range: path.range, ...(c.type ? { detail: c.type } : {}) })) : [];
     }
     if (path.key === 'to' || path.key === 'relation') {
       const refs = [...snap.project.models.values(), ...snap.project.seeds.values()].map((m): Completion => ({ label: `ref('${m.name}')`, kind: 'model', range: path.range }));
@@ -162,8 +161,8 @@ function completeSchemaFile(ws: Workspace, path: YamlPath): Completion[] {
 }
 
 /** The model whose `columns:` list the cursor is in, from the model entry's `name:` in the text. */
-function enclosingModel(ws: Workspace, path: YamlPath): string | undefined {
+function enclosingModel(snap: Snapshot, path: YamlPath): string | undefined {
   const modelItem = path.keys.indexOf('models') + 1;
   const name = modelItem > 0 ? path.itemNames[path.keys.slice(0, modelItem + 1).filter((k) => k === '-').length - 1] : undefined;
-  return name ? ws.snapshot().model(name)?.id : undefined;
+  return name ? snap.model(name)?.id : undefined;
 }

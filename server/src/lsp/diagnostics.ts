@@ -3,12 +3,14 @@
 // the edited model and its neighbours. Binding the rest of the project runs in the background; in an
 // untrusted workspace only the static ones are published.
 import type * as lsp from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from '../../../runtime/project/types.js';
 import type { Workspace } from '../analysis/workspace.js';
 import { bindAll, bindFiles, boundDiagnostics, staticDiagnostics } from '../analysis/diagnostics.js';
 import { Debouncer } from './debounce.js';
 import * as to from './toLsp.js';
+
+const EMPTY = TextDocument.create('untitled:empty', 'plaintext', 0, '');
 
 /** Milliseconds to wait after the last keystroke in a file before computing its diagnostics. */
 const DEBOUNCE_MS = 8;
@@ -35,7 +37,7 @@ export class DiagnosticsPublisher {
 
   /** After indexing: every file's static problems, the open files bound, the rest in the background. */
   publishAll(): void {
-    const all = staticDiagnostics(this.ws);
+    const all = staticDiagnostics(this.ws.snapshot());
     for (const [file, list] of all) this.send(file, list);
     void this.refresh(undefined);
   }
@@ -70,7 +72,8 @@ export class DiagnosticsPublisher {
   /** Re-publishes the edited file first, then open files and files that had problems. */
   private async refresh(edited: string | undefined): Promise<void> {
     try {
-      const all = staticDiagnostics(this.ws);
+      const snap = this.ws.snapshot();
+      const all = staticDiagnostics(snap);
       const affected = new Set<string>();
       if (edited !== undefined) affected.add(edited);
       for (const doc of this.open.all()) {
@@ -79,7 +82,7 @@ export class DiagnosticsPublisher {
       }
       for (const file of [...this.published.keys(), ...all.keys()]) affected.add(file);
       // The static pass first, so the edited file's quick problems arrive without waiting for DuckDB.
-      for (const file of affected) this.send(file, [...(all.get(file) ?? []), ...boundDiagnostics(this.ws, file)]);
+      for (const file of affected) this.send(file, [...(all.get(file) ?? []), ...boundDiagnostics(snap, file)]);
       const focus = [...affected].filter((f) => f === edited || this.isOpen(f));
       const touched = await bindFiles(this.ws, focus);
       for (const file of new Set([...focus, ...touched])) this.sendMerged(file);
@@ -94,8 +97,8 @@ export class DiagnosticsPublisher {
   }
 
   private sendMerged(file: string): void {
-    const all = staticDiagnostics(this.ws);
-    this.send(file, [...(all.get(file) ?? []), ...boundDiagnostics(this.ws, file)]);
+    const snap = this.ws.snapshot();
+    this.send(file, [...(staticDiagnostics(snap).get(file) ?? []), ...boundDiagnostics(snap, file)]);
   }
 
   /** Sends a file's diagnostics when they changed, and for every new version of an open file. */
@@ -106,7 +109,8 @@ export class DiagnosticsPublisher {
     if ((this.published.get(file) ?? '\0[]') === key) return;
     if (list.length === 0 && !open) this.published.delete(file);
     else this.published.set(file, key);
-    const diagnostics = doc ? list.map((d) => to.diagnostic(doc, d)) : [];
+    // A file that does not exist (the pipeline.yml a folder lacks) gets its problems at its start.
+    const diagnostics = list.map((d) => to.diagnostic(doc ?? EMPTY, d));
     void this.connection.sendDiagnostics({ uri: this.paths.uri(file), ...(open ? { version: doc.version } : {}), diagnostics });
   }
 

@@ -46,7 +46,7 @@ export function registerEngineRequests(handle: Handle, targetId: TargetId): void
       const problems = compiled.diagnostics.some((d) => d.severity === 'error')
         ? compiled.diagnostics
         : await validateForTrino(compiled, { file: node.file, session: cluster });
-      const text = ws.text(node.file) ?? '';
+      const text = snap.text(node.file) ?? '';
       const doc = TextDocument.create(paths.uri(node.file), 'sql', 0, text);
       // A problem placed in another file (a macro's) is shown at the model's top, naming its file.
       const diagnostics = problems.map((d): P.ValidateDiagnostic => {

@@ -66,8 +66,8 @@ export interface NodeRunResult {
   rows?: number;
   elapsedMs: number;
   message?: string;
-  /** Where an error is: a project-relative file and UTF-16 offsets into its text (the editor turns them into a position). */
-  errorAt?: { file: string; start?: number; end?: number };
+  /** Where an error is: a project-relative file and the error's range in it (zero-based lines and characters, as LSP's). */
+  errorAt?: { file: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } };
 }
 
 export interface RunResponse {

@@ -1,27 +1,27 @@
-// The custom requests (shapes in protocol.ts): run/build/test with $/progress and cancellation,
-// preview, compiled SQL, lineage and project info. Runs happen in this process; the warehouse file
-// is opened only for the run or preview and closed after, so the CLI can use it in between. In an
-// untrusted workspace run, preview and compiled are refused: they render templates and run SQL.
-import { allowedDirectories } from '../../../runtime/run/allowed.js';
+// The custom requests (shapes in protocol.ts): run/build/test (runRequest.ts), preview, save as unit
+// test, validate on Trino (engineRequests.ts), compiled SQL, lineage and project info. Runs happen in
+// this process; the warehouse file is opened only for the run or preview and closed after, so the CLI
+// can use it in between. In an untrusted workspace run, preview and compiled are refused: they render
+// templates and run SQL.
 import type * as lsp from 'vscode-languageserver/node';
-import { runPipeline } from '../../../runtime/run/runner.js';
-import type { NodeResult } from '../../../runtime/run/types.js';
 import { previewNode, previewSql } from '../../../runtime/run/preview.js';
 import { compileNode } from '../../../runtime/compile/compile.js';
 import { compileSelection } from '../../../runtime/compile/selection.js';
-import { selectNodes } from '../../../runtime/graph/select.js';
 import type { EngineAdapter } from '../../../runtime/engine/adapter.js';
 import type { Workspace } from '../analysis/workspace.js';
 import { lineageGraph } from '../analysis/lineageGraph.js';
 import { saveUnitTest } from './saveUnitTest.js';
-import type { Paths } from './toLsp.js';
-import { openPreviewEngine, registerEngineRequests } from './engineRequests.js';
+import type { Documents, Paths } from './toLsp.js';
+import { openPreviewEngine, registerEngineRequests, type Handle, type TargetId } from './engineRequests.js';
+import { registerRun } from './runRequest.js';
 import * as P from './protocol.js';
 
 export interface RequestContext {
   ready: Promise<void>;
   workspace(): Workspace | undefined;
   paths(): Paths | undefined;
+  /** Positions of project files (errors reach the client as ranges). */
+  docs: Documents;
   log(message: string): void;
 }
 
@@ -29,74 +29,48 @@ export interface RequestContext {
 const UNTRUSTED_ERROR = 'This workspace is not trusted: Medallion does not render templates, bind SQL or run anything in it until you trust it';
 
 export function registerCustomRequests(connection: lsp.Connection, ctx: RequestContext): void {
-  /**
-   * Like the standard handlers: waits for the index, never throws to the client. A handler that
-   * renders templates or runs SQL says so with `needsTrust`, and is refused in an untrusted workspace.
-   */
-  function handle<Params, Result>(method: string, fallback: (error: string) => Result, handler: (ws: Workspace, paths: Paths, params: Params, token: lsp.CancellationToken) => Promise<Result> | Result, needsTrust = false): void {
-    connection.onRequest(method, async (params: Params, token: lsp.CancellationToken) => {
+  const handle = handler(connection, ctx);
+  registerRun(connection, handle, ctx.docs);
+  registerPreview(handle);
+  handle<P.SaveUnitTestParams, P.SaveUnitTestResult>(P.SaveUnitTestRequestMethod, (error) => ({ error }), (ws, paths, params) => saveUnitTest(ws, paths, targetId(ws, paths, params), params), true);
+  registerEngineRequests(handle, targetId);
+  registerProjectRequests(handle);
+}
+
+/**
+ * Like the standard handlers: waits for the index, never throws to the client. A handler that
+ * renders templates or runs SQL says so with `needsTrust`, and is refused in an untrusted workspace.
+ */
+function handler(connection: lsp.Connection, ctx: RequestContext): Handle {
+  return (method, fallback, run, needsTrust = false) => {
+    connection.onRequest(method, async (params: Parameters<typeof run>[2], token: lsp.CancellationToken) => {
       try {
         await ctx.ready;
         const ws = ctx.workspace();
         const paths = ctx.paths();
         if (!ws || !paths) return fallback('The project is not indexed');
         if (needsTrust && !ws.trusted) return fallback(UNTRUSTED_ERROR);
-        return await handler(ws, paths, params ?? ({} as Params), token);
+        return await run(ws, paths, params ?? ({} as Parameters<typeof run>[2]), token);
       } catch (err) {
         ctx.log(`${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         return fallback(err instanceof Error ? err.message : String(err));
       }
     });
-  }
+  };
+}
 
-  /** The node id a request targets: a model by name wins over the file it is written in. */
-  function targetId(ws: Workspace, paths: Paths, t: P.ModelTarget): string | undefined {
-    const snap = ws.snapshot();
-    if (t.model) return snap.refTarget(t.model)?.id;
-    const file = t.uri ? paths.file(t.uri) : undefined;
-    return file === undefined ? undefined : snap.modelOfFile(file)?.id;
-  }
+/** The node id a request targets: a model by name wins over the file it is written in. */
+const targetId: TargetId = (ws, paths, t) => {
+  const snap = ws.snapshot();
+  if (t.model) return snap.refTarget(t.model)?.id;
+  const file = t.uri ? paths.file(t.uri) : undefined;
+  return file === undefined ? undefined : snap.modelOfFile(file)?.id;
+};
 
-  handle<P.RunParams, P.RunResponse>(P.RunRequestMethod, (error) => ({ status: 'error', elapsedMs: 0, nodes: [], error }), async (ws, _paths, params, token) => {
-    const snap = ws.snapshot();
-    const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
-    const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
-    progress.begin(`Medallion ${params.command}`, 0, 'starting', true);
-    try {
-      const run = await runPipeline(snap.project, snap.graph, {
-        allowedDirectories: allowedDirectories(process.env),
-        command: params.command,
-        select: params.select,
-        exclude: params.exclude,
-        fullRefresh: params.fullRefresh,
-        signal: abort.signal,
-        hooks: { compile: compileNode, select: selectNodes },
-        onEvent(event) {
-          if (event.type === 'node-start') {
-            void connection.sendNotification(P.RunProgressNotificationMethod, { kind: 'start', id: event.id, done: event.index, total: event.total } satisfies P.RunProgress);
-            progress.report(Math.round((100 * event.index) / Math.max(1, event.total)), event.name);
-          } else if (event.type === 'node-finish') {
-            const result = toNodeRunResult(event.result);
-            void connection.sendNotification(P.RunProgressNotificationMethod, { kind: 'finish', id: result.id, result, done: event.index + 1, total: event.total } satisfies P.RunProgress);
-          }
-        },
-      });
-      const error = run.errors.map((e) => e.message).join('\n');
-      return {
-        status: abort.signal.aborted ? 'cancelled' : run.success ? 'success' : 'error',
-        elapsedMs: run.elapsedMs,
-        nodes: run.results.map(toNodeRunResult),
-        ...(error ? { error } : {}),
-      };
-    } finally {
-      progress.done();
-      await ws.reload('target/run_results.json');
-      void connection.sendNotification(P.ProjectChangedNotificationMethod, { complete: !ws.indexing } satisfies P.ProjectChangedParams);
-    }
-  }, true);
-
-  handle<P.PreviewParams, P.PreviewResult>(P.PreviewRequestMethod, (error) => ({ columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error }), async (ws, paths, params, token) => {
+/** medallion/preview: the first rows of a model, or of selected SQL (rendered with the project's Jinja), cancellable. */
+function registerPreview(handle: Handle): void {
+  const failed = (error: string): P.PreviewResult => ({ columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error });
+  handle<P.PreviewParams, P.PreviewResult>(P.PreviewRequestMethod, failed, async (ws, paths, params, token) => {
     const snap = ws.snapshot();
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
@@ -104,7 +78,7 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
     try {
       db = await openPreviewEngine(snap.project);
     } catch (err) {
-      return { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error: err instanceof Error ? err.message : String(err) };
+      return failed(err instanceof Error ? err.message : String(err));
     }
     try {
       const options = { limit: params.limit, signal: abort.signal };
@@ -116,20 +90,19 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
         return { ...result, sql, engine: db.engine };
       }
       const id = targetId(ws, paths, params);
-      if (!id) return { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error: 'No model to preview here' };
+      if (!id) return failed('No model to preview here');
       const result = await previewNode(db, snap.graph, id, (node, opts) => compileNode(snap.project, snap.graph, node, opts), options);
       return { columns: result.columns, rows: result.rows, truncated: result.truncated, elapsedMs: result.elapsedMs, sql: result.sql, engine: db.engine };
     } catch (err) {
-      return { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: '', error: err instanceof Error ? err.message : String(err) };
+      return failed(err instanceof Error ? err.message : String(err));
     } finally {
       db.close();
     }
   }, true);
+}
 
-  handle<P.SaveUnitTestParams, P.SaveUnitTestResult>(P.SaveUnitTestRequestMethod, (error) => ({ error }), (ws, paths, params) => saveUnitTest(ws, paths, targetId(ws, paths, params), params), true);
-
-  registerEngineRequests(handle, targetId);
-
+/** What the editor shows of the project: a model's compiled SQL, the lineage graph, the project's summary. */
+function registerProjectRequests(handle: Handle): void {
   handle<P.CompiledParams, P.CompiledResult>(P.CompiledRequestMethod, (error) => ({ id: '', sql: '', errors: [error] }), async (ws, paths, params) => {
     const id = targetId(ws, paths, params);
     const compiled = id ? await ws.binder.compiled(id) : undefined;
@@ -139,15 +112,16 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
 
   handle<P.LineageParams, P.LineageResult>(P.LineageRequestMethod, () => ({ nodes: [], edges: [], columnEdges: [] }), async (ws, paths, params) => {
     const focus = params.model || params.uri ? targetId(ws, paths, params) : undefined;
-    const data = await lineageGraph(ws, { focus, depth: params.depth, columns: params.columns ?? true });
+    const data = await lineageGraph(ws.snapshot(), { focus, depth: params.depth, columns: params.columns ?? true });
     return { ...data, nodes: data.nodes.map(({ file, ...n }) => ({ ...n, ...(file ? { uri: paths.uri(file) } : {}) })) };
   });
 
-  handle<Record<string, never>, P.ProjectInfoResult>(P.ProjectInfoRequestMethod, () => ({ found: false, name: '', rootUri: '', format: 'pipeline', state: 'failed', modelCount: 0, sourceCount: 0, target: '' }), (ws, paths) => {
+  const none: P.ProjectInfoResult = { found: false, name: '', rootUri: '', format: 'pipeline', state: 'failed', modelCount: 0, sourceCount: 0, target: '' };
+  handle<Record<string, never>, P.ProjectInfoResult>(P.ProjectInfoRequestMethod, () => none, (ws, paths) => {
     const snap = ws.snapshot();
-    const last = ws.lastProjectRun();
+    const last = snap.lastProjectRun();
     return {
-      found: ws.projectFile !== undefined,
+      found: snap.projectFile !== undefined,
       name: snap.project.config.name,
       rootUri: paths.uri('').replace(/\/$/, ''),
       format: snap.project.config.format,
@@ -159,15 +133,4 @@ export function registerCustomRequests(connection: lsp.Connection, ctx: RequestC
       ...(last ? { lastRun: last } : {}),
     };
   });
-}
-
-function toNodeRunResult(r: NodeResult): P.NodeRunResult {
-  return {
-    id: r.id,
-    status: r.status,
-    elapsedMs: r.ms,
-    ...(r.rows !== undefined ? { rows: r.rows } : {}),
-    ...(r.message ? { message: r.message } : {}),
-    ...(r.error ? { errorAt: { file: r.error.file, ...r.error.range } } : {}),
-  };
 }

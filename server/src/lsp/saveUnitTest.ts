@@ -16,6 +16,7 @@ export async function saveUnitTest(ws: Workspace, paths: Paths, id: string | und
   const snap = ws.snapshot();
   const model = id === undefined ? undefined : snap.graph.nodes.get(id);
   if (model?.kind !== 'model') return { error: 'No model to save a unit test for here' };
+  if (snap.project.config.trino) return { error: `Save as unit test reads the DuckDB warehouse; the target ${snap.project.config.target.name} runs on Trino` };
   const db = await openForPreview(path.resolve(ws.root, snap.project.config.warehouse));
   let captured;
   try {
@@ -23,8 +24,8 @@ export async function saveUnitTest(ws: Workspace, paths: Paths, id: string | und
   } finally {
     db.close();
   }
-  const target = unitTestFile(snap.project, model, (file) => ws.text(file) !== undefined || existsSync(path.join(ws.root, file)));
-  const text = target.create ? undefined : (ws.text(target.file) ?? (await fsp.readFile(path.join(ws.root, target.file), 'utf8')));
+  const target = unitTestFile(snap.project, model, (file) => snap.text(file) !== undefined || existsSync(path.join(ws.root, file)));
+  const text = target.create ? undefined : (snap.text(target.file) ?? (await fsp.readFile(path.join(ws.root, target.file), 'utf8')));
   const entry = unitTestEntry(snap.project, captured, new Date().toISOString().slice(0, 10));
   const added = addUnitTest(target.file, text, entry);
   if ('error' in added) return { error: added.error };

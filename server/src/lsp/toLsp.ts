@@ -5,6 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Diagnostic, Range } from '../../../runtime/project/types.js';
 import type { Completion, CompletionKind, FileRange, Hover, Lens, QuickFix, Outline, Rename, SymbolKind, TextEdit } from '../analysis/types.js';
+import type { FixableDiagnostic } from '../analysis/quickFix.js';
 import { LensCommands, type LensArgs } from './protocol.js';
 
 /** Positions need each file's text; open documents and files on disk both come through this. */
@@ -37,8 +38,23 @@ export function range(doc: TextDocument, r: Range): lsp.Range {
   return { start: doc.positionAt(r.start), end: doc.positionAt(r.end) };
 }
 
+/** A range in a project file by its current text; the file's start when the file or the range is unknown. */
+export function fileRange(docs: Documents, file: string, r: Range | undefined): lsp.Range {
+  const doc = docs.get(file);
+  return doc && r ? range(doc, r) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
+
 export function offset(doc: TextDocument, p: lsp.Position): number {
   return doc.offsetAt(p);
+}
+
+/** A diagnostic the client sent back (its range where the client holds it now), for the quick fixes. */
+export function fixable(doc: TextDocument, d: lsp.Diagnostic): FixableDiagnostic {
+  return {
+    ...(typeof d.code === 'string' ? { code: d.code } : {}),
+    range: { start: doc.offsetAt(d.range.start), end: doc.offsetAt(d.range.end) },
+    ...(d.data && typeof d.data === 'object' ? { data: d.data as Record<string, unknown> } : {}),
+  };
 }
 
 const severities: Record<Diagnostic['severity'], lsp.DiagnosticSeverity> = {

@@ -30,7 +30,7 @@ test('sources declaring no columns (JSON with hive partitions, CSV) and an untyp
     }
     const ws = await Workspace.open(new NodeFileSystem(), root);
     await ws.binder.bindFiles(['models/silver/pages.sql']);
-    const editor = Object.fromEntries(['clicks', 'visits', 'orders'].map((t) => [t, ws.columns(`source.bronze.${t}`).map((c) => `${c.name} ${c.type}`.toUpperCase())]));
+    const editor = Object.fromEntries(['clicks', 'visits', 'orders'].map((t) => [t, ws.snapshot().columns(`source.bronze.${t}`).map((c) => `${c.name} ${c.type}`.toUpperCase())]));
     await ws.binder.close();
 
     const project = await loadProject(new NodeFileSystem(), root);

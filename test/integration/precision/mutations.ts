@@ -41,7 +41,7 @@ export function mutants(files: Files, ws: Workspace): Mutant[] {
   const snap = ws.snapshot();
   const models = [...snap.project.models.values()].filter((m) => !m.file.includes('dbt_packages/'));
   const contracted = models.filter((m) => m.spec?.contractEnforced || m.config.contractEnforced);
-  const columnsOf = (id: string): string[] => ws.columns(id).map((c) => c.name.toLowerCase());
+  const columnsOf = (id: string): string[] => ws.snapshot().columns(id).map((c) => c.name.toLowerCase());
   const out: Mutant[] = [];
   const add = (kind: MutationKind, list: Draft[]): void => {
     out.push(...spread(list, PER_KIND).map((m) => ({ ...m, kind })));

@@ -32,8 +32,9 @@ export async function analyze(files: Files): Promise<Diagnostic[]> {
   const ws = await openBound(files);
   try {
     const out: Diagnostic[] = [];
-    for (const list of staticDiagnostics(ws).values()) out.push(...list);
-    for (const file of ws.files()) out.push(...boundDiagnostics(ws, file));
+    const snap = ws.snapshot();
+    for (const list of staticDiagnostics(snap).values()) out.push(...list);
+    for (const file of snap.files()) out.push(...boundDiagnostics(snap, file));
     return out.filter((d) => d.severity === 'error');
   } finally {
     await ws.binder.close();

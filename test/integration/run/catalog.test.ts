@@ -42,7 +42,7 @@ test('a build writes target/catalog.json in dbt’s format, and the server types
   p.write('models/sources.yml', 'version: 2\nsources:\n  - name: main\n    tables:\n      - name: payments\n');
   p.write('models/from_source.sql', "select amount || 'x' as label, amout from {{ source('main', 'payments') }}");
   const ws = await Workspace.open(new NodeFileSystem(), p.root.split(path.sep).join('/'));
-  assert.deepEqual(ws.columns('source.main.payments').map((c) => `${c.name} ${c.type}`), ['id INTEGER', 'order_id INTEGER', 'amount INTEGER', 'paid_at DATE']);
+  assert.deepEqual(ws.snapshot().columns('source.main.payments').map((c) => `${c.name} ${c.type}`), ['id INTEGER', 'order_id INTEGER', 'amount INTEGER', 'paid_at DATE']);
   await ws.binder.bindFiles(['models/from_source.sql']);
-  assert.deepEqual(boundDiagnostics(ws, 'models/from_source.sql').map((d) => d.message), ['column amout not found — did you mean amount']);
+  assert.deepEqual(boundDiagnostics(ws.snapshot(), 'models/from_source.sql').map((d) => d.message), ['column amout not found — did you mean amount']);
 });

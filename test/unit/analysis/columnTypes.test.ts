@@ -42,7 +42,7 @@ test('arithmetic on an untyped seed column: the seed is typed as dbt types it, s
   const files = ['models/stg_payments.sql', 'models/orders.sql'];
   const opened = await open(SHOP);
   await checkDiagnostics(opened, `no diagnostics`, { files, bind: files });
-  assert.deepEqual(opened.ws.columns('seed.payments').map((c) => c.type), ['INTEGER', 'INTEGER', 'INTEGER']);
+  assert.deepEqual(opened.ws.snapshot().columns('seed.payments').map((c) => c.type), ['INTEGER', 'INTEGER', 'INTEGER']);
 });
 
 test('with column_types {amount: varchar} the same model shows the real error, and nothing cascades downstream', async () => {
@@ -96,7 +96,7 @@ test("the last build's catalog types a source: its real columns are checked, its
   const stg = { files: ['models/stg_payments.sql'], bind: ['models/stg_payments.sql'] };
   const good = await withCatalog(SOURCED, catalogOf(relation, { id: 'INTEGER', amount: 'BIGINT' }));
   await checkDiagnostics(good, `no diagnostics`, { files: ['models/stg_payments.sql'], bind: ['models/stg_payments.sql', 'models/orders.sql'] });
-  assert.deepEqual(good.ws.columns('model.stg_payments').map((c) => [c.name, c.type]), [['id', 'INTEGER'], ['amount', 'DOUBLE']]);
+  assert.deepEqual(good.ws.snapshot().columns('model.stg_payments').map((c) => [c.name, c.type]), [['id', 'INTEGER'], ['amount', 'DOUBLE']]);
   await checkDiagnostics(await withCatalog(SOURCED, catalogOf(relation, { id: 'INTEGER', amount: 'VARCHAR' })), `models/stg_payments.sql: "/": Binder: No function matches the given name and argument types '/(VARCHAR, DECIMAL(4,1))'. You might need to add explicit type casts. [error sql-error]`, stg);
   const renamed = withFile(SOURCED, 'models/stg_payments.sql', "select id, amout from {{ source('raw', 'payments') }}");
   await checkDiagnostics(await withCatalog(renamed, catalogOf(relation, { id: 'INTEGER', amount: 'BIGINT' })), `models/stg_payments.sql: "amout": column amout not found — did you mean amount [error unknown-column]`, stg);
@@ -121,7 +121,7 @@ select event_id, amount::double / 100.0 as dollars from {{ source('bronze', 'app
   const files = ['models/silver/events.sql', 'models/silver/cast.sql'];
   const opened = await open(pipeline);
   await checkDiagnostics(opened, `models/silver/events.sql: "/": Binder: No function matches the given name and argument types '/(VARCHAR, DECIMAL(4,1))'. You might need to add explicit type casts. [error sql-error]`, { files, bind: files });
-  assert.deepEqual(opened.ws.columns('source.bronze.app_logs').map((c) => `${c.name}:${c.type}`), ['event_id:varchar', 'amount:VARCHAR']);
+  assert.deepEqual(opened.ws.snapshot().columns('source.bronze.app_logs').map((c) => `${c.name}:${c.type}`), ['event_id:varchar', 'amount:VARCHAR']);
 });
 
 /**
@@ -168,7 +168,7 @@ select dolars from {{ ref('events') }}
   // None in days.sql: DuckDB cannot choose a date_trunc for an untyped NULL, an error only the unknown type causes.
   // Names stay certain: a typo of a column is still found.
   await checkDiagnostics(opened, `models/typo.sql: "dolars": column dolars not found — did you mean dollars [error unknown-column]`, { files, bind: files });
-  assert.deepEqual(opened.ws.columns('model.events').map((c) => c.type), [undefined, undefined]);
+  assert.deepEqual(opened.ws.snapshot().columns('model.events').map((c) => c.type), [undefined, undefined]);
 });
 
 test('a model that binds only for some type of an unknown column: no diagnostic, but its column names reach downstream', async () => {
@@ -180,5 +180,5 @@ select day, count(*) as n, max(evnt_id) as last_id from {{ ref('daily') }} group
 `;
   const opened = await open(untyped);
   await checkDiagnostics(opened, `models/gold.sql: "evnt_id": column evnt_id not found — did you mean event_id [error unknown-column]`, { files: ['models/daily.sql', 'models/gold.sql'], bind: ['models/gold.sql'] });
-  assert.deepEqual(opened.ws.columns('model.daily').map((c) => `${c.name}:${c.type ?? '?'}`), ['event_id:?', 'day:?']);
+  assert.deepEqual(opened.ws.snapshot().columns('model.daily').map((c) => `${c.name}:${c.type ?? '?'}`), ['event_id:?', 'day:?']);
 });

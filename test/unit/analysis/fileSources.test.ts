@@ -54,8 +54,8 @@ test('an external CSV source: its columns are sniffed as DuckDB reads the file, 
   const p = await onDisk(EXTERNAL);
   try {
     await p.check(['models/stg_payments.sql', 'models/typo.sql'], `models/typo.sql: "amout": column amout not found — did you mean amount [error unknown-column]`);
-    assert.deepEqual(p.ws.columns('source.raw.payments').map((c) => `${c.name}:${c.type}`), ['id:BIGINT', 'amount:DOUBLE', 'paid_at:DATE']);
-    assert.deepEqual(p.ws.columns('model.stg_payments').map((c) => `${c.name}:${c.type}`), ['id:BIGINT', 'cents:DOUBLE', 'paid_at:DATE']);
+    assert.deepEqual(p.ws.snapshot().columns('source.raw.payments').map((c) => `${c.name}:${c.type}`), ['id:BIGINT', 'amount:DOUBLE', 'paid_at:DATE']);
+    assert.deepEqual(p.ws.snapshot().columns('model.stg_payments').map((c) => `${c.name}:${c.type}`), ['id:BIGINT', 'cents:DOUBLE', 'paid_at:DATE']);
   } finally {
     await p.done();
   }
@@ -94,12 +94,12 @@ test('an external Parquet source is typed from its metadata, and read again when
     const file = path.join(p.root, 'data/payments.parquet');
     await db.exec(`COPY (SELECT 1::INTEGER AS id, 2.5::DECIMAL(9,2) AS amount, TIMESTAMP '2026-01-01' AS paid_at) TO ${literal(file)} (FORMAT parquet)`);
     await p.check(['models/stg_payments.sql', 'models/typo.sql'], `models/typo.sql: "amout": column amout not found — did you mean amount [error unknown-column]`);
-    assert.deepEqual(p.ws.columns('source.raw.payments').map((c) => `${c.name}:${c.type}`), ['id:INTEGER', 'amount:DECIMAL(9,2)', 'paid_at:TIMESTAMP']);
+    assert.deepEqual(p.ws.snapshot().columns('source.raw.payments').map((c) => `${c.name}:${c.type}`), ['id:INTEGER', 'amount:DECIMAL(9,2)', 'paid_at:TIMESTAMP']);
     // The file gains the column the typo'd model meant: the new columns are read, the error goes.
     await db.exec(`COPY (SELECT 1::INTEGER AS id, 2.5::DOUBLE AS amount, 'x' AS amout, TIMESTAMP '2026-01-01' AS paid_at) TO ${literal(file)} (FORMAT parquet)`);
     p.ws.binder.relinked();
     await p.check(['models/typo.sql'], `no diagnostics`);
-    assert.deepEqual(p.ws.columns('source.raw.payments').map((c) => c.name), ['id', 'amount', 'amout', 'paid_at']);
+    assert.deepEqual(p.ws.snapshot().columns('source.raw.payments').map((c) => c.name), ['id', 'amount', 'amout', 'paid_at']);
   } finally {
     db.close();
     await p.done();
@@ -127,7 +127,7 @@ test('a pipeline.yml JSON source without declared columns: typed as the load rea
   const p = await onDisk(LAKE_JSON);
   try {
     await p.check(['models/silver/clicks.sql', 'models/silver/typo.sql'], `models/silver/typo.sql: "pgae": column pgae not found — did you mean page [error unknown-column]`);
-    assert.deepEqual(p.ws.columns('source.bronze.clicks').map((c) => `${c.name}:${c.type}`), ['id:BIGINT', 'page:VARCHAR', 'ms:DOUBLE', 'seen_at:TIMESTAMP', 'tags:VARCHAR[]']);
+    assert.deepEqual(p.ws.snapshot().columns('source.bronze.clicks').map((c) => `${c.name}:${c.type}`), ['id:BIGINT', 'page:VARCHAR', 'ms:DOUBLE', 'seen_at:TIMESTAMP', 'tags:VARCHAR[]']);
   } finally {
     await p.done();
   }
@@ -138,7 +138,7 @@ test('a pipeline.yml CSV source without declared columns: the header names, ever
   const p = await onDisk(csv.replace('ms / 1000', 'ms::double / 1000').replace(', seen_at from', ' from'));
   try {
     await p.check(['models/silver/clicks.sql', 'models/silver/typo.sql'], `models/silver/typo.sql: "pgae": column pgae not found — did you mean page [error unknown-column]`);
-    assert.deepEqual(p.ws.columns('source.bronze.clicks').map((c) => `${c.name}:${c.type}`), ['id:VARCHAR', 'page:VARCHAR', 'ms:VARCHAR']);
+    assert.deepEqual(p.ws.snapshot().columns('source.bronze.clicks').map((c) => `${c.name}:${c.type}`), ['id:VARCHAR', 'page:VARCHAR', 'ms:VARCHAR']);
   } finally {
     await p.done();
   }

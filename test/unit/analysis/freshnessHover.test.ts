@@ -53,7 +53,7 @@ test('hover on a source: the last freshness check, replaced when sources.json is
     **Downstream:** \`stg_orders\`
     **Freshness:** pass · newest 10m old (warn after 12 hours, error after 1 day) · checked 2026-11-20T10:00:00+00:00
   `);
-  await checkHover({ ...opened, offset: opened.ws.text(opened.file)!.indexOf('customers') + 2 }, `
+  await checkHover({ ...opened, offset: opened.ws.snapshot().text(opened.file)!.indexOf('customers') + 2 }, `
     hover "raw', 'customers"
     **raw.customers** — source
 

@@ -55,7 +55,7 @@ test('hover and completion show the columns of a star query and of an ephemeral 
     user_id  column · INTEGER
     user_id  column · INTEGER
   `);
-  assert.deepEqual(opened.ws.columns('model.paid').map((c) => `${c.name}:${c.type}`), ['event_id:VARCHAR', 'user_id:INTEGER', 'cents:DOUBLE']);
+  assert.deepEqual(opened.ws.snapshot().columns('model.paid').map((c) => `${c.name}:${c.type}`), ['event_id:VARCHAR', 'user_id:INTEGER', 'cents:DOUBLE']);
   await checkHover({ ...opened, offset: opened.f.files['models/gold/uses.sql'].indexOf("'paid'") + 2 }, `
     hover "paid"
     **paid** — model · silver · ephemeral

@@ -27,12 +27,12 @@ async function restart(project: string, next: string, env: Record<string, string
   const f = fixture(project);
   const first = await Workspace.open(f.fs, f.root);
   await first.binder.bindAll(() => {});
-  const saved = new WarmStart(first, store).save();
+  const saved = new WarmStart(first, store, process.env).save();
   await first.binder.close();
   Object.assign(process.env, env);
   const g = fixture(next);
   const ws = await Workspace.open(g.fs, g.root);
-  const { restored, dropped } = new WarmStart(ws, store).restore();
+  const { restored, dropped } = new WarmStart(ws, store, process.env).restore();
   return { ws, restored, dropped, saved };
 }
 
@@ -40,7 +40,7 @@ test('an unchanged project restores every bound model: columns and contract diag
   const broken = withFile(SHOP, REVENUE_SQL, "select e.user_id, sum(e.amount)::varchar as revenue from {{ ref('events') }} e group by 1");
   const { ws, restored, dropped, saved } = await restart(broken, broken);
   assert.deepEqual({ saved, restored, dropped }, { saved: 2, restored: 2, dropped: 0 });
-  assert.deepEqual(ws.columns('model.events').map((c) => `${c.name} ${c.type}`), ['event_id VARCHAR', 'user_id INTEGER', 'amount DOUBLE', 'ts TIMESTAMP WITH TIME ZONE']);
+  assert.deepEqual(ws.snapshot().columns('model.events').map((c) => `${c.name} ${c.type}`), ['event_id VARCHAR', 'user_id INTEGER', 'amount DOUBLE', 'ts TIMESTAMP WITH TIME ZONE']);
   assert.deepEqual(ws.binder.diagnostics(REVENUE_SQL).map((d) => d.code), ['contract-type-mismatch']);
 });
 

@@ -4,20 +4,28 @@ import assert from 'node:assert/strict';
 import type { CachedSummaries } from '../../../server/src/analysis/workspace.js';
 import { checkDiagnostics, open } from '../../support/check.js';
 import { SHOP } from './support.js';
+import { fixture } from '../../support/fixture.js';
+import { loadProject } from '../../../runtime/project/load.js';
 
-test('editing a model patches the linked project in place: body, refs and their diagnostics', async () => {
+test('editing a model relinks only that model, into a new snapshot; the old snapshot stays as it was', async () => {
   const opened = await open(SHOP);
   const { ws } = opened;
   const before = ws.snapshot();
   const other = before.model('events');
+  const oldText = before.model('revenue')!.text;
   ws.setText('models/gold/revenue.sql', "select e.user_id, sum(e.amount) * 2 as revenue from {{ ref('events') }} e group by 1");
-  assert.equal(ws.snapshot(), before, 'no relink for a body edit');
-  assert.equal(ws.snapshot().model('events'), other, 'other models untouched');
-  assert.match(ws.snapshot().model('revenue')!.text, /\* 2/);
+  const edited = ws.snapshot();
+  assert.notEqual(edited, before, 'a change makes a new snapshot');
+  assert.equal(edited.model('events'), other, 'no relink of the other models for a body edit');
+  assert.match(edited.model('revenue')!.text, /\* 2/);
+  assert.equal(before.model('revenue')!.text, oldText, 'the old snapshot keeps its text');
   ws.setText('models/gold/revenue.sql', "select * from {{ source('bronze', 'app_logs') }} join {{ ref('evnts') }}");
-  assert.equal(ws.snapshot(), before, 'no relink for new calls either');
-  assert.deepEqual([...before.graph.parents.get('model.revenue')!], ['source.bronze.app_logs']);
-  assert.equal(before.graph.children.get('model.events')!.has('model.revenue'), false);
+  const called = ws.snapshot();
+  assert.equal(called.model('events'), other, 'no relink of the other models for new calls either');
+  assert.deepEqual([...called.graph.parents.get('model.revenue')!], ['source.bronze.app_logs']);
+  assert.equal(called.graph.children.get('model.events')!.has('model.revenue'), false);
+  assert.deepEqual([...before.graph.parents.get('model.revenue')!], ['model.events'], 'the old snapshot keeps its edges');
+  assert.equal(before.graph.children.get('model.events')!.has('model.revenue'), true);
   await checkDiagnostics(opened, `models/gold/revenue.sql: "evnts": Unknown model 'evnts' in ref(); did you mean 'events'? [error unknown-ref]`);
 });
 
@@ -36,7 +44,7 @@ test('an edit that closes a cycle or changes config() relinks the whole project'
 test('ref ranges follow a patched body (references use the new offsets)', async () => {
   const { ws } = await open(SHOP);
   ws.setText('models/gold/revenue.sql', "-- moved\nselect e.user_id, sum(e.amount) as revenue from {{ ref('events') }} e group by 1");
-  const text = ws.text('models/gold/revenue.sql')!;
+  const text = ws.snapshot().text('models/gold/revenue.sql')!;
   const [site] = ws.snapshot().refsTo('events');
   assert.equal(text.slice(site.range.start, site.range.end), 'events');
 });
@@ -48,7 +56,7 @@ test('new files and deleted files on disk are picked up; open buffers win over t
   assert.ok(ws.snapshot().model('new_model'));
   ws.setText('models/gold/new_model.sql', "select 1 as x");
   await ws.reload('models/gold/new_model.sql');
-  assert.equal(ws.text('models/gold/new_model.sql'), 'select 1 as x');
+  assert.equal(ws.snapshot().text('models/gold/new_model.sql'), 'select 1 as x');
   f.fs.delete('/project/models/gold/new_model.sql');
   await ws.revert('models/gold/new_model.sql');
   assert.equal(ws.snapshot().model('new_model'), undefined);
@@ -121,4 +129,14 @@ select 1 as id
   assert.equal(ws.snapshot().project.config.threads, 3);
   ws.setText('dbt_project.yml', 'name: shop\nprofile: shop\nvars: { x: 1 }\n');
   assert.equal(ws.snapshot().project.config.warehouse, 'dev.duckdb');
+});
+
+test('a folder with neither pipeline.yml nor dbt_project.yml gets the same error in the editor as from the CLI', async () => {
+  const text = `
+//- /models/a.sql
+select 1 as x
+`;
+  await checkDiagnostics(text, `pipeline.yml: 0-0: No pipeline.yml or dbt_project.yml in /project [error no-project]`);
+  const project = await loadProject(fixture(text).fs, '/project');
+  assert.deepEqual(project.diagnostics.map((d) => d.message), ['No pipeline.yml or dbt_project.yml in /project']);
 });

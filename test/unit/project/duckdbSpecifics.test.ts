@@ -145,6 +145,7 @@ test('the editor: models over external sources and external models give no diagn
   const { ws } = await open(text);
   for (const file of ['models/orders.sql', 'models/refunds.sql', 'models/exported.sql']) {
     await ws.binder.bindFiles([file]);
-    assert.deepEqual([...(staticDiagnostics(ws).get(file) ?? []), ...boundDiagnostics(ws, file)].filter((d) => d.severity === 'error'), [], file);
+    const snap = ws.snapshot();
+    assert.deepEqual([...(staticDiagnostics(snap).get(file) ?? []), ...boundDiagnostics(snap, file)].filter((d) => d.severity === 'error'), [], file);
   }
 });
