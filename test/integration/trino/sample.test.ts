@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { compile } from '../../../runtime/cli/commands/compile.js';
+import { validateOnCluster } from '../../../runtime/compile/dialect.js';
 import { runCommand } from '../../../runtime/cli/commands/run.js';
 import { openMemory } from '../../../runtime/engine/duckdb.js';
 import { literalList } from '../../../runtime/engine/sql.js';
@@ -16,6 +17,7 @@ import { defaultConfig } from '../../../runtime/project/projectConfig.js';
 import { NodeFileSystem } from '../../../runtime/project/fs.js';
 import { loadProject } from '../../../runtime/project/load.js';
 import { Renderer } from '../../../runtime/template/render.js';
+import { ACCEPTED, REFUSED, WITH_T } from '../../support/dialectCases.js';
 import { startTrinoHarness, trinoSkip, type TrinoHarness } from '../../support/trinoCluster.js';
 import { sampleBronze, writeSampleProject } from '../../support/trinoProject.js';
 
@@ -160,6 +162,25 @@ describe('the sample workspace on a Trino cluster over MinIO', { skip: trinoSkip
       assert.match(cluster.lines.join('\n'), /models\/gold\/duckdb_only\.sql:2:3: error: Trino: Function 'len' not registered/);
     } finally {
       rmSync(file);
+    }
+  });
+
+  it("the static check's table holds on the cluster: Trino refuses every query it flags and accepts every one it lets through", async () => {
+    const trino = await cluster.client();
+    try {
+      /** The queries whose verdict is not the expected one, with Trino's message. */
+      const wrong = async (sqls: string[], refuse: boolean): Promise<Array<[string, string | undefined]>> => {
+        const out: Array<[string, string | undefined]> = [];
+        for (const sql of sqls) {
+          const refused = await validateOnCluster(trino, `${WITH_T}\n${sql}`);
+          if ((refused !== undefined) !== refuse) out.push([sql, refused?.message]);
+        }
+        return out;
+      };
+      assert.deepEqual(await wrong(REFUSED.map(([sql]) => sql), true), [], 'flagged, yet Trino accepts them');
+      assert.deepEqual(await wrong(ACCEPTED, false), [], 'let through, yet Trino refuses them');
+    } finally {
+      trino.close();
     }
   });
 });
