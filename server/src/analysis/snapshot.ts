@@ -81,6 +81,12 @@ export class Snapshot {
   readonly indexing: boolean;
   readonly catalog: Catalog;
   readonly bindings: Bindings;
+  /**
+   * The full link this snapshot's project comes from: shared by the snapshots that followed it with
+   * only models relinked alone (relink.ts) or other state changed, so a copy of the project elsewhere
+   * (the render worker's) needs only the edited models.
+   */
+  readonly link: object;
   private readonly state: SnapshotState;
   private readonly lookups: Lookups;
   private readonly scans = new Map<string, TemplateScan>();
@@ -89,7 +95,9 @@ export class Snapshot {
   constructor(state: SnapshotState, previous?: Snapshot) {
     this.state = state;
     ({ project: this.project, graph: this.graph, projectFile: this.projectFile, trusted: this.trusted, indexing: this.indexing, catalog: this.catalog, bindings: this.bindings } = state);
-    this.lookups = previous && previous.project === state.project && previous.graph === state.graph ? previous.lookups : {};
+    const same = previous && previous.project === state.project && previous.graph === state.graph;
+    this.lookups = same ? previous.lookups : {};
+    this.link = previous?.link ?? {};
   }
 
   /**
@@ -97,7 +105,7 @@ export class Snapshot {
    * project (relink.ts): their order and names are unchanged, so those lookups carry over.
    */
   relinked(project: Project, graph: Graph): Snapshot {
-    const next = new Snapshot({ ...this.state, project, graph });
+    const next = new Snapshot({ ...this.state, project, graph }, this);
     next.lookups.orderIndexes = this.lookups.orderIndexes;
     next.lookups.refNames = this.lookups.refNames;
     return next;

@@ -29,7 +29,7 @@ interface Pending {
 
 export class RenderWorker implements NodeCompiler {
   private worker?: Worker;
-  private synced?: { snap: Snapshot; epoch: number };
+  private synced?: { link: object; epoch: number };
   /** Text of each model as the worker has it. */
   private readonly sent = new Map<string, string>();
   private readonly pending = new Map<number, Pending>();
@@ -90,9 +90,9 @@ export class RenderWorker implements NodeCompiler {
   /** Brings the worker's copy up to date: the whole project after a relink, else the edited models the render reads. */
   private sync(worker: Worker, snap: Snapshot, id: string): void {
     const epoch = this.epoch();
-    if (this.synced?.snap !== snap || this.synced.epoch !== epoch) {
+    if (this.synced?.link !== snap.link || this.synced.epoch !== epoch) {
       worker.postMessage({ type: 'project', project: renderable(snap.project) } satisfies Request);
-      this.synced = { snap, epoch };
+      this.synced = { link: snap.link, epoch };
       this.sent.clear();
       for (const m of snap.project.models.values()) this.sent.set(m.name, m.text);
       return;
