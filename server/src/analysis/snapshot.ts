@@ -28,7 +28,7 @@ export interface RefSite {
 
 /**
  * What DuckDB found out about the project (binder.ts): the one part of a snapshot that fills in over
- * time, as the background pass binds models; read-only here.
+ * time, as the background pass binds models. Features read it; bindFiles asks for what they need first.
  */
 export interface Bindings {
   /** A model's bound output columns, once bound. */
@@ -41,7 +41,7 @@ export interface Bindings {
   compiled(id: string): Promise<CompiledNode | undefined>;
   /** DuckDB's parse tree of a SQL text, or undefined when it does not parse. */
   parseTree(sql: string): Promise<any>;
-  /** Binds the models `files` define or specify, inputs first (a no-op in an untrusted workspace). */
+  /** Binds the models `files` define or specify, inputs first (callers check `trusted`). */
   bindFiles(files: string[]): Promise<string[]>;
 }
 
