@@ -7,30 +7,20 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { freePort } from '../support/minio.js';
-import { startCodeServer, type CodeServer } from './codeServer.js';
-import { ensureVsix, ROOT } from './vsix.js';
-import { Workbench } from './workbench.js';
-
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'e2e-trino');
+import { openSession, type Session } from './session.js';
+import type { Workbench } from './workbench.js';
 
 /** A project whose target `cluster` runs on Trino (at a port nothing listens on), chosen by the folder's settings. */
 function writeProject(dir: string, trinoPort: number): void {
   const files: Record<string, string> = {
     'pipeline.yml': `name: on_trino
 lake: { s3: { endpoint: 'http://127.0.0.1:9', bucket: lake, access_key_env: E2E_KEY, secret_key_env: E2E_SECRET } }
-sources:
-  app_logs:
-    format: json
-    path: bronze/app_logs/*.json
-    columns:
-      user_id: { type: integer }
-      ts: { type: timestamptz }
 targets:
   cluster:
     engine: trino
     port: ${trinoPort}
 `,
-    'models/gold/pairs.sql': "select user_id,\n  list_value(user_id, 1) as pair\nfrom {{ source('bronze', 'app_logs') }}\n",
+    'models/gold/pairs.sql': 'select n,\n  list_value(n, 1) as pair\nfrom (values (1), (2)) as t(n)\n',
     '.vscode/settings.json': JSON.stringify({ 'medallion.target': 'cluster' }),
   };
   for (const [file, text] of Object.entries(files)) {
@@ -40,23 +30,19 @@ targets:
 }
 
 describe('Medallion on a Trino target (code-server)', { timeout: 10 * 60_000 }, () => {
-  let server: CodeServer | undefined;
+  let session: Session | undefined;
   let wb: Workbench;
   let workspace: string;
 
   before(async () => {
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const vsix = ensureVsix();
     workspace = path.join(mkdtempSync(path.join(tmpdir(), 'medallion-ws-')), 'on_trino');
     writeProject(workspace, await freePort());
-    server = await startCodeServer(vsix, path.join(ARTIFACTS, 'code-server.log'));
-    wb = await Workbench.open(server.url, workspace, ARTIFACTS);
+    session = await openSession('e2e-trino', workspace);
+    wb = session.wb;
   });
 
   after(async () => {
-    await wb?.close();
-    await server?.stop(path.join(ARTIFACTS, 'vscode-logs'));
+    await session?.close();
     if (workspace) rmSync(path.dirname(workspace), { recursive: true, force: true });
   });
 

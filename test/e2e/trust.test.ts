@@ -3,32 +3,25 @@
 // without a reload. Screenshots go to test-artifacts/e2e-trust/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { startCodeServer, type CodeServer } from './codeServer.js';
 import { copySample, removeSample } from './sample.js';
-import { ensureVsix, ROOT } from './vsix.js';
-import { Workbench } from './workbench.js';
-
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'e2e-trust');
+import { openSession, type Session } from './session.js';
+import type { Workbench } from './workbench.js';
 
 describe('Medallion in Restricted Mode (code-server)', { timeout: 10 * 60_000 }, () => {
-  let server: CodeServer | undefined;
+  let session: Session | undefined;
   let wb: Workbench;
   let workspace: string;
 
   before(async () => {
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const vsix = ensureVsix();
     workspace = copySample();
-    server = await startCodeServer(vsix, path.join(ARTIFACTS, 'code-server.log'), { restricted: true });
-    wb = await Workbench.open(server.url, workspace, ARTIFACTS);
+    session = await openSession('e2e-trust', workspace, { restricted: true });
+    wb = session.wb;
   });
 
   after(async () => {
-    await wb?.close();
-    await server?.stop(path.join(ARTIFACTS, 'vscode-logs'));
+    await session?.close();
     if (workspace) removeSample(workspace);
   });
 
