@@ -23,6 +23,12 @@ export default tseslint.config(
     },
   },
   { files: ['runtime/**/*.ts', 'server/src/analysis/**/*.ts'], rules: { 'no-restricted-imports': ['error', editorImports] } },
+  // Features read a Snapshot; only what applies changes or runs in the background holds the Workspace.
+  {
+    files: ['server/src/analysis/**/*.ts'],
+    ignores: ['server/src/analysis/{workspace,diagnostics,warmStart}.ts'],
+    rules: { 'no-restricted-imports': ['error', { ...editorImports, patterns: [...editorImports.patterns, { group: ['./workspace.js'], message: 'Features take (snapshot, file, offset), never the mutable Workspace.' }] }] },
+  },
   // The server and the runtime read as named steps: no function over 80 lines, no file over 400.
   { files: ['runtime/**/*.ts', 'server/src/**/*.ts'], rules: { 'max-lines-per-function': ['error', { max: 80 }], 'max-lines': ['error', { max: 400 }] } },
 );
