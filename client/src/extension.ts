@@ -11,6 +11,7 @@ import { CompiledSqlProvider, compiledScheme } from './compiledSql.js';
 import { runIngest } from './ingest.js';
 import { Panel, type PanelHost } from './panels/panel.js';
 import { Runner } from './runs.js';
+import { saveUnitTest } from './saveUnitTest.js';
 import { createLanguageClient } from './server.js';
 import { ProjectStatus } from './statusBar.js';
 import { resolveTarget, toModelTarget, type Target } from './targets.js';
@@ -38,7 +39,11 @@ export function activate(context: vscode.ExtensionContext): void {
       await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(position, position) });
     },
   };
-  const grid = new Panel<ToGrid>(host, 'medallion.preview', 'grid');
+  /** The model the grid shows, for its "Save as unit test". */
+  let previewed: PreviewParams | undefined;
+  const grid: Panel<ToGrid> = new Panel<ToGrid>(host, 'medallion.preview', 'grid', (message) => {
+    if (message.type === 'saveUnitTest' && previewed) void saveUnitTest(languageClient, previewed).catch((err: unknown) => ({ text: `Could not save a unit test: ${String(err)}`, failed: true })).then((saved) => grid.post({ type: 'saved', ...saved }));
+  });
   const results = new Panel<ToRunResults>(host, 'medallion.runResults', 'runResults');
   const lineage = new Panel<ToLineage>(host, 'medallion.lineage', 'lineage');
   const compiled = new CompiledSqlProvider(() => languageClient);
@@ -74,7 +79,8 @@ export function activate(context: vscode.ExtensionContext): void {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Medallion: previewing ${title}${onTrino()}`, cancellable: true }, async (_progress, cancel) => {
       try {
         const result = await languageClient.sendRequest<PreviewResult>(PreviewRequestMethod, { limit, ...params }, cancel);
-        grid.post({ type: 'result', title, result: cancel.isCancellationRequested ? { ...result, error: 'Preview cancelled' } : result });
+        previewed = params.sql === undefined ? params : undefined;
+        grid.post({ type: 'result', title, result: cancel.isCancellationRequested ? { ...result, error: 'Preview cancelled' } : result, model: previewed && title });
       } catch (err) {
         const error = cancel.isCancellationRequested ? 'Preview cancelled' : String(err);
         grid.post({ type: 'result', title, result: { columns: [], rows: [], truncated: false, elapsedMs: 0, sql: params.sql ?? '', error } });

@@ -52,14 +52,28 @@ export async function captureUnitTest(ctx: UnitTestContext, modelId: string, opt
       throw new Error(`Could not read the input ${input} of ${model.name} (build it first): ${err instanceof Error ? err.message : String(err)}`);
     }
     const kept = readColumns(sql, sample.columns.map((c) => c.name));
-    given.push({ input, rows: sample.rows.map((row) => pick(row, kept)) });
+    given.push({ input, rows: plainRows(sample.columns, sample.rows).map((row) => pick(row, kept)) });
   }
   const incremental = model.config.materialized === 'incremental';
   const query = await unitTestQuery(ctx, captureTest(model, given, incremental));
   if ('status' in query) throw new Error(query.error?.message ?? query.message ?? `The model ${model.name} does not run on the sampled rows`);
   const result = await ctx.db.query(query.compiled.sql);
   if (result.rows.length > MAX_EXPECT_ROWS) throw new Error(`The model gives ${result.rows.length} rows over ${limit} rows of each input: too many for a unit test (ask for fewer input rows)`);
-  return { model: model.name, incremental, given, expect: result.rows };
+  return { model: model.name, incremental, given, expect: plainRows(result.columns, result.rows) };
+}
+
+/** Whole numbers the engine sends as strings (BIGINT, HUGEINT) as YAML numbers when they fit a double exactly. */
+function plainRows(columns: Array<{ name: string; type: string }>, rows: Row[]): Row[] {
+  const integers = columns.filter((c) => /^U?(?:TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/i.test(c.type)).map((c) => c.name);
+  if (integers.length === 0) return rows;
+  return rows.map((row) => {
+    const out = { ...row };
+    for (const name of integers) {
+      const value = out[name];
+      if (typeof value === 'string' && Number.isSafeInteger(Number(value))) out[name] = Number(value);
+    }
+    return out;
+  });
 }
 
 /** How a unit test names a model's input; undefined for a node that cannot be one. */

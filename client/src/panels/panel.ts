@@ -15,7 +15,8 @@ export class Panel<T> implements vscode.Disposable {
   private ready = false;
   private pending: T[] = [];
 
-  constructor(private readonly host: PanelHost, private readonly viewType: string, private readonly script: string) {}
+  /** `onAction`: the webview's own requests beyond the common ones (the grid's "Save as unit test"). */
+  constructor(private readonly host: PanelHost, private readonly viewType: string, private readonly script: string, private readonly onAction?: (message: FromWebview) => void) {}
 
   /** Shows the panel in the second editor column without taking focus, creating it if needed. */
   show(title: string): void {
@@ -57,6 +58,8 @@ export class Panel<T> implements vscode.Disposable {
       case 'copy':
         void vscode.env.clipboard.writeText(message.text).then(() => vscode.window.setStatusBarMessage(`Medallion: copied ${message.what}`, 3000));
         break;
+      default:
+        this.onAction?.(message);
     }
   }
 

@@ -13,13 +13,15 @@ const title = h('span', { class: 'title' });
 const stats = h('span', { class: 'muted', 'data-testid': 'stats' });
 const copyCsv = h('button', { 'data-testid': 'copy-csv', title: 'Copy all rows as CSV' }, 'Copy CSV');
 const copyJson = h('button', { 'data-testid': 'copy-json', title: 'Copy all rows as JSON' }, 'Copy JSON');
+const saveTest = h('button', { 'data-testid': 'save-unit-test', hidden: true, title: "Save a sample of this model's inputs and its output over them as a unit test in its schema YAML" }, 'Save as unit test');
+const saved = h('span', { class: 'muted', 'data-testid': 'save-status' });
 const error = h('div', { class: 'error', hidden: true, 'data-testid': 'error' });
 const header = h('div', { class: 'header', role: 'row' });
 const body = h('div', { class: 'body' });
 const viewport = h('div', { class: 'viewport', role: 'grid', 'data-testid': 'grid' }, header, body);
 const sql = h('pre');
 app.append(
-  h('div', { class: 'toolbar' }, title, stats, h('span', { class: 'spacer' }), copyCsv, copyJson),
+  h('div', { class: 'toolbar' }, title, stats, h('span', { class: 'spacer' }), saved, saveTest, copyCsv, copyJson),
   error,
   viewport,
   h('details', { class: 'sql' }, h('summary', {}, 'SQL'), sql),
@@ -127,11 +129,26 @@ copyJson.addEventListener('click', () => {
   if (result) post({ type: 'copy', text: toJson(result.columns, rows), what: `${rows.length} rows as JSON` });
 });
 
+saveTest.addEventListener('click', () => {
+  saveTest.disabled = true;
+  saved.textContent = 'saving…';
+  post({ type: 'saveUnitTest' });
+});
+
 listen<ToGrid>((message) => {
   if (message.type === 'loading') {
     title.textContent = message.title;
     stats.textContent = 'running…';
+    saveTest.hidden = true;
+  } else if (message.type === 'saved') {
+    saveTest.disabled = false;
+    saved.textContent = message.text;
+    saved.className = message.failed ? 'error-text' : 'muted';
   } else {
     show(message.result, message.title);
+    // Only a model's preview can be saved: a selection's query has no inputs to sample.
+    saveTest.hidden = !message.model || !!message.result.error;
+    saveTest.disabled = false;
+    saved.textContent = '';
   }
 });

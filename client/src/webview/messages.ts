@@ -7,11 +7,16 @@ export type FromWebview =
   /** Opens a file: a URI, or a path relative to the project root; line and column are 1-based. */
   | { type: 'open'; uri?: string; path?: string; line?: number; column?: number }
   | { type: 'copy'; text: string; what: string }
+  /** The grid's "Save as unit test": the previewed model's inputs and output become a unit test. */
+  | { type: 'saveUnitTest' }
 
 /** Extension → results grid. */
 export type ToGrid =
   | { type: 'loading'; title: string }
-  | { type: 'result'; title: string; result: PreviewResult };
+  /** `model`: the previewed model (not a selection), which "Save as unit test" can save. */
+  | { type: 'result'; title: string; result: PreviewResult; model?: string }
+  /** What "Save as unit test" did: the test and its file, or why it could not. */
+  | { type: 'saved'; text: string; failed?: boolean };
 
 /** One row of the run results view: a node's result plus where it is defined. */
 export interface RunRow extends NodeRunResult {
