@@ -40,7 +40,8 @@ export const REFUSED: Array<[sql: string, flagged: string]> = [
 export const ACCEPTED: string[] = [
   "select cast(x as double), try_cast(s as integer) from t where ts >= timestamp '2026-01-01 00:00:00'",
   "select ts - interval '3' hour, ts + interval '1' day, interval '1-2' year to month from t",
-  'select count(*) filter (where x > 0) as c, count(distinct x) from t',
+  'select count(*) filter (where x > 0) as c, count(distinct x) filter (where x > 0) as d from t',
+  "select timezone(current_timestamp), timezone(ts at time zone 'UTC') from t",
   'select qualify, ilike from (select 1 as qualify, 2 as ilike) q where qualify = 1 order by ilike',
   'select t.x as list, x as timestamptz, s as qualify from t',
   "select '::' as a, 'qualify x' as q, \"s\" from t -- x::int, string_agg(\n/* qualify list_value(1) */",

@@ -5,7 +5,7 @@ with daily_events as (
     select
         event_date as activity_date,
         count(distinct user_id) as active_users,
-        count(distinct case when device = 'mobile' then user_id end) as mobile_users,
+        count(distinct user_id) filter (where device = 'mobile') as mobile_users,
         count(*) as events
     from {{ ref('events') }}
     group by event_date
