@@ -51,7 +51,8 @@ export async function writeDeadLetters(lake: Lake, prefix: string, rows: string,
     const row = JSON.parse(text) as Rejected;
     if (group?.file !== row.file) {
       await finish();
-      const temp = path.join(tempDir, `dead-letter-${keys.length}.jsonl`);
+      // Named after this load's rows file: sources loading in parallel share the run's scratch folder.
+      const temp = path.join(tempDir, `${path.basename(rows, '.jsonl')}-letter-${keys.length}.jsonl`);
       group = { file: row.file, out: createWriteStream(temp), temp, hash: createHash('sha256') };
     }
     const line = JSON.stringify(await deadLetter(row)) + '\n';

@@ -1,10 +1,9 @@
-// Loads a pipeline.yml JSON-lines source on Trino: the bronze files are read in place as lines of an
-// external text table, typed through the raw contract, and records that fail go to _rejected/ with a
-// reason, as on DuckDB (read = accepted + rejected + duplicates).
+// Loads a pipeline.yml source on Trino: the bronze files (JSON lines, CSV, Parquet; readers.ts) are read in
+// place through an external table, typed through the raw contract, and records that fail go to _rejected/
+// with a reason, as on DuckDB (read = accepted + rejected + duplicates).
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import picomatch from 'picomatch';
 import type { EngineSession } from '../../engine/adapter.js';
 import { ident, literal, splitRelation } from '../../engine/sql.js';
 import type { Lake } from '../../lake/lake.js';
@@ -12,6 +11,7 @@ import type { ColumnSpec, LakeConfig, SourceTable } from '../../project/types.js
 import type { SourceLoad } from '../bronze.js';
 import { matchingObjects, SourceError } from '../bronze.js';
 import { writeDeadLetters } from '../deadLetters.js';
+import { readerFor, sourceFiles } from './readers.js';
 import { relationKind, replaceTable } from './table.js';
 
 export interface TrinoLoadOptions {
@@ -35,13 +35,9 @@ export function lakeUrl(lake: LakeConfig, key: string): string {
 }
 
 export async function loadSourceOnTrino(db: EngineSession, lake: Lake, source: SourceTable, options: TrinoLoadOptions): Promise<SourceLoad> {
-  if (source.format !== 'json') throw new SourceError(`The source ${source.source}.${source.table} is ${source.format}; on Trino only JSON-lines sources load yet`, source.location);
   if (source.columns.length === 0) throw new SourceError(`The source ${source.source}.${source.table} needs declared columns to load on Trino`, source.location);
-  const pattern = (source.path ?? '').replace(/^\.?\//, '');
-  const folder = pattern.slice(0, pattern.search(/[*?[{]/) < 0 ? pattern.length : pattern.search(/[*?[{]/)).replace(/[^/]*$/, '');
-  const root = lakeUrl(options.lakeConfig, '');
   const { schema, name } = splitRelation(source.relation);
-  const objects = await matchingObjects(lake, pattern);
+  const objects = await matchingObjects(lake, source.path ?? '');
   const fingerprint = createHash('sha256').update(JSON.stringify([source.format, source.columns.map((c) => [c.name, c.dataType, c.required]), source.dedupeOn, source.options, objects.map((o) => [o.key, o.etag])])).digest('hex');
   const stateKey = `_trino/loads/${schema}.${name}.json`;
   const previous = options.force ? undefined : await lake.get(stateKey);
@@ -49,21 +45,21 @@ export async function loadSourceOnTrino(db: EngineSession, lake: Lake, source: S
     const state = JSON.parse(previous.toString('utf8')) as LoadState;
     if (state.fingerprint === fingerprint) return { ...state.load, rejectedKeys: [], unchanged: true, warnings: [] };
   }
+  const root = lakeUrl(options.lakeConfig, '');
+  const files = sourceFiles(source.path ?? '', objects);
+  const reader = await readerFor(lake, source, objects);
   const raw = `"_medallion"."raw_${schema}_${name}"`;
   const stage = `"_medallion"."stage_${schema}_${name}"`;
   await db.exec('CREATE SCHEMA IF NOT EXISTS "_medallion"');
   for (const table of [raw, stage]) await db.exec(`DROP TABLE IF EXISTS ${table}`);
-  // One column per line: no JSON parsing happens in the reader, so a malformed line is a row too.
-  await db.exec(`CREATE TABLE ${raw} (line varchar) WITH (format = 'TEXTFILE', external_location = ${literal(lakeUrl(options.lakeConfig, folder))})`);
-  const matches = `regexp_like(substr("$path", ${root.length + 1}), ${literal(picomatch.makeRe(pattern).source)})`;
-  const values = source.columns.map((c) => `try(CAST(json_extract(__j, ${literal(jsonPath(c.name))}) AS varchar)) AS ${ident(`r_${c.name}`)}`);
+  await db.exec(`CREATE TABLE ${raw} (${reader.columns}) WITH (${reader.properties}, external_location = ${literal(lakeUrl(options.lakeConfig, files.folder))})`);
+  const matches = `regexp_like(substr("$path", ${root.length + 1}), ${literal(files.pattern)})`;
   const typed = source.columns.map((c) => `${typedExpr(c)} AS ${ident(c.name)}`);
-  const reasons = source.columns.map(reasonExpr);
-  const checked = `SELECT __file, __line, ${typed.join(', ')}, CASE WHEN __j IS NULL THEN 'malformed JSON' ELSE nullif(concat_ws('; ', ${reasons.join(', ')}), '') END AS __reason
-    FROM (SELECT *, ${values.join(', ')} FROM (SELECT "$path" AS __file, line AS __line, try(json_parse(line)) AS __j FROM ${raw} WHERE ${matches} AND trim(line) <> '') src) vals`;
-  // One pass over the files (parsing JSON is the cost): typed rows with their reason, the original line
-  // kept only for rejected records. Counts, dedupe and dead letters then read this table.
-  await db.exec(`CREATE TABLE ${stage} AS SELECT __file, ${source.columns.map((c) => ident(c.name)).join(', ')}, __reason, CASE WHEN __reason IS NOT NULL THEN __line END AS __line FROM (${checked})`);
+  const reasons = source.columns.map((c) => reasonExpr(c, reader.shown(c)));
+  const checked = `SELECT __file, __record, ${typed.join(', ')}, coalesce(__bad, nullif(concat_ws('; ', ${reasons.join(', ')}), '')) AS __reason FROM (${reader.select(raw, matches)}) vals`;
+  // One pass over the files (parsing is the cost): typed rows with their reason, the original record
+  // kept only for rejected ones. Counts, dedupe and dead letters then read this table.
+  await db.exec(`CREATE TABLE ${stage} AS SELECT __file, ${source.columns.map((c) => ident(c.name)).join(', ')}, __reason, CASE WHEN __reason IS NOT NULL THEN __record END AS __line FROM (${checked})`);
   try {
     const load = await finishLoad(db, lake, source, stage, root, options.tempDir);
     await lake.put(stateKey, JSON.stringify({ fingerprint, load } satisfies LoadState));
@@ -113,20 +109,16 @@ function trinoType(declared: string | undefined): string {
 function typedExpr(c: ColumnSpec): string {
   const v = ident(`r_${c.name}`);
   const declared = (c.dataType ?? 'varchar').trim().toLowerCase();
-  if (declared === 'timestamptz' || declared === 'timestamp with time zone') return `CAST(try(from_iso8601_timestamp(${v}) AT TIME ZONE 'UTC') AS timestamp(3))`;
+  // ISO 8601 ('…T…Z', JSON's usual form), else SQL's form with an optional zone ('2026-01-02 09:30:00+01:00'), held as UTC.
+  if (declared === 'timestamptz' || declared === 'timestamp with time zone') return `CAST(coalesce(try(from_iso8601_timestamp(${v})), try_cast(${v} AS timestamp(3) with time zone)) AT TIME ZONE 'UTC' AS timestamp(3))`;
   if (declared === 'timestamp') return `try_cast(replace(${v}, 'T', ' ') AS timestamp(3))`;
   return `try_cast(${v} AS ${trinoType(c.dataType)})`;
 }
 
-function reasonExpr(c: ColumnSpec): string {
+/** Why a column makes the record fail, or NULL; `shown` is the value as the reason prints it. */
+function reasonExpr(c: ColumnSpec, shown: string): string {
   const v = ident(`r_${c.name}`);
-  // The value as JSON text, as DuckDB's loader shows it ("x" for a string), so both engines' dead letters read the same.
-  const text = `substr(json_format(json_extract(__j, ${literal(jsonPath(c.name))})), 1, 200)`;
-  const castFail = `WHEN ${v} IS NOT NULL THEN ${literal(`${c.name}: cannot cast `)} || ${text} || ${literal(` to ${c.dataType ?? 'VARCHAR'}`)}`;
+  const castFail = `WHEN ${v} IS NOT NULL THEN ${literal(`${c.name}: cannot cast `)} || ${shown} || ${literal(` to ${c.dataType ?? 'VARCHAR'}`)}`;
   const missing = c.required ? ` ELSE ${literal(`${c.name}: required field is missing`)}` : '';
   return `CASE WHEN ${typedExpr(c)} IS NULL THEN CASE ${castFail}${missing} END END`;
-}
-
-function jsonPath(name: string): string {
-  return `$["${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"]`;
 }

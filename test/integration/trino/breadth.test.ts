@@ -3,8 +3,9 @@
 // snapshots, hooks and unit tests, previews with Trino's types, catalog.json, and a run killed mid-statement.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { runCommand } from '../../../runtime/cli/commands/run.js';
 import { runNodes } from '../../../runtime/cli/commands/test.js';
 import { openMemory, openWarehouse } from '../../../runtime/engine/duckdb.js';
 import { literalList } from '../../../runtime/engine/sql.js';
@@ -42,6 +43,43 @@ targets:
   };
 }
 
+/** Sources read in place: a CSV named by its file (a sibling file is not read), Parquet files named by their folder. */
+const SOURCES = `sources:
+  customers:
+    format: csv
+    path: bronze/customers/customers.csv
+    columns:
+      customer_id: { type: integer, required: true }
+      name: { type: varchar }
+      signup: { type: timestamptz, required: true }
+      country: { type: varchar }
+    dedupe_on: [customer_id]
+  orders:
+    format: parquet
+    path: bronze/orders
+    columns:
+      order_id: { type: bigint, required: true }
+      customer_id: { type: integer }
+      amount: { type: 'decimal(10,2)' }
+      ordered_at: { type: timestamp }
+    dedupe_on: [order_id]
+`;
+
+const CUSTOMER_ORDERS = `{{ config(materialized='table') }}
+select c.customer_id, c.name, count(o.order_id) as orders, sum(o.amount) as amount
+from {{ source('bronze', 'customers') }} c left join {{ source('bronze', 'orders') }} o on o.customer_id = c.customer_id
+group by c.customer_id, c.name
+`;
+
+/** Six records: two good, a bad id, a bad time, a re-delivery, a missing required time. */
+const CUSTOMERS = 'customer_id;name;signup;country\n1;Ann;2024-01-02 09:30:00;FR\n2;"Bob ""the builder""";2024-02-03T10:00:00Z;DE\nx;Bad id;2024-01-01;NL\n3;;not a date;BE\n2;Bob again;2024-02-04;DE\n4;Dee;;\n';
+
+/** Two Parquet files (written by DuckDB) with an undeclared list column: five records, a bad amount, a missing id, a re-delivery. */
+const ORDERS = [
+  "(1::BIGINT, 1, '12.50', TIMESTAMP '2024-03-01 10:00:00', ['a']), (2, 2, 'n/a', TIMESTAMP '2024-03-02 11:00:00', ['b']), (NULL, 1, '3.00', TIMESTAMP '2024-03-03 12:00:00', [])",
+  "(1::BIGINT, 1, '12.50', TIMESTAMP '2024-03-01 10:00:00', ['a']), (3, 4, '7.25', TIMESTAMP '2024-03-04 13:00:00', ['c', 'd'])",
+];
+
 describe('seeds, sources, snapshots, hooks, unit tests and previews on a Trino cluster', { skip: trinoSkip(), timeout: 900_000 }, () => {
   let cluster: TrinoHarness;
   let dir: string;
@@ -64,6 +102,12 @@ describe('seeds, sources, snapshots, hooks, unit tests and previews on a Trino c
   after(async () => {
     await cluster?.dispose();
   });
+
+  /** The records of a dead-letter object, in order. */
+  async function deadLetters(key: string): Promise<Record<string, unknown>[]> {
+    const text = (await lake.get(key))?.toString('utf8') ?? '';
+    return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
 
   /** Every row of a published lake prefix's current Parquet, read by DuckDB, sorted by its first column. */
   async function lakeRows(prefix: string): Promise<Record<string, unknown>[]> {
@@ -93,6 +137,42 @@ describe('seeds, sources, snapshots, hooks, unit tests and previews on a Trino c
     } finally {
       warehouse.close();
     }
+  });
+
+  it('CSV and Parquet sources load on Trino through the raw contract as on DuckDB: the same counts, rows and dead letters', async () => {
+    writeFileSync(path.join(dir, 'pipeline.yml'), readFileSync(path.join(dir, 'pipeline.yml'), 'utf8') + SOURCES);
+    writeFiles(dir, { 'models/silver/customer_orders.sql': CUSTOMER_ORDERS });
+    await lake.put('bronze/customers/customers.csv', CUSTOMERS);
+    await lake.put('bronze/customers/customers_old.csv', 'customer_id;name;signup;country\n9;Old;2020-01-01;FR\n');
+    const duck = await openMemory();
+    try {
+      for (const [i, rows] of ORDERS.entries()) {
+        const file = path.join(cluster.work, `orders_${i}.parquet`);
+        await duck.exec(`COPY (SELECT * FROM (VALUES ${rows}) t(order_id, customer_id, amount, ordered_at, tags)) TO '${file}' (FORMAT parquet)`);
+        await lake.putFile(`bronze/orders/part_${i}.parquet`, file);
+      }
+    } finally {
+      duck.close();
+    }
+    // Each source's dead-letter key (the sources load in parallel, in either order).
+    const loads = (out: string): string[] => [
+      /source bronze\.customers · 6 read, 3 rejected → (_rejected\/customers\/\S+), 1 duplicates dropped/,
+      /source bronze\.orders · 5 read, 2 rejected → (_rejected\/orders\/\S+), 1 duplicates dropped/,
+    ].map((re) => re.exec(out)?.[1] ?? assert.fail(out));
+    const onTrino = loads(await command(() => runCommand('run', { project: dir, target: 'cluster' }, cluster.io(dir))));
+    assert.deepEqual(await cluster.query('SELECT customer_id, name, CAST(signup AS varchar) AS signup, country FROM bronze.customers ORDER BY 1'), [
+      { customer_id: 1, name: 'Ann', signup: '2024-01-02 09:30:00.000', country: 'FR' },
+      { customer_id: 2, name: 'Bob "the builder"', signup: '2024-02-03 10:00:00.000', country: 'DE' },
+    ]);
+    const onTrinoSilver = await lakeRows('silver/customer_orders');
+    const onDuckdb = loads(await command(() => runCommand('run', { project: dir }, cluster.io(dir))));
+    // The CSV's dead letters are the same records with the same reasons on both engines.
+    assert.deepEqual(await deadLetters(onTrino[0]), await deadLetters(onDuckdb[0]));
+    const reasons = async (key: string): Promise<unknown[]> => (await deadLetters(key)).map((l) => l.reason);
+    assert.deepEqual(await reasons(onTrino[1]), await reasons(onDuckdb[1]));
+    assert.deepEqual(await reasons(onTrino[1]), ['amount: cannot cast n/a to decimal(10,2)', 'order_id: required field is missing']);
+    assert.deepEqual(onTrinoSilver, await lakeRows('silver/customer_orders'));
+    assert.deepEqual(onTrinoSilver.map((r) => [r.customer_id, r.orders, r.amount]), [[1, '1', '12.50'], [2, '0', null]]);
   });
 
   it('a seed that does not cast keeps the previous table on Trino and in the lake', async () => {
