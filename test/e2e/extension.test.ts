@@ -145,6 +145,26 @@ describe('Medallion in VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
     });
   });
 
+  test('Save as unit test on a preview adds the unit test to the model\'s YAML', async () => {
+    await step('save-unit-test', async () => {
+      await wb.openFile('models/gold/daily_active_users.sql');
+      await wb.command('Medallion: Preview Data');
+      const grid = await wb.webview('grid');
+      await grid.locator('[role=row][aria-rowindex="1"]').waitFor({ timeout: 60_000 });
+      await grid.locator('[data-testid=save-unit-test]').click();
+      const status = grid.locator('[data-testid=save-status]', { hasText: /^Saved unit test daily_active_users_from_preview in models\/gold\/_gold\.yml/ });
+      await status.waitFor({ timeout: 60_000 });
+      assert.match(await status.innerText(), /10 rows of ref\('events'\), 10 rows of ref\('sessions'\)/);
+      // The YAML is open at the new entry, and saved: the documented models stay as they were.
+      await wb.page.locator('.editor-group-container.active .tab.active', { hasText: '_gold.yml' }).waitFor({ timeout: 30_000 });
+      const yaml = read('models/gold/_gold.yml');
+      assert.match(yaml, /^unit_tests:\n {2}- name: daily_active_users_from_preview\n {4}model: daily_active_users\n/m);
+      assert.match(yaml, /^ {4}given:\n {6}- input: ref\('events'\)\n {8}rows:\n {10}- \{ /m);
+      assert.ok(yaml.startsWith(readFileSync(path.join(ROOT, 'sample-workspace/models/gold/_gold.yml'), 'utf8')), 'the rest of the file is unchanged');
+      assert.match(await wb.editorText(), /daily_active_users_from_preview/);
+    });
+  });
+
   test('the results grid renders only the visible part of a long result', async () => {
     await step('preview-virtualized', async () => {
       await wb.openFile('models/silver/events.sql');
