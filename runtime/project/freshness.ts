@@ -21,6 +21,8 @@ export interface FreshnessThreshold {
 /** What a source table carries: set only when the merged threshold has a warn_after or error_after. */
 export interface SourceFreshness {
   loadedAtField?: string;
+  /** dbt 1.10's `loaded_at_query`: a query (Jinja) whose single value is the newest load time; wins over loadedAtField. */
+  loadedAtQuery?: string;
   threshold?: FreshnessThreshold;
 }
 
@@ -61,7 +63,36 @@ export function parseFreshness(file: string, source: YamlNode, table: YamlNode, 
   diagnostics.push(...found.filter((d) => !seen(d)));
   const threshold = thresholds.reduce<FreshnessThreshold | null>((base, update, i) => (i === 0 ? update : mergeThreshold(base, update)), null);
   const loadedAtField = loadedAt(table) ?? (table !== undefined && hasKey(table, 'loaded_at_field') ? undefined : loadedAt(source));
-  return { ...(loadedAtField ? { loadedAtField } : {}), ...(isActive(threshold) ? { threshold } : {}) };
+  const loadedAtQuery = loadedAtQueryOf(file, source, table, diagnostics);
+  return { ...(loadedAtField ? { loadedAtField } : {}), ...(loadedAtQuery ? { loadedAtQuery } : {}), ...(isActive(threshold) ? { threshold } : {}) };
+}
+
+/**
+ * dbt's `calculate_loaded_at_field_query_from_raw_target`: the table's loaded_at_query, else (unless the
+ * table writes loaded_at_field) the source's; a level with both keys is an error at its loaded_at_query.
+ */
+function loadedAtQueryOf(file: string, source: YamlNode, table: YamlNode, diagnostics: Diagnostic[]): string | undefined {
+  const query = (node: YamlNode): YamlNode => {
+    const own = get(node, 'loaded_at_query');
+    return own !== undefined && own.value !== null ? own : get(get(node, 'config'), 'loaded_at_query');
+  };
+  for (const [level, name] of [[table, 'table'], [source, 'source']] as const) {
+    const q = query(level);
+    if (!q || q.value === null) continue;
+    const both = name === 'table' ? hasKey(level, 'loaded_at_field') : loadedAt(level) !== undefined;
+    if (both && !diagnostics.some((d) => d.file === file && d.range.start === rangeOf(q).start)) {
+      diagnostics.push({ file, range: rangeOf(q), severity: 'error', message: `Cannot specify both loaded_at_field and loaded_at_query at ${name} level`, code: 'bad-freshness' });
+    }
+    if (typeof q.value !== 'string' || !q.value.trim()) {
+      if (!diagnostics.some((d) => d.file === file && d.range.start === rangeOf(q).start)) diagnostics.push({ file, range: rangeOf(q), severity: 'error', message: 'loaded_at_query must be a SQL query (a string)', code: 'bad-freshness' });
+    }
+  }
+  const own = query(table)?.value;
+  if (typeof own === 'string' && own.trim()) return own;
+  if (own !== undefined && own !== null) return undefined;
+  if (table !== undefined && hasKey(table, 'loaded_at_field')) return undefined;
+  const inherited = query(source)?.value;
+  return typeof inherited === 'string' && inherited.trim() ? inherited : undefined;
 }
 
 function EMPTY(): FreshnessThreshold {

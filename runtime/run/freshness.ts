@@ -18,8 +18,8 @@ export interface FreshnessResult {
   maxLoadedAt?: string;
   snapshottedAt?: string;
   ageSeconds?: number;
-  /** What was compared: the loaded_at_field, or the bronze load time. */
-  basis?: 'loaded_at_field' | 'last load';
+  /** What was compared: the loaded_at_field, the loaded_at_query's value, or the bronze load time. */
+  basis?: 'loaded_at_field' | 'loaded_at_query' | 'last load';
   error?: string;
   startedAt: string;
   completedAt: string;
@@ -34,18 +34,21 @@ export function hasFreshness(source: SourceTable): source is SourceTable & { fre
   return source.freshness?.threshold !== undefined;
 }
 
+/** Renders a source's loaded_at_query (Jinja, with `this` the source); without one the query runs as written. */
+export type RenderQuery = (query: string, source: SourceTable) => Promise<string>;
+
 /** Checks each source in turn on one session; never throws for a source's own failure. */
-export async function checkFreshness(db: EngineSession, sources: SourceTable[], onResult?: (r: FreshnessResult, index: number) => void): Promise<FreshnessResult[]> {
+export async function checkFreshness(db: EngineSession, sources: SourceTable[], onResult?: (r: FreshnessResult, index: number) => void, render?: RenderQuery): Promise<FreshnessResult[]> {
   const out: FreshnessResult[] = [];
   for (const source of sources.filter(hasFreshness)) {
-    const result = await checkOne(db, source, source.freshness.threshold);
+    const result = await checkOne(db, source, source.freshness.threshold, render);
     out.push(result);
     onResult?.(result, out.length);
   }
   return out;
 }
 
-async function checkOne(db: EngineSession, source: SourceTable, threshold: FreshnessThreshold): Promise<FreshnessResult> {
+async function checkOne(db: EngineSession, source: SourceTable, threshold: FreshnessThreshold, render?: RenderQuery): Promise<FreshnessResult> {
   const started = Date.now();
   const base = { id: source.id, source: source.source, table: source.table, threshold };
   const done = (rest: Partial<FreshnessResult> & { status: FreshnessStatus }): FreshnessResult => {
@@ -53,7 +56,7 @@ async function checkOne(db: EngineSession, source: SourceTable, threshold: Fresh
     return { ...base, ...rest, startedAt: new Date(started).toISOString(), completedAt: new Date(completed).toISOString(), ms: completed - started };
   };
   try {
-    const times = await newest(db, source, threshold);
+    const times = await newest(db, source, threshold, render);
     if (typeof times === 'string') return done({ status: 'runtime error', error: times });
     const maxMs = times.maxMs ?? YEAR_ONE_MS;
     const ageSeconds = (times.nowMs - maxMs) / 1000;
@@ -70,7 +73,14 @@ interface Times {
 }
 
 /** The newest load time and the warehouse's now, in epoch ms; a string says why there is none. */
-async function newest(db: EngineSession, source: SourceTable, threshold: FreshnessThreshold): Promise<Times | string> {
+async function newest(db: EngineSession, source: SourceTable, threshold: FreshnessThreshold, render?: RenderQuery): Promise<Times | string> {
+  const query = source.freshness?.loadedAtQuery;
+  if (query) {
+    // dbt's collect_freshness_custom_sql: the query's one value is max_loaded_at (its filter does not apply).
+    const sql = render ? await render(query, source) : query;
+    const row = (await db.query(`WITH source_query AS (\n${sql}\n) SELECT epoch_ms((SELECT * FROM source_query)) AS max_ms, epoch_ms(now()) AS now_ms`)).rows[0];
+    return { maxMs: row.max_ms === null ? null : Number(row.max_ms), nowMs: Number(row.now_ms), basis: 'loaded_at_query' };
+  }
   const field = source.freshness?.loadedAtField;
   if (field) {
     const from = source.external?.sql ?? source.relation;

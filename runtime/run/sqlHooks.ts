@@ -55,7 +55,29 @@ export async function runNodeHooks(db: EngineSession, project: Project, node: Mo
   }
 }
 
-async function runOne(db: EngineSession, project: Project, text: string, opts: { self?: string; model?: Record<string, unknown>; extra?: Record<string, unknown> }, where: () => HookError): Promise<void> {
+async function runOne(db: EngineSession, project: Project, text: string, opts: SqlContext, where: () => HookError): Promise<void> {
+  const compiled = await renderSql(db, project, text, where().file, opts);
+  const problem = compiled.diagnostics.find((d) => d.severity === 'error');
+  const head = where();
+  if (problem) throw new HookError(`${head.message}: ${problem.message}`, head.file, head.range);
+  const sql = compiled.sql.trim();
+  if (!sql) return;
+  try {
+    await db.exec(sql);
+  } catch (err) {
+    throw new HookError(`${head.message} failed: ${err instanceof Error ? err.message : String(err)}`, head.file, head.range);
+  }
+}
+
+/** What a hook's (or a source's loaded_at_query's) SQL sees besides dbt's context: `this`, `model`, run-level values. */
+export interface SqlContext {
+  self?: string;
+  model?: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+}
+
+/** Renders SQL written in the project's YAML or config (a hook, a loaded_at_query) in dbt's execute phase on `db`. */
+export async function renderSql(db: EngineSession, project: Project, text: string, file: string, opts: SqlContext): Promise<CompiledNode> {
   // The engine renders with dbt's context only; run-level values come in as `{% set %}` of their JSON.
   const prefix = Object.entries(opts.extra ?? {})
     .map(([k, v]) => `{% set ${k} = fromjson(${JSON.stringify(JSON.stringify(v))}) %}`)
@@ -69,23 +91,13 @@ async function runOne(db: EngineSession, project: Project, text: string, opts: {
     const src = project.sources.get(`${s}.${t}`);
     return src ? Relation.of(src.relation) : undefined;
   };
-  const compiled = await compileExecuting(
+  return compileExecuting(
     (o) => {
-      const out = renderer.render(where().file, prefix + text, { ref, source, self: opts.self ? Relation.of(opts.self) : undefined, model: opts.model, query: o.query });
+      const out = renderer.render(file, prefix + text, { ref, source, self: opts.self ? Relation.of(opts.self) : undefined, model: opts.model, query: o.query });
       return { id: 'hook', sql: out.sql, map: constantMap({ start: 0, end: 0 }), diagnostics: out.diagnostics };
     },
     fetchOn(db),
   );
-  const problem = compiled.diagnostics.find((d) => d.severity === 'error');
-  const head = where();
-  if (problem) throw new HookError(`${head.message}: ${problem.message}`, head.file, head.range);
-  const sql = compiled.sql.trim();
-  if (!sql) return;
-  try {
-    await db.exec(sql);
-  } catch (err) {
-    throw new HookError(`${head.message} failed: ${err instanceof Error ? err.message : String(err)}`, head.file, head.range);
-  }
 }
 
 /**

@@ -11,6 +11,7 @@ import { isSet, type FreshnessTime } from '../../project/freshness.js';
 import type { SourceTable } from '../../project/types.js';
 import { checkFreshness, hasFreshness, type FreshnessResult, type FreshnessStatus } from '../../run/freshness.js';
 import { dbtSources, saveSources } from '../../run/sourcesJson.js';
+import { renderSql } from '../../run/sqlHooks.js';
 import { action, colorsOf, displayPath, openProject, projectOption, select, selectionOf, selectOptions, stdio, UserError, type Colors, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
 
 export type FreshnessOptions = ProjectOptions & SelectOptions;
@@ -46,9 +47,16 @@ export async function sourceFreshness(options: FreshnessOptions, io: Io = stdio)
   }
   let results: FreshnessResult[];
   try {
+    const warehouse = db;
+    const render = async (query: string, source: SourceTable): Promise<string> => {
+      const compiled = await renderSql(warehouse, project, query, source.location.file, { self: source.relation });
+      const problem = compiled.diagnostics.find((d) => d.severity === 'error');
+      if (problem) throw new Error(`loaded_at_query: ${problem.message}`);
+      return compiled.sql;
+    };
     results = await checkFreshness(db, sources, (r, i) => {
       for (const line of resultLines(r, i, sources.length, pc)) io.out(line);
-    });
+    }, render);
   } finally {
     db.close();
   }
@@ -75,7 +83,7 @@ export function resultLines(r: FreshnessResult, index: number, total: number, pc
   const head = `${counter} ${LABELS[r.status](pc)} freshness of ${r.source}.${r.table}`;
   if (r.status === 'runtime error') return [`${head}${timing}`, `    ${r.error ?? ''}`];
   const age = r.ageSeconds ?? 0;
-  const basis = age > 100 * 365 * 86400 ? 'no rows' : `${r.basis === 'last load' ? 'last loaded' : 'newest row'} ${formatAge(age)} ago`;
+  const basis = age > 100 * 365 * 86400 ? 'no rows' : `${r.basis === 'last load' ? 'last loaded' : r.basis === 'loaded_at_query' ? 'loaded_at_query' : 'newest row'} ${formatAge(age)} ago`;
   return [`${head}${pc.dim(` · ${basis}${criteria(r)}`)}${timing}`];
 }
 

@@ -155,3 +155,49 @@ select * from {{ source('bronze', 'app_logs') }}
   assert.equal(await sourceFreshness({ project: p.root }, stale), 1);
   assert.match(stale.out_.join('\n'), /ERROR STALE freshness of bronze\.app_logs · last loaded 1d 0h ago/);
 });
+
+test('loaded_at_query (dbt 1.10): its one value is the newest load, rendered with `this` the source; a table inherits the source\'s', async (t) => {
+  const p = tempProject(`
+//- /dbt_project.yml
+name: shop
+profile: shop
+//- /profiles.yml
+shop:
+  target: dev
+  outputs:
+    dev: { type: duckdb, path: warehouse.duckdb }
+//- /models/sources.yml
+version: 2
+sources:
+  - name: raw
+    config:
+      loaded_at_query: "select max(loaded_at) from {{ this }}"
+    freshness:
+      warn_after: {count: 1, period: hour}
+    tables:
+      - name: inherits
+      - name: from_log
+        loaded_at_query: "select max(logged) from raw.load_log where tbl = 'from_log'"
+      - name: by_field
+        loaded_at_field: loaded_at
+//- /models/orders.sql
+select * from {{ source('raw', 'inherits') }}
+`);
+  t.after(() => p.dispose());
+  const db = await openWarehouse(path.join(p.root, 'warehouse.duckdb'));
+  await db.exec(`CREATE SCHEMA raw;
+    CREATE TABLE raw.inherits AS SELECT now() - INTERVAL 2 HOUR AS loaded_at;
+    CREATE TABLE raw.from_log (loaded_at TIMESTAMPTZ);
+    CREATE TABLE raw.load_log AS SELECT 'from_log' AS tbl, now() - INTERVAL 10 MINUTE AS logged;
+    CREATE TABLE raw.by_field AS SELECT now() - INTERVAL 20 MINUTE AS loaded_at;`);
+  db.close();
+  const io = capture(p.root);
+  assert.equal(await sourceFreshness({ project: p.root }, io), 0, [...io.out_, ...io.err_].join('\n'));
+  const text = io.out_.join('\n');
+  assert.match(text, /WARN freshness of raw\.inherits · loaded_at_query 2h 0m ago/);
+  assert.match(text, /PASS freshness of raw\.from_log · loaded_at_query 10m ago/);
+  assert.match(text, /PASS freshness of raw\.by_field · newest row 20m ago/);
+  const sources = JSON.parse(readFileSync(path.join(p.root, 'target/sources.json'), 'utf8'));
+  assert.deepEqual(validateSources(sources), []);
+  assert.deepEqual(sources.results.map((r: { unique_id: string; status: string }) => `${r.unique_id}:${r.status}`).sort(), ['source.shop.raw.by_field:pass', 'source.shop.raw.from_log:pass', 'source.shop.raw.inherits:warn']);
+});

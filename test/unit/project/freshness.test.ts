@@ -124,3 +124,32 @@ test('status: error before warn, and only when strictly older than the threshold
   assert.equal(freshnessStatus(threshold, 86401), 'error');
   assert.equal(freshnessStatus({ warnAfter: null, errorAfter: {} }, 1e9), 'pass');
 });
+
+test('loaded_at_query: a table\'s wins, a table writing loaded_at_field does not inherit the source\'s, both at one level is an error', () => {
+  const yaml = `
+version: 2
+sources:
+  - name: shop
+    loaded_at_query: "select max(ts) from {{ this }}"
+    freshness: {warn_after: {count: 1, period: hour}}
+    tables:
+      - name: inherits
+      - name: own
+        config:
+          loaded_at_query: "select 1"
+      - name: field
+        loaded_at_field: ts
+      - name: both
+        loaded_at_field: ts
+        loaded_at_query: "select 2"
+`;
+  const parsed = parseSchemaFile('models/sources.yml', yaml);
+  assert.deepEqual(parsed.diagnostics.map((d) => `${yaml.slice(d.range.start, d.range.end)}: ${d.message}`), ['"select 2": Cannot specify both loaded_at_field and loaded_at_query at table level']);
+  const by = Object.fromEntries(parsed.value.sources.map((s) => [s.table, [s.freshness?.loadedAtField, s.freshness?.loadedAtQuery]]));
+  assert.deepEqual(by, {
+    inherits: [undefined, 'select max(ts) from {{ this }}'],
+    own: [undefined, 'select 1'],
+    field: ['ts', undefined],
+    both: ['ts', 'select 2'],
+  });
+});
