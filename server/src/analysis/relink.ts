@@ -8,6 +8,7 @@ import { refTarget, type Graph, type GraphNode } from '../../../runtime/graph/da
 import type { ModelFile } from '../../../runtime/project/summary.js';
 import type { Diagnostic, Project, TemplateScan } from '../../../runtime/project/types.js';
 import type { Snapshot } from './snapshot.js';
+import { PatchedMap } from './patchedMap.js';
 
 export function relinkModel(snap: Snapshot, next: ModelFile, parseDiagnostics: Diagnostic[], previous: TemplateScan): Snapshot | undefined {
   const { project, graph } = snap;
@@ -32,13 +33,13 @@ export function relinkModel(snap: Snapshot, next: ModelFile, parseDiagnostics: D
   const index = added.length ? snap.orderIndex() : undefined;
   if (index && added.some((p) => (index.get(p) ?? Infinity) >= (index.get(id) ?? -1))) return undefined;
   const patched = { ...model, text: next.text, scan: next.scan };
-  const nextProject: Project = { ...project, models: new Map(project.models).set(next.name, patched), diagnostics: fileDiagnostics(project, next, parseDiagnostics) };
+  const nextProject: Project = { ...project, models: PatchedMap.replace(project.models, next.name, patched), diagnostics: fileDiagnostics(project, next, parseDiagnostics) };
   return snap.relinked(nextProject, withEdges(graph, patched, old, parents));
 }
 
 /** The graph with the model's node replaced and its parent edges changed from `old` to `parents` (only changed sets are new). */
 function withEdges(graph: Graph, model: GraphNode, old: Set<string>, parents: Set<string>): Graph {
-  const nodes = new Map(graph.nodes).set(model.id, model);
+  const nodes = PatchedMap.replace(graph.nodes, model.id, model);
   const removed = [...old].filter((p) => !parents.has(p));
   const added = [...parents].filter((p) => !old.has(p));
   if (!removed.length && !added.length) return { ...graph, nodes };

@@ -65,11 +65,12 @@ export interface SnapshotState {
 
 /** Lookups over one linked project. */
 interface Lookups {
-  byFile?: Map<string, ModelNode>;
+  /** Model names by file, and by the schema file that describes them: names outlast relinking one model. */
+  byFile?: Map<string, string>;
   refSites?: Map<string, RefSite[]>;
   orderIndexes?: Map<string, number>;
   refNames?: string[];
-  specFiles?: Map<string, ModelNode[]>;
+  specFiles?: Map<string, string[]>;
   staticDiagnostics?: Map<string, Diagnostic[]>;
 }
 
@@ -102,12 +103,12 @@ export class Snapshot {
 
   /**
    * A snapshot of the same files over a project where models were relinked in place of the whole
-   * project (relink.ts): their order and names are unchanged, so those lookups carry over.
+   * project (relink.ts): models' names, files, specs and order are unchanged, so those lookups carry over.
    */
   relinked(project: Project, graph: Graph): Snapshot {
     const next = new Snapshot({ ...this.state, project, graph }, this);
-    next.lookups.orderIndexes = this.lookups.orderIndexes;
-    next.lookups.refNames = this.lookups.refNames;
+    const { orderIndexes, refNames, byFile, specFiles } = this.lookups;
+    Object.assign(next.lookups, { orderIndexes, refNames, byFile, specFiles });
     return next;
   }
 
@@ -179,23 +180,24 @@ export class Snapshot {
   }
 
   modelOfFile(file: string): ModelNode | undefined {
-    this.lookups.byFile ??= new Map([...this.project.models.values()].map((m) => [m.file, m]));
-    return this.lookups.byFile.get(file);
+    this.lookups.byFile ??= new Map([...this.project.models.values()].map((m) => [m.file, m.name]));
+    const name = this.lookups.byFile.get(file);
+    return name === undefined ? undefined : this.project.models.get(name);
   }
 
   /** The models a schema YAML file describes. */
   modelsSpecifiedIn(file: string): ModelNode[] {
     if (!this.lookups.specFiles) {
-      const specFiles = new Map<string, ModelNode[]>();
+      const specFiles = new Map<string, string[]>();
       for (const m of this.project.models.values()) {
         if (!m.spec) continue;
         const list = specFiles.get(m.spec.location.file) ?? [];
-        list.push(m);
+        list.push(m.name);
         specFiles.set(m.spec.location.file, list);
       }
       this.lookups.specFiles = specFiles;
     }
-    return this.lookups.specFiles.get(file) ?? [];
+    return (this.lookups.specFiles.get(file) ?? []).map((name) => this.project.models.get(name)!);
   }
 
   model(name: string): ModelNode | undefined {

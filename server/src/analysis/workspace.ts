@@ -17,6 +17,7 @@ import { relinkModel } from './relink.js';
 import { Snapshot, type SnapshotState } from './snapshot.js';
 import { ARTIFACT_FILES, NO_ARTIFACTS, isArtifact, withArtifact, type Artifacts } from './artifacts.js';
 import { ProjectSettings, type ProfileLookup } from './projectSettings.js';
+import { PatchedMap } from './patchedMap.js';
 
 export interface WorkspaceOptions extends ProfileLookup {
   log?: (message: string) => void;
@@ -60,7 +61,7 @@ export class Workspace {
   /** Bumped on every change to any file. */
   revision = 0;
   /** File texts; replaced (never changed) once a snapshot holds them. */
-  private texts = new Map<string, string>();
+  private texts: Map<string, string> = new Map();
   private textsShared = false;
   private readonly open = new Set<string>();
   private readonly parsed = new Map<string, Result<ParsedFile>>();
@@ -185,11 +186,14 @@ export class Workspace {
     if (need === 'link' || this.stale !== 'link') this.stale = need;
   }
 
+  /** A snapshot's texts stay as they were: an edit patches them (patchedMap.ts), a new or deleted file copies them. */
   private setFileText(file: string, text: string | undefined): void {
-    if (this.textsShared) {
-      this.texts = new Map(this.texts);
-      this.textsShared = false;
+    if (this.textsShared && text !== undefined && this.texts.has(file)) {
+      this.texts = PatchedMap.replace(this.texts, file, text);
+      return;
     }
+    if (this.textsShared || this.texts instanceof PatchedMap) this.texts = new Map(this.texts);
+    this.textsShared = false;
     if (text === undefined) this.texts.delete(file);
     else this.texts.set(file, text);
   }
