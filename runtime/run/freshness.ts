@@ -12,6 +12,8 @@ export interface FreshnessResult {
   id: string;
   source: string;
   table: string;
+  /** The relation checked, "schema"."name". */
+  relation: string;
   status: FreshnessStatus;
   threshold: FreshnessThreshold;
   /** ISO times (UTC) and the age in seconds; absent for a runtime error. */
@@ -50,7 +52,7 @@ export async function checkFreshness(db: EngineSession, sources: SourceTable[], 
 
 async function checkOne(db: EngineSession, source: SourceTable, threshold: FreshnessThreshold, render?: RenderQuery): Promise<FreshnessResult> {
   const started = Date.now();
-  const base = { id: source.id, source: source.source, table: source.table, threshold };
+  const base = { id: source.id, source: source.source, table: source.table, relation: source.relation, threshold };
   const done = (rest: Partial<FreshnessResult> & { status: FreshnessStatus }): FreshnessResult => {
     const completed = Date.now();
     return { ...base, ...rest, startedAt: new Date(started).toISOString(), completedAt: new Date(completed).toISOString(), ms: completed - started };

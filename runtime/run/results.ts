@@ -3,6 +3,7 @@
 // <target>/runs/<run id>/run_results.json the last KEPT_RUNS runs. <target> is the project's
 // target-path, `target/` by default. Medallion's own facts (rows, a source's accounting, a test's
 // failing rows, where an error is) ride in each result's adapter_response, which dbt leaves open.
+import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileInside } from '../lake/within.js';
@@ -61,6 +62,11 @@ function dbtStatus(r: NodeResult): string {
   if (r.status === 'cancelled') return 'error';
   if (r.kind === 'test' && r.status === 'success') return 'pass';
   return r.status;
+}
+
+/** A run's id: its UTC start time (so the kept runs sort oldest first) and a random suffix. */
+export function newRunId(): string {
+  return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
 export async function saveRunResults(project: Pick<Project, 'root' | 'config'>, runId: string, results: unknown): Promise<void> {

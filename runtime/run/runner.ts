@@ -1,6 +1,5 @@
 // Runs a selection of the DAG on the warehouse: sources, seeds, models and tests in parallel up to
 // `threads`, skipping the downstream of a failure, cancellable, reporting events and run_results.json.
-import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { EngineAdapter, EngineSession } from '../engine/adapter.js';
@@ -22,7 +21,7 @@ import { runSteps, type RunSteps } from './engines.js';
 import { writeManifest } from './manifest.js';
 import { messageOf, nameOf, runNode } from './node.js';
 import { planNodes, schedule } from './plan.js';
-import { dbtRunResults, saveRunResults, type NodeFacts } from './results.js';
+import { dbtRunResults, newRunId, saveRunResults, type NodeFacts } from './results.js';
 import { execute } from './scheduler.js';
 import type { NodeContext, NodeError, NodeResult, RunEvent, RunGraph, RunHooks, RunOptions, RunResults } from './types.js';
 
@@ -182,8 +181,4 @@ async function prepareSchemas(db: EngineSession, graph: RunGraph, order: string[
   }
   for (const schema of schemas) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
   await steps.prepare(db, run);
-}
-
-function newRunId(): string {
-  return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }

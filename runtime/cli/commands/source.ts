@@ -1,17 +1,12 @@
 // `medallion source freshness [-s SELECTOR…]`: dbt's source freshness. Checks each selected source with
-// a freshness threshold, prints a line per source and a summary, writes <target>/sources.json (dbt's v3).
+// a freshness threshold, prints a line per source and a summary, writes <target>/sources.json (dbt's v3)
+// and keeps the run in run_results.json.
 // Exit 1 when a source is past error_after or could not be checked, as dbt.
-import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Command } from 'commander';
-import { openMemory, openWarehouse, WarehouseLockedError } from '../../engine/duckdb.js';
-import { profileSetup } from '../../engine/profileSetup.js';
 import { isSet, type FreshnessTime } from '../../project/freshness.js';
 import type { SourceTable } from '../../project/types.js';
-import { checkFreshness, hasFreshness, type FreshnessResult, type FreshnessStatus } from '../../run/freshness.js';
-import { dbtSources, saveSources } from '../../run/sourcesJson.js';
-import { renderSql } from '../../run/sqlHooks.js';
+import { hasFreshness, type FreshnessResult, type FreshnessStatus } from '../../run/freshness.js';
+import { FreshnessRunError, runSourceFreshness } from '../../run/freshnessRun.js';
 import { action, colorsOf, displayPath, openProject, projectOption, select, selectionOf, selectOptions, stdio, UserError, type Colors, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
 
 export type FreshnessOptions = ProjectOptions & SelectOptions;
@@ -34,38 +29,20 @@ export async function sourceFreshness(options: FreshnessOptions, io: Io = stdio)
     io.out('Nothing to do: no selected source has a freshness threshold (freshness: {warn_after: …, error_after: …}).');
     return 0;
   }
-  if (project.config.trino) throw new UserError('source freshness runs on DuckDB targets only for now');
-  const file = path.resolve(project.root, project.config.warehouse);
-  const started = new Date();
-  const setup = profileSetup(project.root, project.config.duckdb);
-  let db;
+  let outcome;
   try {
-    // Without a warehouse yet, each source says it is missing (a runtime error), as dbt's would.
-    db = existsSync(file) ? await openWarehouse(file, { readOnly: true, setup }) : await openMemory();
-  } catch (err) {
-    throw new UserError(err instanceof WarehouseLockedError ? err.message : `Could not open the warehouse ${file}: ${(err as Error).message}`);
-  }
-  let results: FreshnessResult[];
-  try {
-    const warehouse = db;
-    const render = async (query: string, source: SourceTable): Promise<string> => {
-      const compiled = await renderSql(warehouse, project, query, source.location.file, { self: source.relation });
-      const problem = compiled.diagnostics.find((d) => d.severity === 'error');
-      if (problem) throw new Error(`loaded_at_query: ${problem.message}`);
-      return compiled.sql;
-    };
-    results = await checkFreshness(db, sources, (r, i) => {
+    outcome = await runSourceFreshness(project, sources, options.select ?? [], (r, i) => {
       for (const line of resultLines(r, i, sources.length, pc)) io.out(line);
-    }, render);
-  } finally {
-    db.close();
+    });
+  } catch (err) {
+    if (err instanceof FreshnessRunError) throw new UserError(err.message);
+    throw err;
   }
-  const elapsedMs = Date.now() - started.getTime();
-  const written = await saveSources(project, dbtSources(project, { runId: randomUUID(), startedAt: started.toISOString(), elapsedMs, results }));
+  const { results, elapsedMs, written } = outcome;
   const failed = results.some((r) => r.status === 'error' || r.status === 'runtime error');
   const count = (s: FreshnessStatus): number => results.filter((r) => r.status === s).length;
   io.out(`\n${failed ? pc.red('Failed') : pc.green('Done')} in ${(elapsedMs / 1000).toFixed(2)}s. PASS=${count('pass')} WARN=${count('warn')} ERROR=${count('error')} RUNTIME_ERROR=${count('runtime error')}`);
-  io.err(pc.dim(`Wrote ${displayPath(io.cwd, written)}`));
+  io.err(pc.dim(`Wrote ${displayPath(io.cwd, written)} and the run's run_results.json`));
   return failed ? 1 : 0;
 }
 

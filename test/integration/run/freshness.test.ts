@@ -3,7 +3,7 @@
 // a pipeline.yml source is judged by its last bronze load.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -13,10 +13,10 @@ import { openWarehouse } from '../../../runtime/engine/duckdb.js';
 import { runCommand } from '../../../runtime/cli/commands/run.js';
 import { jsonl, tempProject } from './project.js';
 
-function validateSources(data: unknown): string[] {
+function validateSources(data: unknown, schema = 'sources-v3.json'): string[] {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
-  const validate = ajv.compile(JSON.parse(readFileSync(path.resolve('test/fixtures/dbt-schemas/sources-v3.json'), 'utf8')));
+  const validate = ajv.compile(JSON.parse(readFileSync(path.resolve('test/fixtures/dbt-schemas', schema), 'utf8')));
   return validate(data) ? [] : (validate.errors ?? []).slice(0, 10).map((e: ErrorObject) => `${e.instancePath} ${e.message}`);
 }
 
@@ -108,6 +108,19 @@ test('source freshness: pass, warn, error, runtime error; exit 1; sources.json i
   assert.match(by['source.shop.raw.filtered'].error, /no_such_column/);
   assert.equal(by['source.shop.raw.no_field'].error, "Could not compute freshness for source no_field: no 'loaded_at_field' provided and duckdb adapter does not support metadata-based freshness checks.");
   assert.equal(by['source.shop.raw.empty'].max_loaded_at, '0001-01-01T00:00:00+00:00');
+
+  // The same run is kept in run_results.json (v6), with freshness's own statuses and facts.
+  const results = JSON.parse(readFileSync(path.join(p.root, 'out/run_results.json'), 'utf8'));
+  assert.deepEqual(validateSources(results, 'run-results-v6.json'), []);
+  assert.equal(results.metadata.invocation_id, sources.metadata.invocation_id);
+  assert.equal(results.args.which, 'freshness');
+  const run = Object.fromEntries(results.results.map((r: { unique_id: string }) => [r.unique_id, r]));
+  assert.deepEqual(Object.fromEntries(Object.entries(run).map(([id, r]) => [id, (r as { status: string }).status])), Object.fromEntries(Object.entries(by).map(([id, r]) => [id, (r as { status: string }).status])));
+  assert.equal(run['source.shop.raw.stale'].relation_name, '"warehouse"."raw"."stale"');
+  assert.equal(run['source.shop.raw.stale'].adapter_response.max_loaded_at, by['source.shop.raw.stale'].max_loaded_at);
+  assert.match(run['source.shop.raw.filtered'].message, /no_such_column/);
+  assert.ok(run['source.shop.raw.fresh'].execution_time >= 0 && run['source.shop.raw.fresh'].timing.length === 2);
+  assert.ok(existsSync(path.join(p.root, 'out/runs', results.metadata.invocation_id, 'run_results.json')));
 
   // A selection of only passing sources exits 0.
   const one = capture(p.root);
