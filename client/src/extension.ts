@@ -142,6 +142,7 @@ export function activate(context: vscode.ExtensionContext): void {
     trustedCommand('medallion.runModelAndDownstream', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: 'run', select: [`${t.model}+`] }, `Run ${t.model}+${onTrino()}`); }),
     trustedCommand('medallion.testModel', (arg) => { const t = requireTarget(arg); return t && runner.run({ command: 'test', select: [t.model] }, `Test ${t.model}${onTrino()}`); }),
     trustedCommand('medallion.buildPipeline', () => runner.run({ command: 'build' }, `Build pipeline${onTrino()}`)),
+    trustedCommand('medallion.sourceFreshness', () => runner.run({ command: 'freshness' }, 'Source freshness')),
     trustedCommand('medallion.validateOnTrino', (arg) => { const t = requireTarget(arg); return t && validation.validate(t); }),
     trustedCommand('medallion.previewData', previewData),
     trustedCommand('medallion.previewModel', previewData),

@@ -11,6 +11,8 @@ import type { ProjectStatus } from './statusBar.js';
 import type { RunRow, ToRunResults } from './webview/messages.js';
 
 const RequestCancelled = -32800;
+/** The kinds whose id prefix is dbt's resource type rather than a word: on-run hooks and unit tests. */
+const KIND_LABELS: Record<string, string> = { operation: 'hook', unit_test: 'unit test' };
 
 export class Runner implements vscode.Disposable {
   private busy = false;
@@ -106,7 +108,7 @@ export class Runner implements vscode.Disposable {
 
   private row(result: NodeRunResult, uris: Map<string, string>): RunRow {
     const dot = result.id.indexOf('.');
-    const kind = dot > 0 ? result.id.slice(0, dot) : 'node';
+    const kind = result.kind ?? (dot > 0 ? KIND_LABELS[result.id.slice(0, dot)] ?? result.id.slice(0, dot) : 'node');
     return { ...result, kind, name: result.id.slice(dot + 1), uri: uris.get(result.id) };
   }
 

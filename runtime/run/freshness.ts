@@ -1,7 +1,7 @@
 // `source freshness`, as dbt runs it: per source table with a freshness threshold, the newest
 // loaded_at_field (with the threshold's filter) against now, or for a bronze source its last load time.
 import type { EngineSession } from '../engine/adapter.js';
-import { freshnessStatus, type FreshnessThreshold } from '../project/freshness.js';
+import { freshnessStatus, isSet, type FreshnessThreshold, type FreshnessTime } from '../project/freshness.js';
 import type { SourceTable } from '../project/types.js';
 import { LOAD_STATE } from './bronze.js';
 
@@ -100,6 +100,29 @@ async function newest(db: EngineSession, source: SourceTable, threshold: Freshne
   const row = exists.rows.length ? (await db.query(`SELECT epoch_ms(loaded_at) AS max_ms, epoch_ms(now()) AS now_ms FROM ${LOAD_STATE} WHERE relation = ?`, [source.relation])).rows[0] : undefined;
   if (!row || row.max_ms === null) return `The source ${source.source}.${source.table} has not been loaded yet (no loaded_at_field, and no load time recorded): run \`medallion run\` or \`medallion build\` first.`;
   return { maxMs: Number(row.max_ms), nowMs: Number(row.now_ms), basis: 'last load' };
+}
+
+/** What a check found, in words: 'newest row 5m ago (warn after 1 hour, error after 1 day)', or its error. */
+export function freshnessSummary(r: FreshnessResult): string {
+  if (r.status === 'runtime error') return r.error ?? '';
+  const age = r.ageSeconds ?? 0;
+  const found = age > 100 * 365 * 86400 ? 'no rows' : `${r.basis === 'last load' ? 'last loaded' : r.basis === 'loaded_at_query' ? 'loaded_at_query' : 'newest row'} ${formatAge(age)} ago`;
+  const parts: string[] = [];
+  const say = (name: string, t: FreshnessTime | null): void => {
+    if (isSet(t)) parts.push(`${name} ${t.count} ${t.period}${t.count === 1 ? '' : 's'}`);
+  };
+  say('warn after', r.threshold.warnAfter);
+  say('error after', r.threshold.errorAfter);
+  return parts.length ? `${found} (${parts.join(', ')})` : found;
+}
+
+/** An age as a person reads it: 45s, 12m, 3h 5m, 2d 4h. */
+export function formatAge(ageSeconds: number): string {
+  const s = Math.max(0, Math.round(ageSeconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
 }
 
 /** Python's isoformat of a UTC datetime, as dbt writes max_loaded_at: 2026-01-02T03:04:05.678000+00:00. */

@@ -3,9 +3,8 @@
 // and keeps the run in run_results.json.
 // Exit 1 when a source is past error_after or could not be checked, as dbt.
 import type { Command } from 'commander';
-import { isSet, type FreshnessTime } from '../../project/freshness.js';
 import type { SourceTable } from '../../project/types.js';
-import { hasFreshness, type FreshnessResult, type FreshnessStatus } from '../../run/freshness.js';
+import { freshnessSummary, hasFreshness, type FreshnessResult, type FreshnessStatus } from '../../run/freshness.js';
 import { FreshnessRunError, runSourceFreshness } from '../../run/freshnessRun.js';
 import { action, colorsOf, displayPath, openProject, projectOption, select, selectionOf, selectOptions, stdio, UserError, type Colors, type Io, type ProjectOptions, type SelectOptions } from '../context.js';
 
@@ -59,26 +58,5 @@ export function resultLines(r: FreshnessResult, index: number, total: number, pc
   const timing = pc.dim(` [${(r.ms / 1000).toFixed(2)}s]`);
   const head = `${counter} ${LABELS[r.status](pc)} freshness of ${r.source}.${r.table}`;
   if (r.status === 'runtime error') return [`${head}${timing}`, `    ${r.error ?? ''}`];
-  const age = r.ageSeconds ?? 0;
-  const basis = age > 100 * 365 * 86400 ? 'no rows' : `${r.basis === 'last load' ? 'last loaded' : r.basis === 'loaded_at_query' ? 'loaded_at_query' : 'newest row'} ${formatAge(age)} ago`;
-  return [`${head}${pc.dim(` · ${basis}${criteria(r)}`)}${timing}`];
-}
-
-function criteria(r: FreshnessResult): string {
-  const parts: string[] = [];
-  const say = (name: string, t: FreshnessTime | null): void => {
-    if (isSet(t)) parts.push(`${name} ${t.count} ${t.period}${t.count === 1 ? '' : 's'}`);
-  };
-  say('warn after', r.threshold.warnAfter);
-  say('error after', r.threshold.errorAfter);
-  return parts.length ? ` (${parts.join(', ')})` : '';
-}
-
-/** An age as a person reads it: 45s, 12m, 3h 5m, 2d 4h. */
-export function formatAge(ageSeconds: number): string {
-  const s = Math.max(0, Math.round(ageSeconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
+  return [`${head}${pc.dim(` · ${freshnessSummary(r)}`)}${timing}`];
 }

@@ -48,7 +48,8 @@ export interface ModelTarget {
 export const RunRequestMethod = 'medallion/run';
 
 export interface RunParams {
-  command: 'run' | 'build' | 'test' | 'seed' | 'snapshot';
+  /** `freshness`: dbt's source freshness of the selected sources (their results are kind 'freshness'). */
+  command: 'run' | 'build' | 'test' | 'seed' | 'snapshot' | 'freshness';
   /** dbt selectors: 'model', '+model', 'model+', 'tag:x', 'path:models/gold'. Empty: everything. */
   select?: string[];
   exclude?: string[];
@@ -59,8 +60,10 @@ export interface RunParams {
 export type NodeRunStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'cancelled';
 
 export interface NodeRunResult {
-  /** Node id: 'model.x', 'test.y', 'seed.z'. */
+  /** Node id: 'model.x', 'test.y', 'seed.z', 'snapshot.s', 'unit_test.m.t', 'operation.p-on-run-end-0'. */
   id: string;
+  /** What ran when the id's kind does not say it: 'freshness' for a source's freshness check. */
+  kind?: string;
   status: NodeRunStatus;
   /** Rows written (models, seeds) or failing rows (tests). */
   rows?: number;

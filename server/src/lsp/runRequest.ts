@@ -8,12 +8,14 @@ import type { NodeResult } from '../../../runtime/run/types.js';
 import { compileNode } from '../../../runtime/compile/compile.js';
 import { selectNodes } from '../../../runtime/graph/select.js';
 import type { Handle } from './engineRequests.js';
+import { runFreshness } from './freshness.js';
 import * as to from './toLsp.js';
 import * as P from './protocol.js';
 
 export function registerRun(connection: lsp.Connection, handle: Handle, docs: to.Documents): void {
   const failed = (error: string): P.RunResponse => ({ status: 'error', elapsedMs: 0, nodes: [], error });
   handle<P.RunParams, P.RunResponse>(P.RunRequestMethod, failed, async (ws, _paths, params, token) => {
+    if (params.command === 'freshness') return runFreshness(connection, ws, params);
     const snap = ws.snapshot();
     const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
     const abort = new AbortController();
