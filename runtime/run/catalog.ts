@@ -1,5 +1,6 @@
 // <target-path>/catalog.json in dbt's format (what `dbt docs generate` writes): every relation of the project
-// that exists in the warehouse, with its columns and types. Written at the end of each run; the editor types from it.
+// that exists in the warehouse (DuckDB's, or a Trino target's catalog), with its columns and the engine's
+// types, read from the standard information_schema. Written at the end of each run; the editor types from it.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { EngineSession } from '../engine/adapter.js';
@@ -39,9 +40,10 @@ export async function writeCatalog(db: EngineSession, project: Project, graph: R
 
 async function buildCatalog(db: EngineSession, project: Project, graph: RunGraph): Promise<unknown> {
   const columns = await db.query(
-    `select c.table_catalog as db, c.table_schema as s, c.table_name as t, t.table_type as kind, c.column_name as name, c.data_type as type, c.ordinal_position::integer as i
-     from information_schema.columns c join information_schema.tables t using (table_catalog, table_schema, table_name)
-     where c.table_catalog = current_database() order by s, t, i`,
+    `select c.table_catalog as db, c.table_schema as s, c.table_name as t, t.table_type as kind, c.column_name as name, c.data_type as type, cast(c.ordinal_position as integer) as i
+     from information_schema.columns c join information_schema.tables t
+       on t.table_catalog = c.table_catalog and t.table_schema = c.table_schema and t.table_name = c.table_name
+     where c.table_catalog = current_catalog order by s, t, i`,
   );
   const tables = new Map<string, CatalogTable>();
   for (const row of columns.rows) {

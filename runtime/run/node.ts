@@ -7,7 +7,6 @@ import { externalTarget } from './externalModel.js';
 import { missingExternalSource } from './externalSources.js';
 import { ModelError } from './materialize.js';
 import { runPythonModel } from './pythonModel.js';
-import { runSnapshotNode } from './snapshot.js';
 import { HookError, withHooks } from './sqlHooks.js';
 import type { GraphNode, NodeContext, NodeOutcome, NodeResult, RunHooks } from './types.js';
 
@@ -19,7 +18,7 @@ export async function runNode(ctx: NodeContext, hooks: Partial<RunHooks>, node: 
     case 'model':
       if (node.language === 'python' && !node.package) return { ...head, ...(await runPythonModel(ctx, node)) };
       if (node.skip) return { ...head, status: 'skipped', message: node.skip };
-      if (node.snapshot) return { ...head, ...(await runSnapshotNode(ctx, node)) };
+      if (node.snapshot) return { ...head, ...(await ctx.steps.snapshot(ctx, node)) };
       return { ...head, ...(await runModel(ctx, node)) };
     case 'seed': {
       const { runSeed } = hooks;

@@ -2,10 +2,12 @@
 // from the engine and stopped after N rows, so the user's SQL is never rewritten (LIMIT, ORDER BY,
 // a trailing semicolon or comment all stay as written). Also the safe subquery wrapping others need.
 import { existsSync } from 'node:fs';
-import type { ColumnInfo, EngineSession, JsonValue } from '../engine/adapter.js';
+import * as path from 'node:path';
+import type { ColumnInfo, EngineAdapter, EngineSession, JsonValue } from '../engine/adapter.js';
 import { openMemory, openWarehouse, type Warehouse } from '../engine/duckdb.js';
 import { splitRelation } from '../engine/sql.js';
-import type { CompiledNode } from '../project/types.js';
+import { connectionOf, openTrino } from '../engine/trino.js';
+import type { CompiledNode, Project } from '../project/types.js';
 import type { RunGraph } from './types.js';
 
 export interface PreviewResult {
@@ -31,6 +33,12 @@ export const DEFAULT_PREVIEW_LIMIT = 100;
  */
 export async function openForPreview(file: string | undefined): Promise<Warehouse> {
   return file && existsSync(file) ? openWarehouse(file, { readOnly: true }) : openMemory();
+}
+
+/** What a project's preview reads: its Trino target's cluster, else the warehouse file (openForPreview). */
+export async function openPreviewEngine(project: Project): Promise<EngineAdapter> {
+  const trino = project.config.trino;
+  return trino ? openTrino(connectionOf(trino)) : openForPreview(path.resolve(project.root, project.config.warehouse));
 }
 
 /** The first `limit` rows of a query, as written. Fetches one row more than asked to know whether it was cut. */

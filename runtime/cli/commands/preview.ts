@@ -7,7 +7,7 @@ import { compileNode } from '../../compile/compile.js';
 import type { ColumnInfo, EngineAdapter, JsonValue } from '../../engine/adapter.js';
 import { WarehouseLockedError } from '../../engine/duckdb.js';
 import { compileSelection } from '../../compile/selection.js';
-import { DEFAULT_PREVIEW_LIMIT, openForPreview, previewNode, previewSql, type PreviewFrom, type PreviewResult } from '../../run/preview.js';
+import { DEFAULT_PREVIEW_LIMIT, openForPreview, openPreviewEngine, previewNode, previewSql, type PreviewFrom, type PreviewResult } from '../../run/preview.js';
 import { action, openProject, projectOption, stdio, UserError, type Io, type OpenedProject, type ProjectOptions } from '../context.js';
 import { findNode } from '../nodes.js';
 
@@ -52,10 +52,10 @@ export async function preview(model: string | undefined, options: PreviewOptions
     if (model !== undefined || !(err instanceof UserError)) throw err;
   }
   const node = model === undefined ? undefined : findNode(opened!.graph, model);
-  const file = opened ? path.resolve(opened.project.root, opened.project.config.warehouse) : undefined;
+  const file = opened && !opened.project.config.trino ? path.resolve(opened.project.root, opened.project.config.warehouse) : undefined;
   let db: EngineAdapter;
   try {
-    db = await openForPreview(file);
+    db = opened ? await openPreviewEngine(opened.project) : await openForPreview(undefined);
   } catch (err) {
     if (err instanceof WarehouseLockedError) throw new UserError(err.message);
     throw err;

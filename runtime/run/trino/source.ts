@@ -50,7 +50,6 @@ export async function loadSourceOnTrino(db: EngineSession, lake: Lake, source: S
   const reader = await readerFor(lake, source, objects);
   const raw = `"_medallion"."raw_${schema}_${name}"`;
   const stage = `"_medallion"."stage_${schema}_${name}"`;
-  await db.exec('CREATE SCHEMA IF NOT EXISTS "_medallion"');
   for (const table of [raw, stage]) await db.exec(`DROP TABLE IF EXISTS ${table}`);
   await db.exec(`CREATE TABLE ${raw} (${reader.columns}) WITH (${reader.properties}, external_location = ${literal(lakeUrl(options.lakeConfig, files.folder))})`);
   const matches = `regexp_like(substr("$path", ${root.length + 1}), ${literal(files.pattern)})`;

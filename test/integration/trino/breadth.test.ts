@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { preview } from '../../../runtime/cli/commands/preview.js';
 import { runCommand } from '../../../runtime/cli/commands/run.js';
 import { runNodes } from '../../../runtime/cli/commands/test.js';
 import { openMemory, openWarehouse } from '../../../runtime/engine/duckdb.js';
@@ -13,7 +14,8 @@ import type { Lake } from '../../../runtime/lake/lake.js';
 import { openLake } from '../../../runtime/lake/open.js';
 import { NodeFileSystem } from '../../../runtime/project/fs.js';
 import { loadProject } from '../../../runtime/project/load.js';
-import { ACCESS_KEY_ENV, SECRET_KEY_ENV } from '../../support/minio.js';
+import { previewSql } from '../../../runtime/run/preview.js';
+import { ACCESS_KEY_ENV, SECRET_KEY_ENV, waitUntil } from '../../support/minio.js';
 import { startTrinoHarness, trinoSkip, type TrinoHarness } from '../../support/trinoCluster.js';
 
 const COUNTRIES = 'id,code,name,joined,active,score,seen_at\n1,FR,"France, Republic of",2024-01-02,true,4.5,2024-01-02 09:30:00\n2,DE,Germany,2024-03-04,false,,2024-03-04 10:00:00\n3,NL,Netherlands,,true,3,\n';
@@ -103,6 +105,12 @@ describe('seeds, sources, snapshots, hooks, unit tests and previews on a Trino c
     await cluster?.dispose();
   });
 
+  /** The states of the cluster's queries whose text contains `marker` (but not this lookup itself). */
+  async function queryStates(marker: string): Promise<string[]> {
+    const rows = await cluster.query(`SELECT state FROM system.runtime.queries WHERE strpos(query, '${marker}') > 0 AND strpos(query, 'system.runtime') = 0`);
+    return rows.map((r) => String(r.state));
+  }
+
   /** The records of a dead-letter object, in order. */
   async function deadLetters(key: string): Promise<Record<string, unknown>[]> {
     const text = (await lake.get(key))?.toString('utf8') ?? '';
@@ -173,6 +181,88 @@ describe('seeds, sources, snapshots, hooks, unit tests and previews on a Trino c
     assert.deepEqual(await reasons(onTrino[1]), ['amount: cannot cast n/a to decimal(10,2)', 'order_id: required field is missing']);
     assert.deepEqual(onTrinoSilver, await lakeRows('silver/customer_orders'));
     assert.deepEqual(onTrinoSilver.map((r) => [r.customer_id, r.orders, r.amount]), [[1, '1', '12.50'], [2, '0', null]]);
+  });
+
+  it('pre- and post-hooks and unit tests run on Trino; catalog.json has Trino types; a preview gives Trino types and cancels its query', async () => {
+    writeFiles(dir, {
+      'models/gold/active_countries.sql': `{{ config(materialized='table', pre_hook="create schema if not exists audit", post_hook="create or replace view audit.{{ this.name }}_count as select count(*) as n from {{ this }}") }}
+select id, code, score * 2 as double_score from {{ ref('countries') }} where active
+`,
+      'models/gold/_gold.yml': `version: 2
+unit_tests:
+  - name: doubles_active
+    model: active_countries
+    given:
+      - input: ref('countries')
+        rows: [{ id: 1, code: FR, active: true, score: 1.5 }, { id: 2, code: DE, active: false, score: 2 }]
+    expect:
+      rows: [{ id: 1, code: FR, double_score: 3 }]
+  - name: expects_wrong_rows
+    model: active_countries
+    given:
+      - input: ref('countries')
+        rows: [{ id: 1, code: FR, active: true, score: 1.5 }]
+    expect:
+      rows: [{ id: 1, code: FR, double_score: 4 }]
+`,
+    });
+    const built = await command(() => runCommand('run', { project: dir, target: 'cluster', select: ['active_countries'] }, cluster.io(dir)));
+    assert.match(built, /OK\s+model active_countries · 2 rows, table/);
+    const tested = await command(() => runNodes('test', { project: dir, target: 'cluster', select: ['active_countries'] }, cluster.io(dir)), 1);
+    assert.match(tested, /PASS unit test doubles_active/);
+    assert.match(tested, /FAIL unit test expects_wrong_rows · actual differs from expected: 1 row only in actual, 1 only in expected/);
+    assert.deepEqual(await cluster.query('SELECT n FROM audit.active_countries_count'), [{ n: 2 }]);
+    // catalog.json, from the cluster's information_schema.
+    const catalog = JSON.parse(readFileSync(path.join(dir, 'target', 'catalog.json'), 'utf8')) as { nodes: Record<string, { columns: Record<string, { type: string }> }> };
+    const typesOf = (id: string): Record<string, string> => Object.fromEntries(Object.entries(catalog.nodes[id]?.columns ?? {}).map(([n, c]) => [n, c.type]));
+    assert.deepEqual(typesOf('model.trino_breadth.active_countries'), { id: 'integer', code: 'varchar', double_score: 'double' });
+    assert.equal(typesOf('seed.trino_breadth.countries').seen_at, 'timestamp(3)');
+    // `medallion preview --target cluster`: the first row of the model, in Trino's types.
+    const shown = JSON.parse(await command(() => preview('active_countries', { project: dir, target: 'cluster', limit: 1, output: 'json', from: 'auto' }, cluster.io(dir)))) as { columns: unknown[]; rows: unknown[]; truncated: boolean };
+    assert.deepEqual(shown.columns, [{ name: 'id', type: 'INTEGER' }, { name: 'code', type: 'VARCHAR' }, { name: 'double_score', type: 'DOUBLE' }]);
+    assert.equal(shown.rows.length, 1);
+    assert.equal(shown.truncated, true);
+    // A preview of a long query, cancelled: Trino's query is killed, not left running.
+    const trino = await cluster.client();
+    try {
+      const controller = new AbortController();
+      const marker = `${Date.now()}`;
+      const pending = previewSql(trino, `SELECT count(*) AS n, ${marker} AS marker FROM UNNEST(sequence(1, 10000)) a(x) CROSS JOIN UNNEST(sequence(1, 10000)) b(y) CROSS JOIN UNNEST(sequence(1, 100)) c(z) WHERE (a.x * b.y + c.z) % 7 = 3`, { signal: controller.signal });
+      await waitUntil(async () => (await queryStates(marker)).includes('RUNNING'), 60_000, 'the preview query to run');
+      controller.abort();
+      await pending.catch(() => undefined);
+      await waitUntil(async () => (await queryStates(marker)).every((s) => s === 'FAILED'), 30_000, 'the preview query to be killed');
+    } finally {
+      trino.close();
+    }
+  });
+
+  it('a snapshot on Trino is an error at its config, before anything is built', async () => {
+    writeFiles(dir, { 'snapshots/countries_history.sql': "{% snapshot countries_history %}\n{{ config(strategy='check', unique_key='id', check_cols='all') }}\nselect * from {{ ref('countries') }}\n{% endsnapshot %}\n" });
+    try {
+      const refused = await command(() => runNodes('snapshot', { project: dir, target: 'cluster' }, cluster.io(dir)), 1);
+      assert.match(refused, /ERROR snapshot countries_history[\s\S]*The snapshot countries_history cannot run on Trino yet/);
+      assert.deepEqual(await cluster.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'countries_history'"), [{ n: 0 }]);
+    } finally {
+      rmSync(path.join(dir, 'snapshots'), { recursive: true, force: true });
+    }
+  });
+
+  it('a model killed mid-statement on Trino leaves the previous table readable by Trino and by DuckDB from the lake', async () => {
+    const model = path.join(dir, 'models', 'gold', 'slow.sql');
+    writeFileSync(model, "{{ config(materialized='table') }}\nselect x from unnest(sequence(1, 5)) t(x)\n");
+    await command(() => runCommand('run', { project: dir, target: 'cluster', select: ['slow'] }, cluster.io(dir)));
+    const pointer = (await lake.get('gold/slow/_current.json'))?.toString('utf8');
+    writeFileSync(model, "{{ config(materialized='table') }}\nselect a.x from unnest(sequence(1, 10000)) a(x) cross join unnest(sequence(1, 10000)) b(y) cross join unnest(sequence(1, 100)) c(z) where (a.x * b.y + c.z) % 7 = 3\n");
+    const controller = new AbortController();
+    const running = command(() => runCommand('run', { project: dir, target: 'cluster', select: ['slow'] }, cluster.io(dir), { signal: controller.signal }), 1);
+    await waitUntil(async () => (await queryStates('__medallion_stage_slow')).includes('RUNNING'), 120_000, 'the model to be writing');
+    controller.abort();
+    assert.match(await running, /slow/);
+    await waitUntil(async () => !(await queryStates('__medallion_stage_slow')).includes('RUNNING'), 30_000, 'the statement to be killed');
+    assert.equal((await lake.get('gold/slow/_current.json'))?.toString('utf8'), pointer);
+    assert.deepEqual(await cluster.query('SELECT x FROM main.slow ORDER BY x'), [1, 2, 3, 4, 5].map((x) => ({ x })));
+    assert.deepEqual((await lakeRows('gold/slow')).map((r) => r.x), ['1', '2', '3', '4', '5']);
   });
 
   it('a seed that does not cast keeps the previous table on Trino and in the lake', async () => {
