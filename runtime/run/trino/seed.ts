@@ -11,11 +11,6 @@ import type { NodeContext } from '../types.js';
 import { lakeUrl } from './source.js';
 import { pointRelation, s3LakeOf, trinoTypeOf } from './table.js';
 
-/** The lake prefix a seed's Parquet is published under. */
-export function seedPrefix(seed: SeedNode): string {
-  return `seeds/${seed.name}`;
-}
-
 /**
  * Replaces the seed's table. A CSV that does not read or cast fails here, before anything is written
  * to the lake; until the lake's pointer switches, readers see the previous version.
@@ -44,7 +39,7 @@ export async function loadSeedOnTrino(ctx: NodeContext, seed: SeedNode): Promise
     await lake.putFile(`${url.slice(root.length)}data_0.parquet`, file);
   };
   try {
-    await lake.publishWritten(seedPrefix(seed), upload, () => pointRelation(ctx.db, seed.relation, columns, version));
+    await lake.publishWritten(`seeds/${seed.name}`, upload, () => pointRelation(ctx.db, seed.relation, columns, version));
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
   }
