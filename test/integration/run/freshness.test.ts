@@ -26,16 +26,20 @@ function capture(root: string): Io & { out_: string[]; err_: string[] } {
   return { out_, err_, cwd: root, out: (l) => out_.push(l), err: (l) => err_.push(l) };
 }
 
-const DBT = `
-//- /dbt_project.yml
-name: shop
-profile: shop
-target-path: out
+/** A dbt project's files before its sources: the DuckDB profile. */
+const PROFILE = `
 //- /profiles.yml
 shop:
   target: dev
   outputs:
     dev: { type: duckdb, path: warehouse.duckdb }
+`;
+
+const DBT = `${PROFILE}
+//- /dbt_project.yml
+name: shop
+profile: shop
+target-path: out
 //- /models/sources.yml
 version: 2
 sources:
@@ -170,15 +174,10 @@ select * from {{ source('bronze', 'app_logs') }}
 });
 
 test('loaded_at_query (dbt 1.10): its one value is the newest load, rendered with `this` the source; a table inherits the source\'s', async (t) => {
-  const p = tempProject(`
+  const p = tempProject(`${PROFILE}
 //- /dbt_project.yml
 name: shop
 profile: shop
-//- /profiles.yml
-shop:
-  target: dev
-  outputs:
-    dev: { type: duckdb, path: warehouse.duckdb }
 //- /models/sources.yml
 version: 2
 sources:
