@@ -68,6 +68,7 @@ test('a file that does not parse, or whose unit_tests is not a list, is an error
   assert.match((addUnitTest('m.yml', 'models: [\n', ENTRY) as { error: string }).error, /m\.yml does not parse/);
   assert.match((addUnitTest('m.yml', 'unit_tests: {a: 1}\n', ENTRY) as { error: string }).error, /unit_tests is not a list/);
   assert.match((addUnitTest('m.yml', '- a\n', ENTRY) as { error: string }).error, /not a map/);
+  assert.match((addUnitTest('m.yml', 'unit_tests: [{name: a}]\n', ENTRY) as { error: string }).error, /flow list/);
 });
 
 test('an incremental model is saved with is_incremental false, and the name is new among the model\'s unit tests', () => {
