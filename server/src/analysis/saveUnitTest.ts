@@ -76,7 +76,7 @@ export function addUnitTest(file: string, text: string | undefined, entry: UnitT
     return { edit: { start: at, end: at, newText: `${at === text.length && !text.endsWith('\n') ? '\n' : ''}${indent(item, ' '.repeat(Math.max(0, dash)))}` } };
   }
   if (isSeq(existing) && existing.items.length > 0) return { error: `${file}: unit_tests is a flow list ([…]); write it as a block list (- name: …) to add to it` };
-  if (existing !== undefined && existing !== null && !isSeq(existing)) return { error: `${file}: unit_tests is not a list` };
+  if (existing !== undefined && existing !== null && !isSeq(existing) && !(isScalar(existing) && existing.value === null)) return { error: `${file}: unit_tests is not a list` };
   if (existing !== undefined) {
     // `unit_tests:` or `unit_tests: []` with nothing in it: the rest of the key's line becomes the list.
     const key = (doc.contents as unknown as { items: Array<{ key: Node }> }).items.find((p) => isScalar(p.key) && p.key.value === 'unit_tests')!.key;

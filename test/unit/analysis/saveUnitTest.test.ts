@@ -59,8 +59,9 @@ test('an existing unit_tests list gets the entry after its last item, at the col
   assert.deepEqual(tests[1], asRead);
 });
 
-test('`unit_tests: []` and a file without a final newline', () => {
+test('`unit_tests: []`, an empty `unit_tests:` and a file without a final newline', () => {
   assert.deepEqual(parse(apply('version: 2\nunit_tests: []\nmodels: []\n')), { version: 2, unit_tests: [asRead], models: [] });
+  assert.deepEqual(parse(apply('version: 2\nunit_tests:\nmodels: []\n')), { version: 2, unit_tests: [asRead], models: [] });
   assert.deepEqual(parse(apply('version: 2\nunit_tests:\n  - name: a\n    model: revenue')).unit_tests.map((t: { name: string }) => t.name), ['a', 'revenue_from_preview']);
 });
 
