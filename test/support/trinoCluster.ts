@@ -1,10 +1,13 @@
 // A real MinIO and a real local Trino cluster (coordinator + worker, `medallion engine up`) for a test
 // file: one per file, as each start costs ~25 s. Projects written into `work` point their lake at the MinIO.
+// Test files run two at a time; a cross-process lock lets one cluster run at once, as two clusters' four
+// JVMs on 2 cores starve each other's heartbeats (a worker then drops out mid-query).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { lock } from 'proper-lockfile';
 import { engineCommand } from '../../runtime/cli/commands/engine.js';
 import type { Io } from '../../runtime/cli/context.js';
 import { openTrino, type TrinoAdapter } from '../../runtime/engine/trino.js';
@@ -42,6 +45,8 @@ export async function startTrinoHarness(): Promise<TrinoHarness> {
     const install = spawnSync('bash', [path.join(ROOT, 'scripts', 'install-trino.sh')], { stdio: 'inherit' });
     assert.equal(install.status, 0, 'scripts/install-trino.sh failed');
   }
+  // Waits while another test file's cluster runs (each holds it for one to two minutes).
+  const release = await lock(path.join(tmpdir(), 'medallion-trino-cluster'), { realpath: false, stale: 60_000, update: 10_000, retries: { retries: 600, minTimeout: 1000, maxTimeout: 1000 } });
   const minio = await startMinio();
   Object.assign(process.env, minio.env);
   await minio.createBucket('lake');
@@ -78,6 +83,7 @@ export async function startTrinoHarness(): Promise<TrinoHarness> {
       if (started) await engineCommand('down', started, io(started.project)).catch(() => undefined);
       await minio.dispose();
       rmSync(work, { recursive: true, force: true });
+      await release();
     },
   };
 }

@@ -5,7 +5,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { Command } from 'commander';
-import { serverUrl } from '../../engine/trino.js';
+import { connectionOf, openTrino, serverUrl } from '../../engine/trino.js';
 import { clusterPlan, clusterState, findJava, findTrino, launcherArgs, TRINO_VERSION, writeClusterConfig, type ClusterPlan } from '../../engine/trinoCluster.js';
 import { ensureIgnoredDir } from '../../lake/cache.js';
 import { credentialSource } from '../../lake/credentials.js';
@@ -76,8 +76,32 @@ async function up(context: Context): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 250));
     seen = await clusterState(url);
   }
+  await untilQueriesRun(target, started);
   io.out(`Trino ${TRINO_VERSION} runs at ${url}: coordinator and ${seen.workers} worker (Java ${path.basename(java)}, ${((Date.now() - started) / 1000).toFixed(1)} s), catalog ${target.catalog} over ${lake.endpoint ?? 'S3'}`);
   return 0;
+}
+
+/**
+ * Waits until the coordinator schedules a query on the worker: it lists a worker a few seconds before its
+ * scheduler uses it, and a query in between fails with "No nodes available to run query".
+ */
+async function untilQueriesRun(target: TrinoTarget, started: number): Promise<void> {
+  for (;;) {
+    const error = await probe(target);
+    if (!error) return;
+    if (!/No nodes available/i.test(error) || Date.now() - started > START_TIMEOUT_MS) throw new UserError(`Trino came up at ${serverUrl(target)} but does not run queries: ${error}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Undefined when the cluster ran openTrino's check query, else Trino's message. */
+async function probe(target: TrinoTarget): Promise<string | undefined> {
+  try {
+    (await openTrino(connectionOf(target))).close();
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 async function down(context: Context): Promise<number> {
