@@ -3,12 +3,8 @@
 // lens, checks a model's compiled SQL with the dialect check (statically, and on the cluster when it answers).
 import type * as lsp from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import * as path from 'node:path';
-import type { EngineAdapter } from '../../../runtime/engine/adapter.js';
 import { connectionOf, openTrino } from '../../../runtime/engine/trino.js';
 import { validateForTrino } from '../../../runtime/compile/dialect.js';
-import type { Project } from '../../../runtime/project/types.js';
-import { openForPreview } from '../../../runtime/run/preview.js';
 import type { Workspace } from '../analysis/workspace.js';
 import * as to from './toLsp.js';
 import * as P from './protocol.js';
@@ -23,12 +19,6 @@ export type Handle = <Params, Result>(
 
 /** The node id a request names (requests.ts's targetId). */
 export type TargetId = (ws: Workspace, paths: to.Paths, target: P.ModelTarget) => string | undefined;
-
-/** What a preview reads: the active Trino target's cluster, else the warehouse file read-only. */
-export async function openPreviewEngine(project: Project): Promise<EngineAdapter> {
-  const trino = project.config.trino;
-  return trino ? openTrino(connectionOf(trino)) : openForPreview(path.resolve(project.root, project.config.warehouse));
-}
 
 export function registerEngineRequests(handle: Handle, targetId: TargetId): void {
   const failed = (error: string): P.ValidateOnTrinoResult => ({ model: '', valid: false, cluster: false, diagnostics: [], error });

@@ -4,7 +4,7 @@
 // can use it in between. In an untrusted workspace run, preview and compiled are refused: they render
 // templates and run SQL.
 import type * as lsp from 'vscode-languageserver/node';
-import { previewNode, previewSql } from '../../../runtime/run/preview.js';
+import { openPreviewEngine, previewNode, previewSql } from '../../../runtime/run/preview.js';
 import { compileNode } from '../../../runtime/compile/compile.js';
 import { compileSelection } from '../../../runtime/compile/selection.js';
 import type { EngineAdapter } from '../../../runtime/engine/adapter.js';
@@ -12,7 +12,7 @@ import type { Workspace } from '../analysis/workspace.js';
 import { lineageGraph } from '../analysis/lineageGraph.js';
 import { saveUnitTest } from './saveUnitTest.js';
 import type { Documents, Paths } from './toLsp.js';
-import { openPreviewEngine, registerEngineRequests, type Handle, type TargetId } from './engineRequests.js';
+import { registerEngineRequests, type Handle, type TargetId } from './engineRequests.js';
 import { registerRun } from './runRequest.js';
 import * as P from './protocol.js';
 
