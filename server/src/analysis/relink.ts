@@ -43,16 +43,16 @@ function withEdges(graph: Graph, model: GraphNode, old: Set<string>, parents: Se
   const removed = [...old].filter((p) => !parents.has(p));
   const added = [...parents].filter((p) => !old.has(p));
   if (!removed.length && !added.length) return { ...graph, nodes };
-  const children = new Map(graph.children);
+  let children: Map<string, Set<string>> = graph.children;
   for (const p of [...removed, ...added]) {
     const set = children.get(p);
     if (!set) continue;
     const copy = new Set(set);
     if (parents.has(p)) copy.add(model.id);
     else copy.delete(model.id);
-    children.set(p, copy);
+    children = PatchedMap.replace(children, p, copy);
   }
-  return { ...graph, nodes, parents: new Map(graph.parents).set(model.id, parents), children };
+  return { ...graph, nodes, parents: PatchedMap.replace(graph.parents, model.id, parents), children };
 }
 
 /** The project's diagnostics with the model file's replaced by its parse and link diagnostics. */
