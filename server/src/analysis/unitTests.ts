@@ -1,7 +1,9 @@
 // Editor diagnostics of dbt unit tests: a given or expected row's column that its input (or the tested
-// model) does not have, at the key in the YAML, and a value that cannot cast to a known column type.
+// model) does not have, at the key in the YAML with the closest column as a "did you mean" quick fix,
+// and a value that cannot cast to a known column type.
 // Only columns known for certain (bound, a contract, a seed, the catalog) are checked: never a guess.
 import type { Diagnostic, Range, UnitTestRows } from '../../../runtime/project/types.js';
+import { didYouMean, suggest } from '../../../runtime/project/config.js';
 import { inputTarget } from '../../../runtime/project/unitTests.js';
 import { relationColumns } from './columnTypes.js';
 import type { Column, Snapshot } from './snapshot.js';
@@ -43,7 +45,8 @@ function rowDiagnostics(file: string, rows: UnitTestRows, what: string, columns:
       const column = byName.get(lower);
       const at = `${range.start}:${lower}`;
       if (!column) {
-        if (!reported.has(at)) out.push({ file, range, severity: 'error', code: 'unit-test-unknown-column', message: `${what} has no column '${key}' (it has ${columns.map((c) => c.name).join(', ')})`, data: suggestion(lower, columns) });
+        const s = closestColumn(lower, columns);
+        if (!reported.has(at)) out.push({ file, range, severity: 'error', code: 'unit-test-unknown-column', message: `${what} has no column '${key}' (it has ${columns.map((c) => c.name).join(', ')})${didYouMean(s)}`, data: s ? { suggestion: s } : undefined });
         reported.add(at);
         continue;
       }
@@ -54,23 +57,10 @@ function rowDiagnostics(file: string, rows: UnitTestRows, what: string, columns:
   return out;
 }
 
-function suggestion(name: string, columns: Column[]): Record<string, unknown> | undefined {
-  const close = columns.find((c) => distance(c.name.toLowerCase(), name) <= 2);
-  return close ? { suggestion: close.name } : undefined;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const next = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = row[j];
-      row[j] = next;
-    }
-  }
-  return row[b.length];
+/** The column a misspelt key most likely means (case aside), the quick fix's replacement. */
+function closestColumn(lower: string, columns: Column[]): string | undefined {
+  const best = suggest(lower, columns.map((c) => c.name.toLowerCase()));
+  return columns.find((c) => c.name.toLowerCase() === best)?.name;
 }
 
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|INT|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|DECIMAL|NUMERIC|DOUBLE|FLOAT|REAL)\b/i;

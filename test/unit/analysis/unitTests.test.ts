@@ -3,7 +3,7 @@
 // columns (nothing certain about them) are never reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkDiagnostics } from '../../support/check.js';
+import { checkDiagnostics, checkFix } from '../../support/check.js';
 import { SHOP, withFile } from './support.js';
 
 const FILE = 'models/gold/unit.yml';
@@ -25,9 +25,9 @@ unit_tests:
         user_id,revenu
         1,5
 `), `
-  models/gold/unit.yml: "amout": 'events' has no column 'amout' (it has event_id, user_id, amount, ts) [error unit-test-unknown-column]
+  models/gold/unit.yml: "amout": 'events' has no column 'amout' (it has event_id, user_id, amount, ts); did you mean 'amount'? [error unit-test-unknown-column]
   models/gold/unit.yml: "amount": 'many' cannot be a DOUBLE (column 'amount' of 'events'): it is not a number [error unit-test-bad-value]
-  models/gold/unit.yml: "revenu": the output of 'revenue' has no column 'revenu' (it has user_id, revenue) [error unit-test-unknown-column]
+  models/gold/unit.yml: "revenu": the output of 'revenue' has no column 'revenu' (it has user_id, revenue); did you mean 'revenue'? [error unit-test-unknown-column]
 `, BOTH);
 });
 
@@ -58,6 +58,34 @@ unit_tests:
     expect:
       rows: []
 `;
-  const [d] = await checkDiagnostics(withFile(SHOP, FILE, yaml), `models/gold/unit.yml: "amout": 'events' has no column 'amout' (it has event_id, user_id, amount, ts) [error unit-test-unknown-column]`, { files: [FILE], bind: ['models/gold/revenue.sql'] });
+  const [d] = await checkDiagnostics(withFile(SHOP, FILE, yaml), `models/gold/unit.yml: "amout": 'events' has no column 'amout' (it has event_id, user_id, amount, ts); did you mean 'amount'? [error unit-test-unknown-column]`, { files: [FILE], bind: ['models/gold/revenue.sql'] });
   assert.deepEqual(d.data, { suggestion: 'amount' });
+});
+
+test('a typo\'d column in a row is fixable to the closest column, not the first one near it', async () => {
+  const events = withFile(SHOP, 'models/silver/events.sql', "select ts as created_at, ts as created_on from {{ source('bronze', 'app_logs') }}");
+  await checkFix(withFile(events, FILE, `version: 2
+unit_tests:
+  - name: sums
+    model: revenue
+    given:
+      - input: ref('events')
+        rows:
+          - {created_$0o: '2024-01-01'}
+    expect:
+      rows: []
+`), `
+    Change to 'created_on' (preferred)
+    --- models/gold/unit.yml
+    version: 2
+    unit_tests:
+      - name: sums
+        model: revenue
+        given:
+          - input: ref('events')
+            rows:
+              - {created_on: '2024-01-01'}
+        expect:
+          rows: []
+  `, { bind: ['models/silver/events.sql'] });
 });
