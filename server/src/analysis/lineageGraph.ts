@@ -1,6 +1,7 @@
 // The lineage graph for the lineage view: nodes and edges around a model (or the whole project)
 // and, for the models in it, column-level edges from their parse trees (not in an untrusted
 // workspace: they need the rendered SQL).
+import type { ModelNode } from '../../../runtime/project/types.js';
 import type { Node, Snapshot } from './snapshot.js';
 import { directInputs, type ColumnEdge } from './lineage.js';
 import type { Graph } from '../../../runtime/graph/dag.js';
@@ -30,22 +31,18 @@ const MAX_COLUMN_MODELS = 200;
 
 export async function lineageGraph(snap: Snapshot, options: { focus?: string; depth?: number; columns: boolean }): Promise<LineageData> {
   const ids = options.focus ? focusIds(snap.graph, options.focus, options.depth ?? Infinity) : new Set(snap.graph.nodes.keys());
-  const nodes: LineageNodeData[] = [];
-  for (const id of ids) {
-    const node = snap.node(id);
-    if (node) nodes.push(describe(snap, node));
-  }
+  const present = [...ids].map((id) => snap.node(id)).filter((n): n is Node => n !== undefined);
+  const models = options.columns && snap.trusted ? present.filter((n): n is ModelNode => n.kind === 'model').slice(0, MAX_COLUMN_MODELS) : [];
+  // Bound before described: a model's columns come from the same bindings as its column edges.
+  if (models.length) await snap.bindings.bindFiles(models.map((m) => m.file));
+  const nodes = present.map((n) => describe(snap, n));
   const kept = new Set(nodes.map((n) => n.id));
   const edges: LineageData['edges'] = [];
   for (const id of kept) for (const p of snap.graph.parents.get(id) ?? []) if (kept.has(p)) edges.push({ from: p, to: id });
   const columnEdges: ColumnEdge[] = [];
-  if (options.columns && snap.trusted) {
-    const models = nodes.filter((n) => n.kind === 'model').slice(0, MAX_COLUMN_MODELS);
-    await snap.bindings.bindFiles(models.map((m) => m.file!));
-    for (const m of models) {
-      for (const c of snap.columns(m.id)) {
-        for (const from of await directInputs(snap, m.id, c.name)) if (kept.has(from.node)) columnEdges.push({ from, to: { node: m.id, column: c.name } });
-      }
+  for (const m of models) {
+    for (const c of snap.columns(m.id)) {
+      for (const from of await directInputs(snap, m.id, c.name)) if (kept.has(from.node)) columnEdges.push({ from, to: { node: m.id, column: c.name } });
     }
   }
   return { ...(options.focus ? { focus: options.focus } : {}), nodes, edges, columnEdges };

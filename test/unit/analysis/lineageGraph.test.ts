@@ -22,9 +22,9 @@ test('the whole project: every node with its columns and last run, every edge, c
     focus (whole project)
     source bronze.app_logs (source.bronze.app_logs) bronze pipeline.yml [event_id varchar, user_id integer, amount double, ts timestamptz]
         Raw app events
-    model revenue (model.revenue) gold · view models/gold/revenue.sql [user_id integer, revenue double]
+    model revenue (model.revenue) gold · view models/gold/revenue.sql [user_id INTEGER, revenue DOUBLE]
         Revenue per user
-    model events (model.events) silver · table models/silver/events.sql [] · last run success 1234 rows at 2026-11-20T10:00:00.000Z
+    model events (model.events) silver · table models/silver/events.sql [event_id VARCHAR, user_id INTEGER, amount DOUBLE, ts TIMESTAMP WITH TIME ZONE] · last run success 1234 rows at 2026-11-20T10:00:00.000Z
         Typed, deduplicated events
     model.events → model.revenue
     source.bronze.app_logs → model.events
@@ -36,6 +36,9 @@ test('the whole project: every node with its columns and last run, every edge, c
     source.bronze.app_logs.ts → model.events.ts
   `);
   assert.equal(data.focus, undefined, 'no focus when none was asked');
+  // On a cold workspace too, a model's columns come from the bindings its column edges come from.
+  const columns = new Map(data.nodes.map((n) => [n.id, new Set(n.columns.map((c) => c.name))]));
+  for (const e of data.columnEdges) assert.ok(columns.get(e.from.node)?.has(e.from.column) && columns.get(e.to.node)?.has(e.to.column), `${e.from.node}.${e.from.column} → ${e.to.node}.${e.to.column}`);
 });
 
 test('a focus keeps its ancestors and descendants; depth bounds both directions', async () => {
@@ -67,10 +70,10 @@ test('a focus keeps its ancestors and descendants; depth bounds both directions'
 test('column edges only between kept nodes: a cut-off input is not drawn', async () => {
   const data = await checkLineageGraph(CHAIN, `
     focus model.top
-    model top (model.top) gold · view models/gold/top.sql []
-    model revenue (model.revenue) gold · view models/gold/revenue.sql [user_id integer, revenue double]
+    model top (model.top) gold · view models/gold/top.sql [user_id INTEGER, revenue DOUBLE, tier VARCHAR]
+    model revenue (model.revenue) gold · view models/gold/revenue.sql [user_id INTEGER, revenue DOUBLE]
         Revenue per user
-    model tiered (model.tiered) silver · view models/silver/tiered.sql []
+    model tiered (model.tiered) silver · view models/silver/tiered.sql [user_id INTEGER, tier VARCHAR]
     model.revenue → model.top
     model.tiered → model.top
     model.revenue.user_id → model.top.user_id
