@@ -30,7 +30,21 @@ export function complete(snap: Snapshot, file: string, offset: number): Completi
   const text = snap.text(file);
   if (text === undefined) return { items: [], incomplete: false };
   const items = /\.ya?ml$/.test(file) ? completeYaml(snap, file, text, offset) : file.endsWith('.sql') ? completeSql(snap, file, text, offset) : [];
-  return Array.isArray(items) ? cut(items, text, offset) : items;
+  return Array.isArray(items) ? cut(unique(items), text, offset) : items;
+}
+
+/**
+ * Each label once per kind, the first kept: a column two relations in scope share, or a CTE's
+ * inputs both have, is one item (the binder already names a model's repeated columns apart).
+ */
+function unique(items: Completion[]): Completion[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = `${item.kind}\0${item.label}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Up to MAX_ITEMS names matching what was typed, prefix matches first, in the given order otherwise. */
@@ -136,16 +150,7 @@ function completeSql(snap: Snapshot, file: string, text: string, offset: number)
         return target ? columnsOf(snap, target).map((c) => column(c, ctx.range)) : [];
       }
       if (!ctx.inSelectList) return [];
-      const seen = new Set<string>();
-      const items: Completion[] = [];
-      for (const target of new Set(scope.values())) {
-        for (const c of columnsOf(snap, target)) {
-          if (seen.has(c.name)) continue;
-          seen.add(c.name);
-          items.push(column(c, ctx.range));
-        }
-      }
-      return items;
+      return [...new Set(scope.values())].flatMap((target) => columnsOf(snap, target).map((c) => column(c, ctx.range)));
     }
     case 'comment':
       return [];

@@ -55,7 +55,7 @@ export class StubDatabase {
     for (const stub of inputs) if (!(await this.createStub(engine, stub))) unknown = true;
     let described: ColumnInfo[];
     try {
-      described = await engine.describe(compiled.sql);
+      described = await describeRelation(engine, compiled.sql);
     } catch (err) {
       const error = parseSqlError(compiled.sql, err instanceof Error ? err.message : String(err));
       // With an input of unknown type only a syntax error, a missing table or a missing column is certain.
@@ -92,7 +92,7 @@ export class StubDatabase {
           const columns = stub.columns.map((c) => `CAST(NULL AS ${c.type === undefined ? type : c.type}) AS ${ident(c.name)}`);
           await engine.exec(`CREATE OR REPLACE VIEW ${stub.relation} AS SELECT ${columns.join(', ')}`).catch(() => undefined);
         }
-        const described = await engine.describe(sql).catch(() => undefined);
+        const described = await describeRelation(engine, sql).catch(() => undefined);
         if (described) return described.map((c) => c.name);
       }
       return undefined;
@@ -124,4 +124,16 @@ export class StubDatabase {
     this.stubs.set(name, stub.signature);
     return typed;
   }
+}
+
+/**
+ * A model's columns as its view or table will have them: DuckDB names a repeated output name
+ * (`columns('^user')` over a join, `a.*, b.*`) name_1, name_2… in a relation or subquery, but not in
+ * a bare query's result. Asked of DuckDB only when a name repeats; the bare query's errors stay at
+ * their offsets in the compiled SQL.
+ */
+async function describeRelation(engine: Warehouse, sql: string): Promise<ColumnInfo[]> {
+  const described = await engine.describe(sql);
+  if (new Set(described.map((c) => c.name.toLowerCase())).size === described.length) return described;
+  return engine.describe(`select * from (${sql}\n)`).catch(() => described);
 }

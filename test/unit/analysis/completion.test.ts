@@ -38,6 +38,16 @@ test('a select list offers the columns of every relation in scope', async () => 
   `);
 });
 
+test('a CTE over two relations offers a column they share once', async () => {
+  await checkCompletion(withFile(SHOP, 'models/gold/x.sql', "with b as (select * from {{ ref('revenue') }} r join {{ source('bronze', 'app_logs') }} a using (user_id)) select b.$0 from b"), `
+    user_id  column · integer
+    revenue  column · double
+    event_id  column · varchar
+    amount  column · double
+    ts  column · timestamptz
+  `);
+});
+
 test('config() keys and the values of materialized', async () => {
   await checkCompletion(withFile(SHOP, 'models/gold/x.sql', '{{ config($0) }}\nselect 1'), `
     materialized  property · view | table | incremental | ephemeral
