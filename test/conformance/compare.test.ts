@@ -1,12 +1,14 @@
 // The suite's own comparer, without dbt: two DuckDB files that differ in known ways, and the
-// differences compareStep must find (and the ones it must not: row order, ignored columns, equal values of another type).
+// differences compareStep must find (and the ones it must not: row order, ignored columns, equal values of
+// another type); and two sources.json files after `source freshness`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { compareStep, covers, type Difference } from './lib/compare.js';
+import { compareStep, covers, describe as describeDifference, type Difference } from './lib/compare.js';
 import type { Spec } from './lib/spec.js';
+import { freshnessStatuses, keyOfSourceId } from './lib/sources.js';
 import { keyOfUniqueId, statuses } from './lib/statuses.js';
 import { execSql, Warehouse } from './lib/warehouse.js';
 
@@ -66,7 +68,7 @@ describe('compareStep', () => {
       { id: 'test.not_null_same_id', kind: 'test', name: 'not_null_same_id', status: 'warn' },
       { id: 'source.bronze.x', kind: 'source', name: 'bronze.x', status: 'success' },
     ] };
-    const run = (tool: 'dbt' | 'medallion', runResults: unknown) => ({ tool, code: 0, output: '', runResults });
+    const run = (tool: 'dbt' | 'medallion', runResults: unknown) => ({ tool, command: 'build' as const, code: 0, output: '', runResults });
     try {
       const result = await compareStep(SPEC, 1, { dbt: run('dbt', dbtResults), medallion: run('medallion', ourResults) }, warehouses, { dbt: statuses(dbtResults), medallion: statuses(ourResults) });
       differences = result.differences;
@@ -114,5 +116,49 @@ describe('compareStep', () => {
     assert.ok(!covers({ ...declared, relation: 'main.only_dbt' }, missing[1]));
     assert.ok(!covers({ ...declared, relation: '*', step: 2 }, missing[0]));
     assert.ok(!covers({ ...declared, what: 'rows', relation: '*' }, missing[0]));
+  });
+});
+
+describe('compareStep after source freshness', () => {
+  const at = (unique_id: string, status: string, max_loaded_at?: string) => ({ unique_id, status, ...(max_loaded_at ? { max_loaded_at } : {}) });
+  const dbtSources = { results: [
+    at('source.p.crm.orders', 'warn', '2026-03-01T09:00:00.250731+00:00'),
+    at('source.p.crm.customers', 'pass', '2026-03-01T09:00:00+00:00'),
+    at('source.p.crm.refunds', 'error', '0001-01-01T00:00:00+00:00'),
+    at('source.p.crm.disputes', 'runtime error'),
+  ] };
+  const ourSources = { results: [
+    // The same instant written with milliseconds and with another offset: no difference.
+    at('source.p.crm.orders', 'warn', '2026-03-01T10:00:00.250+01:00'),
+    at('source.p.crm.customers', 'pass', '2026-03-01T08:00:00+00:00'),
+    at('source.p.crm.refunds', 'warn', '0001-01-01T00:00:00+00:00'),
+    at('source.p.crm.disputes', 'runtime error'),
+  ] };
+  const run = (tool: 'dbt' | 'medallion', sources: unknown) => ({ tool, command: 'source freshness' as const, code: 1, output: 'checked', sources });
+
+  async function compare(ours: unknown) {
+    const empty = await Warehouse.open(path.join(os.tmpdir(), 'medallion-conformance-no-such.duckdb'), os.tmpdir());
+    try {
+      const warehouses = { dbt: empty, medallion: empty };
+      return await compareStep(SPEC, 2, { dbt: run('dbt', dbtSources), medallion: run('medallion', ours) }, warehouses, { dbt: freshnessStatuses(dbtSources), medallion: freshnessStatuses(ours) });
+    } finally {
+      empty.close();
+    }
+  }
+
+  it("compares each source's status and max_loaded_at as an instant, keyed without the package", async () => {
+    const result = await compare(ourSources);
+    assert.deepEqual(result.differences.map(describeDifference), [
+      'step 2: max_loaded_at (source.crm.customers): dbt 2026-03-01T09:00:00+00:00, Medallion 2026-03-01T08:00:00+00:00',
+      'step 2: status (source.crm.refunds): dbt error, Medallion warn',
+    ]);
+    assert.deepEqual({ nodes: result.nodes, agreeing: result.nodesAgreeing }, { nodes: 4, agreeing: 2 });
+    assert.equal(keyOfSourceId('source.shop.crm.orders'), 'source.crm.orders');
+  });
+
+  it('reports a tool that wrote no sources.json, and each source it did not check', async () => {
+    const result = await compare(undefined);
+    assert.deepEqual(result.differences.filter((d) => d.what === 'run').map((d) => d.detail.split(' (')[0]), ['medallion wrote no sources.json']);
+    assert.equal(result.differences.filter((d) => d.what === 'status' && d.detail.endsWith('Medallion absent')).length, 4);
   });
 });

@@ -9,6 +9,7 @@ import { covers, describe as describeDifference } from './lib/compare.js';
 import { printSummary } from './lib/report.js';
 import { runProject, type ProjectResult } from './lib/runProject.js';
 import { readSpec } from './lib/spec.js';
+import { artifactOf } from './lib/tools.js';
 
 const PROJECTS = path.join(__dirname, 'projects');
 const ONLY = process.env.CONFORMANCE_PROJECTS?.split(',');
@@ -39,7 +40,7 @@ if (!dbt.ok) {
         it(`step ${i + 1} (${step.name}): same relations, columns, types, rows and node statuses`, () => {
           const comparison = result.steps[i];
           assert.ok(comparison.relations > 0 && comparison.nodes > 0, `dbt built nothing to compare with:\n${comparison.runs.dbt.output.slice(-3000)}`);
-          assert.notEqual(comparison.runs.dbt.runResults, undefined, `dbt did not run:\n${comparison.runs.dbt.output.slice(-3000)}`);
+          assert.notEqual(artifactOf(comparison.runs.dbt).json, undefined, `dbt did not run:\n${comparison.runs.dbt.output.slice(-3000)}`);
           const unexpected = comparison.differences.filter((d) => !spec.expected.some((e) => covers(e, d)));
           assert.deepEqual(unexpected.map(describeDifference), [], `${spec.name} step ${i + 1} differs from dbt in ways conformance.yml does not declare`);
         });

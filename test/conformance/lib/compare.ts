@@ -1,8 +1,10 @@
 // Compares what dbt and Medallion left after one step: every relation (presence, table/view, column
-// names, column types, row count, checksum of the rows) and every node's status. dbt is the oracle.
+// names, column types, row count, checksum of the rows) and every node's status (after `source
+// freshness`, every source's status and max_loaded_at). dbt is the oracle.
+import { loadedAtDifferences } from './sources.js';
 import type { DifferenceKind, ExpectedDifference, Spec } from './spec.js';
 import type { Statuses } from './statuses.js';
-import type { ToolRun } from './tools.js';
+import { artifactOf, type ToolRun } from './tools.js';
 import type { Relation, Warehouse } from './warehouse.js';
 
 export interface Difference {
@@ -40,7 +42,8 @@ export async function compareStep(
   const differences: Difference[] = [];
   const add = (d: Omit<Difference, 'step'>): number => differences.push({ step, ...d });
   for (const run of [runs.dbt, runs.medallion]) {
-    if (run.runResults === undefined) add({ what: 'run', detail: `${run.tool} wrote no run_results.json (exit ${run.code}):\n${tail(run.output)}` });
+    const artifact = artifactOf(run);
+    if (artifact.json === undefined) add({ what: 'run', detail: `${run.tool} wrote no ${artifact.file} (exit ${run.code}):\n${tail(run.output)}` });
   }
 
   const theirs = new Map((await warehouses.dbt.relations()).map((r) => [r.key, r]));
@@ -58,13 +61,16 @@ export async function compareStep(
     if (differences.length === before) identical++;
   }
 
+  // A source agrees when its freshness status and its max_loaded_at do.
+  const loadedAt = loadedAtDifferences(runs.dbt.sources, runs.medallion.sources);
+  for (const d of loadedAt) add({ what: 'max_loaded_at', ...d });
   let agreeing = 0;
   const nodes = [...new Set([...statuses.dbt.keys(), ...statuses.medallion.keys()])].sort();
   for (const node of nodes) {
     const a = statuses.dbt.get(node) ?? 'absent';
     const b = statuses.medallion.get(node) ?? 'absent';
-    if (a === b) agreeing++;
-    else add({ what: 'status', node, detail: `dbt ${a}, Medallion ${b}` });
+    if (a !== b) add({ what: 'status', node, detail: `dbt ${a}, Medallion ${b}` });
+    else if (!loadedAt.some((d) => d.node === node)) agreeing++;
   }
   return { step, relations: theirs.size, relationsIdentical: identical, nodes: nodes.length, nodesAgreeing: agreeing, differences };
 }

@@ -5,8 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { compareStep, type StepComparison } from './compare.js';
 import type { Spec } from './spec.js';
-import { statuses } from './statuses.js';
-import { applyStep, build, layOut, type ToolRun } from './tools.js';
+import { freshnessStatuses } from './sources.js';
+import { statuses, type Statuses } from './statuses.js';
+import { applyStep, layOut, runStep, type ToolRun } from './tools.js';
 import { Warehouse } from './warehouse.js';
 
 export interface ProjectResult {
@@ -26,11 +27,11 @@ export async function runProject(spec: Spec, dbt: string): Promise<ProjectResult
         const started = performance.now();
         return [await run, performance.now() - started];
       };
-      const [[dbtRun, dbtMs], [ourRun, ourMs]] = await Promise.all([timed(build(spec, step, ws.dbt, dbt)), timed(build(spec, step, ws.medallion, dbt))]);
+      const [[dbtRun, dbtMs], [ourRun, ourMs]] = await Promise.all([timed(runStep(spec, step, ws.dbt, dbt)), timed(runStep(spec, step, ws.medallion, dbt))]);
       const warehouses = { dbt: await Warehouse.open(ws.dbt.database, ws.dbt.project), medallion: await Warehouse.open(ws.medallion.database, ws.medallion.project) };
       try {
         const runs = { dbt: dbtRun, medallion: ourRun };
-        const comparison = await compareStep(spec, i + 1, runs, warehouses, { dbt: statuses(dbtRun.runResults), medallion: statuses(ourRun.runResults) });
+        const comparison = await compareStep(spec, i + 1, runs, warehouses, { dbt: statusesOf(dbtRun), medallion: statusesOf(ourRun) });
         steps.push({ ...comparison, runs, ms: { dbt: dbtMs, medallion: ourMs } });
       } finally {
         warehouses.dbt.close();
@@ -42,4 +43,9 @@ export async function runProject(spec: Spec, dbt: string): Promise<ProjectResult
     if (process.env.CONFORMANCE_KEEP) console.log(`kept ${tmp}`);
     else rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** A build's node statuses, or after `source freshness` its sources' (run_results.json holds only sources then). */
+function statusesOf(run: ToolRun): Statuses {
+  return run.command === 'source freshness' ? freshnessStatuses(run.sources) : statuses(run.runResults);
 }

@@ -5,18 +5,24 @@ import * as path from 'node:path';
 import { load } from 'js-yaml';
 
 /** What a difference is about; see compare.ts for how each is found. */
-export const DIFFERENCE_KINDS = ['run', 'missing', 'kind', 'columns', 'type', 'rows', 'checksum', 'status'] as const;
+export const DIFFERENCE_KINDS = ['run', 'missing', 'kind', 'columns', 'type', 'rows', 'checksum', 'status', 'max_loaded_at'] as const;
 export type DifferenceKind = (typeof DIFFERENCE_KINDS)[number];
+
+/** What a step runs in both tools; `source freshness` is compared through each tool's target/sources.json. */
+export const STEP_COMMANDS = ['build', 'source freshness'] as const;
+export type StepCommand = (typeof STEP_COMMANDS)[number];
 
 export interface Step {
   name: string;
+  /** `build` when absent. */
+  command?: StepCommand;
   /** A folder of the project (outside its dbt paths) copied over the project before this step's build. */
   files?: string;
   /** A .sql file of the project run against each tool's DuckDB file before this step's build: source data landing or changing. */
   sql?: string;
   /** Project-relative files removed before this step's build. */
   delete?: string[];
-  /** Extra arguments for both tools' `build` (e.g. --full-refresh). */
+  /** Extra arguments for both tools' command (e.g. --full-refresh). */
   args?: string[];
 }
 
@@ -75,7 +81,8 @@ export function readSpec(dir: string): Spec {
     if (typeof s?.name !== 'string') fail(`steps[${i}] needs a name`);
     if (s.files !== undefined && !existsSync(path.join(dir, String(s.files)))) fail(`steps[${i}].files: no folder ${String(s.files)}`);
     if (s.sql !== undefined && !existsSync(path.join(dir, String(s.sql)))) fail(`steps[${i}].sql: no file ${String(s.sql)}`);
-    return { name: s.name as string, files: s.files as string | undefined, sql: s.sql as string | undefined, delete: s.delete as string[] | undefined, args: s.args as string[] | undefined };
+    if (s.command !== undefined && !STEP_COMMANDS.includes(s.command as StepCommand)) fail(`steps[${i}].command must be one of ${STEP_COMMANDS.join(', ')}`);
+    return { name: s.name as string, command: s.command as StepCommand | undefined, files: s.files as string | undefined, sql: s.sql as string | undefined, delete: s.delete as string[] | undefined, args: s.args as string[] | undefined };
   });
 
   const ignoreColumns = ((doc.ignore_columns as IgnoredColumn[] | undefined) ?? []).map((c, i) => {
