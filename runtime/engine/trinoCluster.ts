@@ -55,18 +55,18 @@ export async function writeClusterConfig(plan: ClusterPlan, target: TrinoTarget,
   for (const node of plan.nodes) {
     await fsp.mkdir(path.join(node.etc, 'catalog'), { recursive: true });
     await fsp.mkdir(node.data, { recursive: true });
+    const memory = node.role === 'coordinator' ? COORDINATOR_MEMORY : WORKER_MEMORY;
     const files: Record<string, string[]> = {
       'node.properties': [`node.environment=medallion`, `node.id=medallion-${node.role}`, `node.data-dir=${node.data}`, 'node.internal-address=127.0.0.1', 'node.bind-ip=127.0.0.1'],
-      // 2 GiB heaps: two JVMs, other work and the OS stay well inside 24 GiB.
-      'jvm.config': ['-server', '-Xmx2G', '-XX:+UseG1GC', '-XX:+ExplicitGCInvokesConcurrent', '-XX:+ExitOnOutOfMemoryError', '-XX:-OmitStackTraceInFastThrow', '-XX:ReservedCodeCacheSize=256M', '-XX:PerMethodRecompilationCutoff=10000', '-XX:PerBytecodeRecompilationCutoff=10000', '-Djdk.attach.allowAttachSelf=true', '-Djdk.nio.maxCachedBufferSize=2000000', '-Dfile.encoding=UTF-8', '-Duser.timezone=UTC', '-XX:+EnableDynamicAgentLoading'],
+      'jvm.config': ['-server', `-Xmx${memory.heap}`, '-XX:+UseG1GC', '-XX:+ExplicitGCInvokesConcurrent', '-XX:+ExitOnOutOfMemoryError', '-XX:-OmitStackTraceInFastThrow', '-XX:ReservedCodeCacheSize=256M', '-XX:PerMethodRecompilationCutoff=10000', '-XX:PerBytecodeRecompilationCutoff=10000', '-Djdk.attach.allowAttachSelf=true', '-Djdk.nio.maxCachedBufferSize=2000000', '-Dfile.encoding=UTF-8', '-Duser.timezone=UTC', '-XX:+EnableDynamicAgentLoading'],
       'config.properties': [
         `coordinator=${node.role === 'coordinator'}`,
         ...(node.role === 'coordinator' ? ['node-scheduler.include-coordinator=false'] : []),
         `http-server.http.port=${node.port}`,
         `discovery.uri=http://127.0.0.1:${coordinatorPort}`,
-        'query.max-memory=1GB',
-        'query.max-memory-per-node=768MB',
-        'memory.heap-headroom-per-node=512MB',
+        `query.max-memory=${WORKER_MEMORY.query}`,
+        `query.max-memory-per-node=${memory.query}`,
+        `memory.heap-headroom-per-node=${memory.headroom}`,
         `catalog.config-dir=${path.join(node.etc, 'catalog')}`,
         `plugin.dir=${path.join(trinoHome, 'plugin')}`,
       ],
@@ -76,6 +76,13 @@ export async function writeClusterConfig(plan: ClusterPlan, target: TrinoTarget,
     for (const [name, lines] of Object.entries(files)) await fsp.writeFile(path.join(node.etc, name), lines.join('\n') + '\n');
   }
 }
+
+/**
+ * Sized for a 2-core, 24 GiB machine: the coordinator schedules (it runs no tasks), the worker holds the
+ * queries' memory — 10,000,000 events' dedupe needs more than 1 GB in one operator. 8 GiB of heap in all.
+ */
+const COORDINATOR_MEMORY = { heap: '2G', query: '768MB', headroom: '512MB' };
+const WORKER_MEMORY = { heap: '6G', query: '4GB', headroom: '1GB' };
 
 /** The launcher's arguments for one node (start, stop, status, run). */
 export function launcherArgs(command: string, node: ClusterPlan['nodes'][number]): string[] {

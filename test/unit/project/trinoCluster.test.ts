@@ -20,7 +20,7 @@ test('the catalog: Hive with a file metastore in the lake, the lake endpoint, ke
   assert.doesNotMatch(text, /MINIO_ROOT_PASSWORD/);
 });
 
-test('two nodes: a coordinator that only schedules and a worker on the next port, both on loopback, 2 GiB heaps', async () => {
+test('two nodes: a coordinator that only schedules and a worker on the next port, both on loopback; the worker holds the query memory (6 GiB heap), the coordinator 2 GiB', async () => {
   const root = mkdtempSync(path.join(tmpdir(), 'medallion-trino-config-'));
   try {
     const plan = clusterPlan(root, 'prod', target);
@@ -31,8 +31,11 @@ test('two nodes: a coordinator that only schedules and a worker on the next port
     assert.match(coordinator, /^node-scheduler\.include-coordinator=false$/m);
     assert.match(worker, /^coordinator=false$/m);
     assert.match(worker, /^discovery\.uri=http:\/\/127\.0\.0\.1:18080$/m);
+    assert.match(worker, /^query\.max-memory-per-node=4GB$/m);
+    assert.match(coordinator, /^query\.max-memory-per-node=768MB$/m);
+    const heaps = plan.nodes.map((n) => /^-Xmx(\w+)$/m.exec(readFileSync(path.join(n.etc, 'jvm.config'), 'utf8'))?.[1]);
+    assert.deepEqual(heaps, ['2G', '6G']);
     for (const node of plan.nodes) {
-      assert.match(readFileSync(path.join(node.etc, 'jvm.config'), 'utf8'), /^-Xmx2G$/m);
       assert.match(readFileSync(path.join(node.etc, 'node.properties'), 'utf8'), /^node\.bind-ip=127\.0\.0\.1$/m);
       assert.equal(readFileSync(path.join(node.etc, 'catalog', 'lake.properties'), 'utf8'), hiveCatalog(lake));
     }
