@@ -5,6 +5,9 @@ import type { TrinoTarget } from '../project/types.js';
 import type { ColumnInfo, EngineAdapter, EngineSession, JsonValue, Param, QueryResult, StreamChunk, StreamOptions } from './adapter.js';
 import { literal } from './sql.js';
 
+/** How long a statement is submitted again while the coordinator has no worker to run it on. */
+const NO_NODES_WAIT_MS = 60_000;
+
 /** Where and as whom to connect: the target's fields, with the password read from the environment variable
  * the target names (never from the project's files). */
 export type TrinoConnection = Omit<TrinoTarget, 'passwordEnv'> & { password?: string };
@@ -105,21 +108,35 @@ class TrinoSession implements EngineSession {
     this.interrupt();
   }
 
-  /** The pages of one statement; a failed statement throws a TrinoError. */
+  /**
+   * The pages of one statement; a failed statement throws a TrinoError. A statement refused for want of a
+   * worker (NO_NODES_AVAILABLE: one restarting, or missing heartbeats on a busy machine) ran nothing, so
+   * it is submitted again for up to NO_NODES_WAIT_MS before that error is thrown.
+   */
   private async *pages(sql: string): AsyncIterable<TrinoPage> {
-    const iterator = await this.client.query(sql.replace(/[\s;]+$/, ''));
-    this.running = submittedId(iterator);
-    try {
-      for await (const page of iterator) {
-        this.running = page.id;
-        if (page.error) {
-          const at = (page.error as { errorLocation?: { lineNumber: number; columnNumber: number } }).errorLocation;
-          throw new TrinoError(page.error.message, page.error.errorName, at?.lineNumber, at?.columnNumber);
+    const deadline = Date.now() + NO_NODES_WAIT_MS;
+    for (;;) {
+      const iterator = await this.client.query(sql.replace(/[\s;]+$/, ''));
+      this.running = submittedId(iterator);
+      let answered = false;
+      let again = false;
+      try {
+        for await (const page of iterator) {
+          this.running = page.id;
+          if (page.error) {
+            again = page.error.errorName === 'NO_NODES_AVAILABLE' && !answered && !this.closed && this.running !== this.cancelled && Date.now() < deadline;
+            if (again) break;
+            const at = (page.error as { errorLocation?: { lineNumber: number; columnNumber: number } }).errorLocation;
+            throw new TrinoError(page.error.message, page.error.errorName, at?.lineNumber, at?.columnNumber);
+          }
+          answered ||= Boolean(page.columns || page.data);
+          yield page;
         }
-        yield page;
+      } finally {
+        this.running = undefined;
       }
-    } finally {
-      this.running = undefined;
+      if (!again) return;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
 }

@@ -76,32 +76,17 @@ async function up(context: Context): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 250));
     seen = await clusterState(url);
   }
-  await untilQueriesRun(target, started);
+  await untilQueriesRun(target);
   io.out(`Trino ${TRINO_VERSION} runs at ${url}: coordinator and ${seen.workers} worker (Java ${path.basename(java)}, ${((Date.now() - started) / 1000).toFixed(1)} s), catalog ${target.catalog} over ${lake.endpoint ?? 'S3'}`);
   return 0;
 }
 
-/**
- * Waits until the coordinator schedules a query on the worker: it lists a worker a few seconds before its
- * scheduler uses it, and a query in between fails with "No nodes available to run query".
- */
-async function untilQueriesRun(target: TrinoTarget, started: number): Promise<void> {
-  for (;;) {
-    const error = await probe(target);
-    if (!error) return;
-    if (!/No nodes available/i.test(error) || Date.now() - started > START_TIMEOUT_MS) throw new UserError(`Trino came up at ${serverUrl(target)} but does not run queries: ${error}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-/** Undefined when the cluster ran openTrino's check query, else Trino's message. */
-async function probe(target: TrinoTarget): Promise<string | undefined> {
-  try {
-    (await openTrino(connectionOf(target))).close();
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
+/** Fails clearly when the cluster that came up does not run queries (openTrino runs one). */
+async function untilQueriesRun(target: TrinoTarget): Promise<void> {
+  const trino = await openTrino(connectionOf(target)).catch((e: unknown) => {
+    throw new UserError(`Trino came up at ${serverUrl(target)} but does not run queries: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  trino.close();
 }
 
 async function down(context: Context): Promise<number> {
