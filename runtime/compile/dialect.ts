@@ -62,7 +62,7 @@ export async function validateOnCluster(session: EngineSession, sql: string): Pr
   } catch (err) {
     if (!(err instanceof TrinoError)) throw err;
     const start = err.line === undefined ? 0 : offsetAt(sql, err.line - 1, err.column ?? 1);
-    return { start, end: start, message: `Trino: ${err.message.replace(/^line \d+:\d+: /, '')}`, missingRelation: MISSING.has(err.errorName) };
+    return { start, end: start, message: `Trino: ${err.reason}`, missingRelation: MISSING.has(err.errorName) };
   }
 }
 

@@ -18,6 +18,11 @@ export class TrinoError extends Error {
     super(message);
     this.name = 'TrinoError';
   }
+
+  /** The message without Trino's "line L:C: " lead (the place travels as an offset instead). */
+  get reason(): string {
+    return this.message.replace(/^line \d+:\d+: /, '');
+  }
 }
 
 export function serverUrl(c: Pick<TrinoConnection, 'host' | 'port' | 'httpScheme'>): string {

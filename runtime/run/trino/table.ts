@@ -5,6 +5,7 @@ import { TrinoError } from '../../engine/trino.js';
 import { ident, literal, relation as rel, splitRelation } from '../../engine/sql.js';
 import type { Lake } from '../../lake/lake.js';
 import { S3Lake } from '../../lake/s3.js';
+import { offsetAt } from '../../compile/dialect.js';
 import { ModelError } from '../materialize.js';
 
 /** The S3 lake a Trino run writes to (a Trino target needs one; the project loader checks it). */
@@ -23,10 +24,9 @@ export async function describeOnTrino(db: EngineSession, sql: string): Promise<C
   } catch (err) {
     if (!(err instanceof TrinoError)) throw err;
     // describe() wraps the SQL in "SELECT * FROM (\n" … "\n) LIMIT 0": its line 2 is the SQL's line 1.
-    const lines = sql.split('\n');
-    const line = (err.line ?? 0) - 2;
-    const offset = line >= 0 && line < lines.length ? lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0) + Math.min(Math.max((err.column ?? 1) - 1, 0), lines[line].length) : undefined;
-    throw new ModelError(`Trino: ${err.message.replace(/^line \d+:\d+: /, '')}`, 'sql', offset);
+    const line = (err.line ?? 0) - 1;
+    const offset = line >= 1 && line <= sql.split('\n').length ? offsetAt(sql, line, err.column ?? 1) : undefined;
+    throw new ModelError(`Trino: ${err.reason}`, 'sql', offset);
   }
 }
 
