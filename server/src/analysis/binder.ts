@@ -184,7 +184,7 @@ export class Binder implements Bindings {
     const visit = (n: string): void => {
       if (todo.has(n) || this.fresh.has(n)) return;
       todo.add(n);
-      for (const p of snap.graph.parents.get(n) ?? []) if (!this.declaredStub(p)) visit(p);
+      for (const p of snap.graph.parents.get(n) ?? []) if (!this.fresh.has(p) && !this.declaredStub(p)) visit(p);
     };
     visit(id);
     const index = snap.orderIndex();
@@ -246,8 +246,9 @@ export class Binder implements Bindings {
     const snap = this.ws.snapshot();
     const node = snap.node(id);
     if (!node || node.kind !== 'model') return true;
+    if (!node.config.contractEnforced && !node.spec?.contractEnforced) return false;
     const declared = snap.declaredColumns(node);
-    return !!(node.config.contractEnforced || node.spec?.contractEnforced) && declared.length > 0 && declared.every((c) => c.type !== undefined);
+    return declared.length > 0 && declared.every((c) => c.type !== undefined);
   }
 
   /** The children of a model whose columns changed must be bound again, and through an ephemeral child (inlined) its own children. */

@@ -17,7 +17,7 @@ export function staticDiagnostics(snap: Snapshot): Map<string, Diagnostic[]> {
 
 function byFile(snap: Snapshot): Map<string, Diagnostic[]> {
   const out = new Map<string, Diagnostic[]>();
-  for (const d of [...snap.project.diagnostics, ...snap.graph.diagnostics, ...unknownTests(snap.project)]) {
+  for (const d of [...snap.project.diagnostics, ...snap.graph.diagnostics, ...snap.testDiagnostics(unknownTests)]) {
     const list = out.get(d.file) ?? [];
     list.push(d);
     out.set(d.file, list);

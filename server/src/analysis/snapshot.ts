@@ -2,7 +2,7 @@
 // text, the last run's artifacts (run results, catalog, source freshness) and the binder's results.
 // A change never alters a snapshot: the workspace makes a new one. Lookups are computed lazily, once
 // per linked project (snapshots that share the project share them).
-import type { CompiledNode, ColumnSpec, Diagnostic, ModelNode, Project, Range, SeedNode, SourceTable, TemplateScan } from '../../../runtime/project/types.js';
+import type { CompiledNode, ColumnSpec, Diagnostic, ModelNode, Project, Range, SeedNode, SourceTable, TemplateScan, TestNode } from '../../../runtime/project/types.js';
 import type { Graph } from '../../../runtime/graph/dag.js';
 import { scanTemplate } from '../../../runtime/template/scan.js';
 import type { Catalog } from './catalog.js';
@@ -72,6 +72,10 @@ interface Lookups {
   refNames?: string[];
   specFiles?: Map<string, string[]>;
   staticDiagnostics?: Map<string, Diagnostic[]>;
+  /** Data and unit tests by the file that declares them; tests outlast relinking one model. */
+  testsByFile?: Map<string, TestNode[]>;
+  /** Diagnostics of the tests themselves (diagnostics.ts: unknown generic tests); they outlast relinking one model. */
+  testDiagnostics?: Diagnostic[];
 }
 
 export class Snapshot {
@@ -107,8 +111,8 @@ export class Snapshot {
    */
   relinked(project: Project, graph: Graph): Snapshot {
     const next = new Snapshot({ ...this.state, project, graph }, this);
-    const { orderIndexes, refNames, byFile, specFiles } = this.lookups;
-    Object.assign(next.lookups, { orderIndexes, refNames, byFile, specFiles });
+    const { orderIndexes, refNames, byFile, specFiles, testsByFile, testDiagnostics } = this.lookups;
+    Object.assign(next.lookups, { orderIndexes, refNames, byFile, specFiles, testsByFile, testDiagnostics });
     return next;
   }
 
@@ -165,6 +169,26 @@ export class Snapshot {
   /** Computed once per linked project: what `compute` gives for it (staticDiagnostics in diagnostics.ts). */
   staticDiagnostics(compute: (snap: Snapshot) => Map<string, Diagnostic[]>): Map<string, Diagnostic[]> {
     return (this.lookups.staticDiagnostics ??= compute(this));
+  }
+
+  /** Computed once per set of tests: what `compute` gives for them (unknownTests in diagnostics.ts). */
+  testDiagnostics(compute: (project: Project) => Diagnostic[]): Diagnostic[] {
+    return (this.lookups.testDiagnostics ??= compute(this.project));
+  }
+
+  /** The data and unit tests a file declares (schema YAML, or a singular test's SQL). */
+  testsDeclaredIn(file: string): TestNode[] {
+    if (!this.lookups.testsByFile) {
+      const byFile = new Map<string, TestNode[]>();
+      for (const t of this.project.tests.values()) {
+        const declared = t.spec?.location.file ?? t.unit?.location.file ?? t.file;
+        const list = byFile.get(declared) ?? [];
+        list.push(t);
+        byFile.set(declared, list);
+      }
+      this.lookups.testsByFile = byFile;
+    }
+    return this.lookups.testsByFile.get(file) ?? [];
   }
 
   /** Every name ref() accepts (models, then seeds), shortest first: the order completion offers them in. */

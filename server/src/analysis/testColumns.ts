@@ -10,7 +10,7 @@ import type { Snapshot } from './snapshot.js';
 /** The diagnostics of the tests declared in `file`. */
 export function testColumnDiagnostics(snap: Snapshot, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const test of snap.project.tests.values()) {
+  for (const test of snap.testsDeclaredIn(file)) {
     const spec = test.spec;
     if (spec?.location.file !== file || !test.attachedTo || !readsColumn(snap, test)) continue;
     if (spec.column && isPlainName(spec.column)) {

@@ -11,7 +11,7 @@ import type { Column, Snapshot } from './snapshot.js';
 /** The diagnostics of the unit tests declared in `file`. */
 export function unitTestDiagnostics(snap: Snapshot, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const test of snap.project.tests.values()) {
+  for (const test of snap.testsDeclaredIn(file)) {
     const spec = test.unit;
     if (!spec || spec.location.file !== file) continue;
     for (const g of spec.given) {
