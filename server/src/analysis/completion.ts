@@ -47,12 +47,13 @@ function unique(items: Completion[]): Completion[] {
   });
 }
 
-/** Up to MAX_ITEMS names matching what was typed, prefix matches first, in the given order otherwise. */
-function best(sorted: string[], typedText: string): { names: string[]; incomplete: boolean } {
+/** Up to MAX_ITEMS names but `except` matching what was typed, prefix matches first, in the given order otherwise. */
+function best(sorted: string[], typedText: string, except?: string): { names: string[]; incomplete: boolean } {
   const typed = typedText.toLowerCase();
   const prefix: string[] = [];
   const other: string[] = [];
   for (const name of sorted) {
+    if (name === except) continue;
     const lower = name.toLowerCase();
     if (lower.startsWith(typed)) {
       prefix.push(name);
@@ -93,7 +94,7 @@ function completeSql(snap: Snapshot, file: string, text: string, offset: number)
     case 'ref': {
       // Built only for the names that will be sent: a 10,000-model list is cut before any item exists.
       const self = snap.modelOfFile(file)?.name;
-      const { names, incomplete } = best(snap.sortedRefNames().filter((n) => n !== self), text.slice(ctx.range.start, offset));
+      const { names, incomplete } = best(snap.sortedRefNames(), text.slice(ctx.range.start, offset), self);
       const items = names.map((name): Completion => {
         const m = snap.model(name);
         if (!m) return { label: name, kind: 'table', detail: 'seed', range: ctx.range, sortText: `9${name}` };
