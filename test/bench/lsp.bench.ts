@@ -1,6 +1,8 @@
 // Language server benchmark on generated 1,000- and 10,000-model projects (scripts/gen-project.ts):
 // cold index, completion and hover latency, edit → diagnostics time, server memory, and a restart on
 // the index cache (the schema summaries and bound results of the first session: warm start).
+// Memory: RSS, and the JS heap before and after a full GC (measuredServer.mjs), since RSS alone moves
+// with when V8 last collected.
 // Budgets (DESIGN.md): cold index < 1 s, completion/hover p95 < 10 ms, diagnostics < 50 ms after a
 // change, server memory < 400 MB. Sizes: LSP_BENCH_MODELS=1000,10000 (default).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +24,26 @@ function percentile(values: number[], p: number): number {
 
 function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+}
+
+/** The server started by measuredServer.mjs: it answers SIGUSR2 with its memory before and after a full GC. */
+const MEASURED = [path.resolve(__dirname, 'measuredServer.mjs'), '--stdio'];
+
+type Memory = Record<'rss' | 'heapUsed', number>;
+
+/** The server's memory (MB) before and after a full garbage collection. */
+async function collected(c: Client): Promise<{ before: Memory; after: Memory }> {
+  const from = c.stderr.length;
+  c.child.kill('SIGUSR2');
+  for (;;) {
+    const line = /medallion-bench-memory (.*)\n/.exec(c.stderr.slice(from));
+    if (line) {
+      const { before, after } = JSON.parse(line[1]) as { before: Memory; after: Memory };
+      const mb = (m: Memory): Memory => ({ rss: m.rss / 2 ** 20, heapUsed: m.heapUsed / 2 ** 20 });
+      return { before: mb(before), after: mb(after) };
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 function position(text: string, offset: number): { line: number; character: number } {
@@ -56,7 +78,7 @@ async function bench(models: number): Promise<void> {
     firstPass.value.snapshot();
   });
   const started = performance.now();
-  const c = await Client.launch(root);
+  const c = await Client.launch(root, {}, false, { command: MEASURED });
   const serverComplete = performance.now() - started;
   const serverFirst = c.notifications.find((n) => n.method === 'medallion/projectChanged')!.at - started;
   const pid = c.child.pid!;
@@ -99,6 +121,7 @@ async function bench(models: number): Promise<void> {
   await c.diagnosticsOf(file, (l) => !l.some((d) => d.code === 'contract-type-mismatch'), 'the contract fixed', 300_000);
   const contractEdits = await measure(broken, 'contract-type-mismatch');
   const rssEnd = rssMb(pid);
+  const memoryEnd = await collected(c);
   // The session ends with the contract broken on disk, and every model bound (and its results saved).
   const mark = c.notifications.length;
   await c.change(file, broken);
@@ -144,6 +167,9 @@ async function bench(models: number): Promise<void> {
     { name: 'edit → diagnostics, contract break (p95)', value: percentile(contractEdits, 95), unit: 'ms' },
     { name: 'server RSS after index', value: rssIndexed, unit: 'MB', budget: 400 },
     { name: 'server RSS at the end', value: rssEnd, unit: 'MB', budget: 400 },
+    { name: 'server JS heap in use at the end (garbage included)', value: memoryEnd.before.heapUsed, unit: 'MB' },
+    { name: 'server JS heap at the end after a full GC (what it keeps)', value: memoryEnd.after.heapUsed, unit: 'MB' },
+    { name: 'server RSS at the end after a full GC', value: memoryEnd.after.rss, unit: 'MB' },
   ];
   printTable(`language server, ${models.toLocaleString('en-US')} models (${files.size.toLocaleString('en-US')} files)`, rows);
 }
