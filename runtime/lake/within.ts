@@ -1,6 +1,6 @@
 // Containment after symlinks: where a path really leads (through the links of its deepest existing
 // ancestor) and whether that stays inside a root. Every write or delete for a project checks it.
-import { promises as fsp } from 'node:fs';
+import { lstatSync, promises as fsp, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** Whether `target` is `root` or under it, compared as resolved absolute paths (links not followed). */
@@ -14,12 +14,14 @@ export function isInside(root: string, target: string): boolean {
  * rest appended. Undefined when a dangling symlink is on the way (a write would create its target).
  */
 export async function realTarget(target: string): Promise<string | undefined> {
+  // Synchronous calls: each is microseconds, where an async one costs thread-pool round trips (a
+  // project with a hundred source paths checks them all when it loads).
   const rest: string[] = [];
   for (let p = path.resolve(target); ; p = path.dirname(p)) {
     try {
-      return path.join(await fsp.realpath(p), ...rest);
+      return path.join(realpathSync(p), ...rest);
     } catch {
-      if (await fsp.lstat(p).then(() => true, () => false)) return undefined;
+      if (lstatSync(p, { throwIfNoEntry: false })) return undefined;
       if (path.dirname(p) === p) return path.resolve(target);
       rest.unshift(path.basename(p));
     }
