@@ -54,6 +54,12 @@ after(() => (saved === undefined ? delete process.env.MEDALLION_PYTHON : (proces
 
 const statuses = (r: { results: Array<{ id: string; status: string }> }): Record<string, string> => Object.fromEntries(r.results.map((x) => [x.id, x.status]));
 
+/** The statuses are as expected; when not, the failure says what each node that did not succeed reported. */
+function assertStatuses(r: { results: Array<{ id: string; status: string; message?: string }> }, expected: Record<string, string>): void {
+  const said = r.results.filter((x) => x.status !== 'success').map((x) => `${x.id}: ${x.status}: ${x.message ?? ''}`);
+  assert.deepEqual(statuses(r), expected, `statuses ${JSON.stringify(statuses(r))}; not successes said:\n${said.join('\n')}`);
+}
+
 test('table and incremental Python models build, rebuild incrementally, and one that raises fails at its line leaving its table', async (t) => {
   if (!python) {
     // As the conformance suite: in CI the venv must be there, so its absence fails instead of skipping.
@@ -64,7 +70,7 @@ test('table and incremental Python models build, rebuild incrementally, and one 
   const p = tempProject(PROJECT);
   t.after(() => p.dispose());
   const first = await p.run({ command: 'build' });
-  assert.deepEqual(statuses(first), { 'seed.orders': 'success', 'model.big_orders': 'success', 'model.big_count': 'success', 'model.order_log': 'success', 'model.fragile': 'success' });
+  assertStatuses(first, { 'seed.orders': 'success', 'model.big_orders': 'success', 'model.big_count': 'success', 'model.order_log': 'success', 'model.fragile': 'success' });
   assert.deepEqual(await p.query('select id, doubled from big_orders order by id'), [{ id: 2, doubled: 40 }, { id: 3, doubled: 80 }]);
   assert.deepEqual(await p.query('select n from big_count'), [{ n: '2' }]);
   assert.deepEqual(await p.query('select id, loaded_by from order_log order by id'), [{ id: 1, loaded_by: 'full' }, { id: 2, loaded_by: 'full' }, { id: 3, loaded_by: 'full' }]);
@@ -73,7 +79,7 @@ test('table and incremental Python models build, rebuild incrementally, and one 
   p.write('seeds/orders.csv', 'id,amount\n1,5\n2,20\n3,40\n4,50\n');
   p.write('models/fragile.py', RAISES);
   const second = await p.run({ command: 'build' });
-  assert.deepEqual(statuses(second), { 'seed.orders': 'success', 'model.big_orders': 'success', 'model.big_count': 'success', 'model.order_log': 'success', 'model.fragile': 'error' });
+  assertStatuses(second, { 'seed.orders': 'success', 'model.big_orders': 'success', 'model.big_count': 'success', 'model.order_log': 'success', 'model.fragile': 'error' });
   assert.deepEqual(await p.query('select id, loaded_by from order_log order by id'), [{ id: 1, loaded_by: 'full' }, { id: 2, loaded_by: 'full' }, { id: 3, loaded_by: 'full' }, { id: 4, loaded_by: 'incremental' }]);
   assert.match(second.results.find((r) => r.id === 'model.order_log')!.message ?? '', /incremental \(delete\+insert\)/);
   const failed = second.results.find((r) => r.id === 'model.fragile')!;
@@ -91,7 +97,7 @@ test('without a Python that has duckdb, a Python model is skipped with the reaso
   t.after(() => p.dispose());
   const run = await p.run({ command: 'build' });
   assert.equal(run.success, true);
-  assert.deepEqual(statuses(run), { 'seed.orders': 'success', 'model.big_orders': 'skipped', 'model.big_count': 'skipped', 'model.order_log': 'skipped', 'model.fragile': 'skipped' });
+  assertStatuses(run, { 'seed.orders': 'success', 'model.big_orders': 'skipped', 'model.big_count': 'skipped', 'model.order_log': 'skipped', 'model.fragile': 'skipped' });
   assert.equal(run.results.find((r) => r.id === 'model.big_orders')!.message, 'no Python 3 with the duckdb package to run Python models (/nonexistent/bin/python3 from MEDALLION_PYTHON: not found); set MEDALLION_PYTHON, pipeline.yml python: or the setting medallion.python');
   assert.equal(run.results.find((r) => r.id === 'model.big_count')!.message, 'skipped: upstream model.big_orders was skipped');
 });
