@@ -37,7 +37,12 @@ export interface RendererOptions {
   env?: (name: string) => string | undefined;
 }
 
-const MAX_TEMPLATES = 20_000;
+/**
+ * Parsed templates kept per renderer. A parsed model is ~14 KB of AST, and a pass over a project renders
+ * each model once, so a cache holding every model (10,000 took ~145 MB in the editor's render worker)
+ * buys little; 2,000 keeps the ones in use (open files, generic tests' shared SQL).
+ */
+const MAX_TEMPLATES = 2_000;
 
 /** A YAML test argument dbt evaluates as an expression although it has no braces, e.g. `to: ref('customers')`. */
 const LOOKS_LIKE_CALL = /^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$/s;

@@ -128,6 +128,7 @@ async function bench(models: number): Promise<void> {
   await c.diagnosticsOf(file, (l) => l.some((d) => d.code === 'contract-type-mismatch'), 'the contract broken again', 300_000);
   writeFileSync(path.join(root, file), broken);
   await c.waitFor(() => logged(c, /^index cache: \d+ bound models saved/, mark), 'the bound results saved', 600_000);
+  const rssBound = rssMb(pid);
   await c.stop();
   // A restart finds the index cache (target/) the first session wrote.
   const restarted = performance.now();
@@ -170,6 +171,7 @@ async function bench(models: number): Promise<void> {
     { name: 'server JS heap in use at the end (garbage included)', value: memoryEnd.before.heapUsed, unit: 'MB' },
     { name: 'server JS heap at the end after a full GC (what it keeps)', value: memoryEnd.after.heapUsed, unit: 'MB' },
     { name: 'server RSS at the end after a full GC', value: memoryEnd.after.rss, unit: 'MB' },
+    { name: 'server RSS once every model is bound (render worker included)', value: rssBound, unit: 'MB', budget: 400 },
   ];
   printTable(`language server, ${models.toLocaleString('en-US')} models (${files.size.toLocaleString('en-US')} files)`, rows);
 }
