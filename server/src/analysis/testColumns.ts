@@ -12,7 +12,7 @@ export function testColumnDiagnostics(snap: Snapshot, file: string): Diagnostic[
   const out: Diagnostic[] = [];
   for (const test of snap.testsDeclaredIn(file)) {
     const spec = test.spec;
-    if (spec?.location.file !== file || !test.attachedTo || !readsColumn(snap, test)) continue;
+    if (!spec || !test.attachedTo || !readsColumn(snap, test)) continue;
     if (spec.column && isPlainName(spec.column)) {
       const known = columnNames(snap, test.attachedTo);
       if (known && !known.has(spec.column.toLowerCase())) out.push(diagnostic(file, columnRange(snap, test) ?? spec.location.range, spec.column, test.attachedTo, known));

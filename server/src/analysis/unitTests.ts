@@ -13,7 +13,7 @@ export function unitTestDiagnostics(snap: Snapshot, file: string): Diagnostic[] 
   const out: Diagnostic[] = [];
   for (const test of snap.testsDeclaredIn(file)) {
     const spec = test.unit;
-    if (!spec || spec.location.file !== file) continue;
+    if (!spec) continue;
     for (const g of spec.given) {
       const id = inputTarget(snap.project, spec.model, g.input);
       const columns = id === undefined ? undefined : certainColumns(snap, id);
