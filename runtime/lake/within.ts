@@ -19,12 +19,22 @@ export async function realTarget(target: string): Promise<string | undefined> {
   const rest: string[] = [];
   for (let p = path.resolve(target); ; p = path.dirname(p)) {
     try {
-      return path.join(realpathSync(p), ...rest);
+      return path.join(realpathSync.native(p), ...rest);
     } catch {
-      if (lstatSync(p, { throwIfNoEntry: false })) return undefined;
+      if (present(p)) return undefined;
       if (path.dirname(p) === p) return path.resolve(target);
       rest.unshift(path.basename(p));
     }
+  }
+}
+
+/** Whether something (a dangling symlink included) is at `p`; any error (missing, not a directory, no access) is no. */
+function present(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
   }
 }
 
